@@ -1,0 +1,161 @@
+package devices
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ateval/ateval"
+)
+
+// Category is a kind of assistive technology, from the common taxonomy.
+type Category struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// ISO9999 is the class in ISO 9999:2022 (Assistive products:
+	// classification and terminology), where one fits; "" where unknown.
+	ISO9999 string `json:"iso9999,omitempty"`
+}
+
+// Categories returns the starting taxonomy of FRAMEWORK.md. An
+// administrator may add more; these ids never change.
+func Categories() []Category {
+	return []Category{
+		{"community-alarm", "Community alarm (pendant or wrist, pull cord, base unit)", "22 27 18"},
+		{"fall-detector", "Fall detector", "22 27 18"},
+		{"environmental-sensor", "Environmental sensor (smoke, heat, CO, gas, flood, temperature)", "22 27 18"},
+		{"door-exit-sensor", "Door or exit sensor", "22 27 18"},
+		{"bed-chair-sensor", "Bed or chair occupancy sensor", "22 27 18"},
+		{"activity-monitoring", "Activity monitoring", "22 27 18"},
+		{"medication-dispenser", "Medication reminder or dispenser", "04 19 04"},
+		{"epilepsy-monitor", "Epilepsy monitor", "22 27 18"},
+		{"gps-location", "GPS or location device", "22 27 21"},
+		{"voice-assistant", "Voice assistant or smart speaker", "22 27 03"},
+		{"video-carephone", "Video carephone or tablet", "22 24 03"},
+		{"vital-signs-monitoring", "Respiratory or vital-signs self-monitoring", "04 24 24"},
+	}
+}
+
+// Device is a product in the catalogue, shared across boroughs so that a
+// commissioner can see who uses what and what they pay.
+type Device struct {
+	ID       int64  `json:"id"`
+	Code     string `json:"code"` // stable key in CSV files, such as "pendant-alarm-a"
+	Category string `json:"category"`
+	Product  string `json:"product"`
+	Supplier string `json:"supplier"`
+	// Costs are in pence, so sums are exact.
+	UnitCostPence         int64  `json:"unit_cost_pence"`
+	WeeklyMonitoringPence int64  `json:"weekly_monitoring_pence"`
+	Monitored             bool   `json:"monitored"`                 // answered by an alarm receiving centre
+	GenerationTier        string `json:"generation_tier,omitempty"` // "analogue", "digital", ...
+}
+
+var codeRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks the device against the known categories.
+func (d *Device) Validate(categories []Category) error {
+	var errs []ateval.FieldError
+	add := func(f, m string) { errs = append(errs, ateval.FieldError{Field: f, Message: m}) }
+	if !codeRE.MatchString(d.Code) {
+		add("code", "must be lower-case letters and digits joined by hyphens")
+	}
+	known := false
+	ids := make([]string, len(categories))
+	for i, c := range categories {
+		ids[i] = c.ID
+		known = known || c.ID == d.Category
+	}
+	if !known {
+		add("category", "must be one of "+strings.Join(ids, ", "))
+	}
+	if strings.TrimSpace(d.Product) == "" {
+		add("product", "is required")
+	}
+	if d.UnitCostPence < 0 {
+		add("unit_cost_pence", "cannot be negative")
+	}
+	if d.WeeklyMonitoringPence < 0 {
+		add("weekly_monitoring_pence", "cannot be negative")
+	}
+	if len(errs) > 0 {
+		return ateval.Invalid("The device is not valid.", errs)
+	}
+	return nil
+}
+
+// RemovalReason says why a device came back.
+type RemovalReason string
+
+const (
+	RemovedNoLongerNeeded  RemovalReason = "no_longer_needed"
+	RemovedAbandoned       RemovalReason = "abandoned"
+	RemovedFaulty          RemovalReason = "faulty"
+	RemovedMoved           RemovalReason = "moved"
+	RemovedResidentialCare RemovalReason = "residential_care"
+	RemovedDied            RemovalReason = "died"
+	RemovedOther           RemovalReason = "other"
+)
+
+// RemovalReasons lists the fixed reasons.
+func RemovalReasons() []RemovalReason {
+	return []RemovalReason{RemovedNoLongerNeeded, RemovedAbandoned, RemovedFaulty, RemovedMoved, RemovedResidentialCare, RemovedDied, RemovedOther}
+}
+
+// DeviceIssue is one device given to one resident: the exposure whose
+// effect the evaluation measures.
+type DeviceIssue struct {
+	ID            int64         `json:"id"`
+	ResidentID    int64         `json:"resident_id"`
+	DeviceID      int64         `json:"device_id"`
+	IssuedOn      ateval.Date   `json:"issued_on"`
+	InstalledOn   ateval.Date   `json:"installed_on"`
+	RemovedOn     ateval.Date   `json:"removed_on"`
+	RemovalReason RemovalReason `json:"removal_reason,omitempty"`
+	// RemovalNote explains RemovedOther. Free text: never exported.
+	RemovalNote string `json:"removal_note,omitempty"`
+}
+
+// Validate checks that the dates make sense: issued on or after the
+// resident's registration, installed and removed on or after issue, and
+// a removal reason with every removal.
+func (di *DeviceIssue) Validate(registeredOn, today ateval.Date) error {
+	var errs []ateval.FieldError
+	add := func(f, m string) { errs = append(errs, ateval.FieldError{Field: f, Message: m}) }
+	switch {
+	case di.IssuedOn.IsZero():
+		add("issued_on", "is required")
+	case di.IssuedOn.After(today):
+		add("issued_on", "cannot be in the future")
+	case !registeredOn.IsZero() && di.IssuedOn.Before(registeredOn):
+		add("issued_on", "cannot be before the resident was registered ("+registeredOn.String()+")")
+	}
+	if !di.InstalledOn.IsZero() {
+		if di.InstalledOn.Before(di.IssuedOn) {
+			add("installed_on", "cannot be before the device was issued ("+di.IssuedOn.String()+")")
+		} else if di.InstalledOn.After(today) {
+			add("installed_on", "cannot be in the future")
+		}
+	}
+	if !di.RemovedOn.IsZero() {
+		switch {
+		case di.RemovedOn.Before(di.IssuedOn):
+			add("removed_on", "cannot be before the device was issued ("+di.IssuedOn.String()+")")
+		case !di.InstalledOn.IsZero() && di.RemovedOn.Before(di.InstalledOn):
+			add("removed_on", "cannot be before the device was installed ("+di.InstalledOn.String()+")")
+		case di.RemovedOn.After(today):
+			add("removed_on", "cannot be in the future")
+		}
+		if !oneOf(di.RemovalReason, RemovalReasons()) {
+			add("removal_reason", "must be one of "+join(RemovalReasons()))
+		}
+	} else if di.RemovalReason != "" {
+		add("removed_on", "is required when a removal reason is given")
+	}
+	if di.RemovalReason == RemovedOther && strings.TrimSpace(di.RemovalNote) == "" {
+		add("removal_note", "is required when the reason is other")
+	}
+	if len(errs) > 0 {
+		return ateval.Invalid("The device issue is not valid.", errs)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package ateval
+
+import "context"
+
+// Role is what a user may do. See the access matrix in README.md.
+type Role string
+
+const (
+	RolePractitioner Role = "practitioner"
+	RoleBoroughLead  Role = "borough_lead"
+	RoleCommissioner Role = "commissioner"
+	RoleEvaluator    Role = "evaluator"
+	RoleAdmin        Role = "admin"
+)
+
+// Roles lists every role, in the order pages show them.
+func Roles() []Role {
+	return []Role{RolePractitioner, RoleBoroughLead, RoleCommissioner, RoleEvaluator, RoleAdmin}
+}
+
+// NeedsBorough reports whether users of the role belong to one borough.
+func (r Role) NeedsBorough() bool { return r == RolePractitioner || r == RoleBoroughLead }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles() {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a person who signs in.
+type User struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Role      Role   `json:"role"`
+	BoroughID int64  `json:"borough_id,omitempty"` // 0 unless Role.NeedsBorough
+}
+
+// SeesResidents reports whether the user may read resident-level records at
+// all; which residents is a matter of borough.
+func (u *User) SeesResidents() bool {
+	return u != nil && (u.Role == RolePractitioner || u.Role == RoleBoroughLead)
+}
+
+type userKey struct{}
+
+// NewContextWithUser returns a context carrying the acting user. Services
+// read it to scope what they return; the command-line tools act as a
+// system user (see SystemUser).
+func NewContextWithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFromContext returns the acting user, or nil.
+func UserFromContext(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey{}).(*User)
+	return u
+}
+
+// RoleSystem stands for the operator at the command line (import, status,
+// report), who holds the database file and so sees everything in it.
+const RoleSystem Role = "system"
+
+// SystemContext returns ctx acting as the command-line operator.
+func SystemContext(ctx context.Context) context.Context {
+	return NewContextWithUser(ctx, &User{Email: "system", Role: RoleSystem})
+}
+
+// IsSystem reports whether u is the command-line operator.
+func (u *User) IsSystem() bool { return u != nil && u.Role == RoleSystem }
