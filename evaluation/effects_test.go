@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"math"
 	"testing"
 )
 
