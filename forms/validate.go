@@ -1,0 +1,151 @@
+package forms
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/ateval/ateval"
+)
+
+// Validate checks answers against the instrument, item by item: unknown
+// items, an item answered twice, a value and a missing reason both or
+// neither given, an unknown missing reason, a value outside the item's
+// levels or range, a fraction where a whole number is needed, a required
+// item left out (a missing reason is always accepted in place of a value),
+// and a value given to an item its skip rule hides. The error is an
+// ateval.Invalid with one FieldError per item, saying what is allowed.
+func (in *Instrument) Validate(answers []Answer) error {
+	var fields []ateval.FieldError
+	bad := map[string]string{}
+	add := func(item, msg string) {
+		if _, dup := bad[item]; !dup {
+			bad[item] = msg
+			fields = append(fields, ateval.FieldError{Field: item, Message: msg})
+		}
+	}
+	given := map[string]Answer{}
+	for _, a := range answers {
+		it, ok := in.byID[a.Item]
+		switch {
+		case !ok:
+			add(a.Item, "is not an item of "+in.ID)
+		case given[a.Item].Item != "":
+			add(a.Item, "is answered twice")
+		case a.Value != nil && a.Missing != "":
+			add(a.Item, "has both a value and a missing reason; give one")
+		case a.Value == nil && a.Missing == "":
+			add(a.Item, "has neither a value nor a missing reason; give one")
+		case a.Value == nil && !a.Missing.Valid():
+			add(a.Item, fmt.Sprintf("missing reason %q is not one of refused, not_applicable, unable, not_asked", a.Missing))
+		case a.Value != nil:
+			if msg := it.check(*a.Value); msg != "" {
+				add(a.Item, msg)
+			}
+		}
+		if ok && given[a.Item].Item == "" {
+			given[a.Item] = a
+		}
+	}
+	values := in.values(answers)
+	for _, it := range in.Items {
+		a, answered := given[it.ID]
+		shown := it.relevant.eval(values)
+		switch {
+		case !shown && answered && a.Value != nil:
+			add(it.ID, "is only asked when "+it.relevant.String()+"; leave it out")
+		case shown && it.Required && !answered:
+			add(it.ID, "is required: give a value or a missing reason (refused, not_applicable, unable, not_asked)")
+		}
+	}
+	if len(fields) > 0 {
+		return ateval.Invalid(in.ID+": some answers are not valid", fields)
+	}
+	return nil
+}
+
+// check returns what is wrong with value v for the item, or "".
+func (it *Item) check(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return it.allowed()
+	}
+	switch it.Type {
+	case TypeChoice:
+		if v != math.Trunc(v) {
+			return it.allowed()
+		}
+		if _, ok := it.Level(int(v)); !ok {
+			return it.allowed()
+		}
+	case TypeInteger:
+		if v != math.Trunc(v) {
+			return it.allowed()
+		}
+		fallthrough
+	case TypeDecimal:
+		if it.Min != nil && v < *it.Min || it.Max != nil && v > *it.Max {
+			return it.allowed()
+		}
+	}
+	return ""
+}
+
+// allowed says, for a person, which values the item takes.
+func (it *Item) allowed() string {
+	if it.Type != TypeChoice {
+		kind := "a number"
+		if it.Type == TypeInteger {
+			kind = "a whole number"
+		}
+		return "must be " + kind + it.rangeText()
+	}
+	lo, hi := it.Levels[0].Code, it.Levels[0].Code
+	for _, l := range it.Levels {
+		lo, hi = min(lo, l.Code), max(hi, l.Code)
+	}
+	if hi-lo+1 == len(it.Levels) {
+		return fmt.Sprintf("must be a whole number from %d to %d", lo, hi)
+	}
+	s := "must be one of"
+	for i, l := range it.Levels {
+		if i > 0 {
+			s += ","
+		}
+		s += " " + strconv.Itoa(l.Code)
+	}
+	return s
+}
+
+func (it *Item) rangeText() string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	switch {
+	case it.Min != nil && it.Max != nil:
+		return " from " + f(*it.Min) + " to " + f(*it.Max)
+	case it.Min != nil:
+		return " of at least " + f(*it.Min)
+	case it.Max != nil:
+		return " of at most " + f(*it.Max)
+	}
+	return ""
+}
+
+// values returns the valid values given, for items that are shown: the
+// numbers skip rules and scores work from. Skip rules are evaluated in item
+// order, so a hidden item cannot make a later one shown.
+func (in *Instrument) values(answers []Answer) map[string]float64 {
+	raw := map[string]float64{}
+	for _, a := range answers {
+		if it, ok := in.byID[a.Item]; ok && a.Value != nil && a.Missing == "" && it.check(*a.Value) == "" {
+			if _, dup := raw[a.Item]; !dup {
+				raw[a.Item] = *a.Value
+			}
+		}
+	}
+	out := map[string]float64{}
+	for _, it := range in.Items {
+		if v, ok := raw[it.ID]; ok && it.relevant.eval(out) {
+			out[it.ID] = v
+		}
+	}
+	return out
+}
