@@ -1,0 +1,181 @@
+// Package storage keeps the platform's data in SQLite (one file, the
+// embedded default) or PostgreSQL (for a multi-borough deployment), through
+// gorm. It is the only package that imports gorm; its row structs stay
+// unexported here and are converted to the domain types of ateval, devices
+// and forms at this boundary, where driver errors are translated too.
+//
+// It may import the standard library, gorm and its drivers, and the domain
+// packages. It must not import gin or server code.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/ateval/ateval"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database.
+type DB struct {
+	gorm    *gorm.DB
+	dialect Dialect
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// IsPostgresURL reports whether dsn names a PostgreSQL server rather than a
+// SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or else the path
+// of a SQLite file (created if missing). It does not migrate.
+func Open(ctx context.Context, dsn string) (_ *DB, err error) {
+	defer ateval.Wrap(&err, "open database")
+	if dsn == "" {
+		return nil, ateval.Errorf(ateval.EINVALID, "no database given: pass --db PATH|URL or set ATEVAL_DB")
+	}
+	cfg := &gorm.Config{
+		// Our own logging never carries SQL arguments: they may be personal data.
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	db := &DB{Now: time.Now}
+	if IsPostgresURL(dsn) {
+		db.dialect = Postgres
+		db.gorm, err = gorm.Open(postgres.Open(dsn), cfg)
+	} else {
+		db.dialect = SQLite
+		db.gorm, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return nil, err
+	}
+	if db.dialect == SQLite {
+		// WAL lets readers go on while one writer writes; more connections
+		// than that only queue on the file lock.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// sqliteDSN adds the pragmas every connection needs: foreign keys on, WAL,
+// a busy timeout so writers queue instead of failing, and IMMEDIATE
+// transactions so that a transaction that will write takes the write lock
+// at its start (a deferred one that upgrades later can deadlock and fail).
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "FULL")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect returns which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// SQL returns the underlying database/sql handle, for tools that need it
+// (backups, integrity checks).
+func (db *DB) SQL() (*sql.DB, error) { return db.gorm.DB() }
+
+func (db *DB) today() ateval.Date { return ateval.DateOf(db.Now()) }
+
+// translate maps driver errors to the error vocabulary at the storage
+// boundary: not found and uniqueness conflicts become user-facing codes.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ateval.Errorf(ateval.ENOTFOUND, "%s not found", what)
+	case isUniqueViolation(err):
+		return ateval.Errorf(ateval.ECONFLICT, "%s already exists", what)
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// nullDate stores the zero Date as NULL and others as YYYY-MM-DD text, the
+// one date form both databases compare and sort correctly.
+func nullDate(d ateval.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+func fromNullDate(s *string) (ateval.Date, error) {
+	if s == nil {
+		return ateval.Date{}, nil
+	}
+	return ateval.ParseDate(*s)
+}
+
+func mustDate(s string) ateval.Date {
+	d, err := ateval.ParseDate(s)
+	if err != nil {
+		// The schema only ever receives dates we formatted ourselves.
+		panic(fmt.Sprintf("storage: stored date %q is malformed", s))
+	}
+	return d
+}

@@ -1,0 +1,214 @@
+package storage
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+)
+
+// Tx is a unit of work: every method on it runs in one transaction (or,
+// from DB.View, on a plain connection for reads).
+type Tx struct {
+	g  *gorm.DB
+	db *DB
+}
+
+// InTx runs fn in one transaction, committed if fn returns nil and rolled
+// back otherwise, so that an import or a form lands whole or not at all.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Tx{g: g, db: db})
+	})
+}
+
+// View returns a Tx for reads outside a transaction.
+func (db *DB) View(ctx context.Context) *Tx { return &Tx{g: db.gorm.WithContext(ctx), db: db} }
+
+// batchSize bounds the rows of one multi-row INSERT: SQLite allows 32,766
+// bound parameters, and the widest row here has under 20 columns.
+const batchSize = 500
+
+// seedCategories makes sure the built-in taxonomy is present; an
+// administrator's own categories are left alone.
+func (tx *Tx) seedCategories() error {
+	var rows []categoryRow
+	for _, c := range devices.Categories() {
+		rows = append(rows, categoryRow{ID: c.ID, Name: c.Name, ISO9999: c.ISO9999, Builtin: true})
+	}
+	return tx.g.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+}
+
+// CreateBorough stores a new borough and sets its ID.
+func (tx *Tx) CreateBorough(b *ateval.Borough) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	row := boroughRow{Slug: b.Slug, Name: b.Name, GSSCode: b.GSSCode}
+	if err := tx.g.Create(&row).Error; err != nil {
+		return translate(err, "borough "+b.Slug)
+	}
+	b.ID = row.ID
+	return nil
+}
+
+// Boroughs lists every borough by name.
+func (tx *Tx) Boroughs() ([]ateval.Borough, error) {
+	var rows []boroughRow
+	if err := tx.g.Order("name").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]ateval.Borough, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// Categories lists the device categories, built-in first.
+func (tx *Tx) Categories() ([]devices.Category, error) {
+	var rows []categoryRow
+	if err := tx.g.Order("builtin DESC, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]devices.Category, len(rows))
+	for i, r := range rows {
+		out[i] = devices.Category{ID: r.ID, Name: r.Name, ISO9999: r.ISO9999}
+	}
+	return out, nil
+}
+
+// CreateDevice stores a catalogue entry and sets its ID. Validation against
+// the categories is the caller's (it holds them for a whole import).
+func (tx *Tx) CreateDevice(d *devices.Device) error {
+	row := deviceToRow(d)
+	row.ID = 0
+	if err := tx.g.Create(&row).Error; err != nil {
+		return translate(err, "device "+d.Code)
+	}
+	d.ID = row.ID
+	return nil
+}
+
+// Devices lists the catalogue.
+func (tx *Tx) Devices() ([]devices.Device, error) {
+	var rows []deviceRow
+	if err := tx.g.Order("category, product").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]devices.Device, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// CreateResidents stores residents with their identities (ids[i] belongs to
+// rs[i]; a nil ids stores none) and sets their IDs.
+func (tx *Tx) CreateResidents(rs []devices.Resident, ids []devices.Identity) error {
+	rows := make([]residentRow, len(rs))
+	for i := range rs {
+		rows[i] = residentToRow(&rs[i])
+		rows[i].ID = 0
+	}
+	if err := tx.g.CreateInBatches(&rows, batchSize).Error; err != nil {
+		return translate(err, "resident")
+	}
+	for i := range rs {
+		rs[i].ID = rows[i].ID
+	}
+	if ids == nil {
+		return nil
+	}
+	idRows := make([]identityRow, len(ids))
+	for i := range ids {
+		ids[i].ResidentID = rs[i].ID
+		idRows[i] = identityToRow(&ids[i])
+	}
+	return tx.g.CreateInBatches(&idRows, batchSize).Error
+}
+
+// CreateDeviceIssues stores device issues and sets their IDs.
+func (tx *Tx) CreateDeviceIssues(dis []devices.DeviceIssue) error {
+	rows := make([]deviceIssueRow, len(dis))
+	for i := range dis {
+		rows[i] = deviceIssueToRow(&dis[i])
+		rows[i].ID = 0
+	}
+	if err := tx.g.CreateInBatches(&rows, batchSize).Error; err != nil {
+		return translate(err, "device issue")
+	}
+	for i := range dis {
+		dis[i].ID = rows[i].ID
+	}
+	return nil
+}
+
+// ResidentKey is what an import needs to know of a stored resident to
+// attach device issues and assessments to it and check their dates.
+type ResidentKey struct {
+	ID           int64
+	BoroughID    int64
+	RegisteredOn ateval.Date
+	EnrolledOn   ateval.Date
+}
+
+// ResidentKeys returns every resident of the boroughs, keyed by reference,
+// per borough ID.
+func (tx *Tx) ResidentKeys() (map[int64]map[string]ResidentKey, error) {
+	type keyRow struct {
+		ID           int64
+		BoroughID    int64
+		Reference    string
+		RegisteredOn string
+		EnrolledOn   *string
+	}
+	out := map[int64]map[string]ResidentKey{}
+	var batch []keyRow
+	err := tx.g.Model(&residentRow{}).Select("id, borough_id, reference, registered_on, enrolled_on").
+		FindInBatches(&batch, 10000, func(*gorm.DB, int) error {
+			for _, r := range batch {
+				m := out[r.BoroughID]
+				if m == nil {
+					m = map[string]ResidentKey{}
+					out[r.BoroughID] = m
+				}
+				enrolled, err := fromNullDate(r.EnrolledOn)
+				if err != nil {
+					return err
+				}
+				m[r.Reference] = ResidentKey{ID: r.ID, BoroughID: r.BoroughID, RegisteredOn: mustDate(r.RegisteredOn), EnrolledOn: enrolled}
+			}
+			return nil
+		}).Error
+	return out, err
+}
+
+// Counts is how much a database holds, as `ateval status --json` prints it.
+type Counts struct {
+	Boroughs     int64 `json:"boroughs"`
+	Residents    int64 `json:"residents"`
+	Devices      int64 `json:"devices"`
+	DeviceIssues int64 `json:"device_issues"`
+	Assessments  int64 `json:"assessments"`
+}
+
+// Counts counts the rows of each kind.
+func (tx *Tx) Counts() (Counts, error) {
+	var c Counts
+	for _, t := range []struct {
+		table string
+		n     *int64
+	}{{"boroughs", &c.Boroughs}, {"residents", &c.Residents}, {"devices", &c.Devices}, {"device_issues", &c.DeviceIssues}, {"assessments", &c.Assessments}} {
+		if err := tx.g.Table(t.table).Count(t.n).Error; err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Today is the current date by the database's clock (DB.Now).
+func (tx *Tx) Today() ateval.Date { return tx.db.today() }
