@@ -1,0 +1,127 @@
+package forms
+
+import (
+	"github.com/ateval/ateval"
+)
+
+// Taken is an assessment already recorded, as the schedule needs it.
+type Taken struct {
+	Timepoint  Timepoint   `json:"timepoint"`
+	Instrument string      `json:"instrument"`
+	On         ateval.Date `json:"on"`
+}
+
+// TakenFrom lists recorded assessments for Schedule.
+func TakenFrom(assessments []Assessment) []Taken {
+	t := make([]Taken, len(assessments))
+	for i, a := range assessments {
+		t[i] = Taken{Timepoint: a.Timepoint, Instrument: a.Instrument, On: a.AssessedOn}
+	}
+	return t
+}
+
+// DueStatus is where one scheduled assessment stands on a given day.
+type DueStatus string
+
+const (
+	StatusUpcoming DueStatus = "upcoming" // its window has not opened
+	StatusDue      DueStatus = "due"      // its window is open
+	StatusOverdue  DueStatus = "overdue"  // its window has closed; still worth taking, late
+	StatusMissed   DueStatus = "missed"   // past the grace days after the window
+	StatusDone     DueStatus = "done"     // taken
+)
+
+// Due is one instrument at one timepoint of one resident's schedule.
+type Due struct {
+	Timepoint   Timepoint   `json:"timepoint"`
+	Instrument  string      `json:"instrument"`
+	Target      ateval.Date `json:"target"`
+	WindowStart ateval.Date `json:"window_start"`
+	WindowEnd   ateval.Date `json:"window_end"`
+	// GraceEnd is the last day it counts as overdue rather than missed.
+	GraceEnd ateval.Date `json:"grace_end"`
+	Status   DueStatus   `json:"status"`
+	// DoneOn is the date it was taken; InWindow reports whether that date
+	// fell inside the window (late or early data are kept but flagged).
+	DoneOn   ateval.Date `json:"done_on"`
+	InWindow bool        `json:"in_window"`
+}
+
+// Schedule returns, for a resident enrolled on the given day, every
+// instrument due at every timepoint with its window and where it stands
+// today. Windows are counted in days from enrolment, both ends inclusive:
+// the window of a timepoint with target day T runs from T − WindowBefore to
+// T + WindowAfter, and an assessment not taken by then is overdue until
+// GraceDays later and missed after. required lists the instruments due at
+// each timepoint; nil means the framework's own schedule. An entry is done
+// when an assessment of that instrument is recorded at that timepoint,
+// whatever its date. The result is in timepoint order, then in the order of
+// required. Timepoints or instruments the framework does not know are an
+// EINVALID error.
+func (f *Framework) Schedule(enrolled ateval.Date, taken []Taken, required map[Timepoint][]string, today ateval.Date) ([]Due, error) {
+	if enrolled.IsZero() || today.IsZero() {
+		return nil, ateval.Errorf(ateval.EINVALID, "the enrolment date and today are both needed")
+	}
+	windows := map[Timepoint]Window{}
+	for _, w := range f.schedule {
+		windows[w.Timepoint] = w
+	}
+	if required == nil {
+		required = map[Timepoint][]string{}
+		for _, w := range f.schedule {
+			required[w.Timepoint] = w.Instruments
+		}
+	}
+	var fields []ateval.FieldError
+	for tp, ids := range required {
+		if _, ok := windows[tp]; !ok {
+			fields = append(fields, ateval.FieldError{Field: string(tp), Message: "is not a timepoint of framework " + f.version})
+		}
+		for _, id := range ids {
+			if _, ok := f.byID[id]; !ok {
+				fields = append(fields, ateval.FieldError{Field: string(tp), Message: "instrument " + id + " is not in framework " + f.version})
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return nil, ateval.Invalid("the schedule asks for what the framework does not have", fields)
+	}
+	done := map[[2]string]ateval.Date{}
+	for _, t := range taken {
+		k := [2]string{string(t.Timepoint), t.Instrument}
+		if d, ok := done[k]; !ok || t.On.Before(d) {
+			done[k] = t.On
+		}
+	}
+	var out []Due
+	for _, w := range f.schedule {
+		for _, id := range required[w.Timepoint] {
+			target := enrolled.AddDays(w.TargetDays)
+			d := Due{
+				Timepoint:   w.Timepoint,
+				Instrument:  id,
+				Target:      target,
+				WindowStart: target.AddDays(-w.WindowBefore),
+				WindowEnd:   target.AddDays(w.WindowAfter),
+			}
+			d.GraceEnd = d.WindowEnd.AddDays(w.GraceDays)
+			if on, ok := done[[2]string{string(w.Timepoint), id}]; ok {
+				d.Status, d.DoneOn = StatusDone, on
+				d.InWindow = !on.Before(d.WindowStart) && !on.After(d.WindowEnd)
+			} else {
+				switch {
+				case today.Before(d.WindowStart):
+					d.Status = StatusUpcoming
+				case !today.After(d.WindowEnd):
+					d.Status = StatusDue
+				case !today.After(d.GraceEnd):
+					d.Status = StatusOverdue
+				default:
+					d.Status = StatusMissed
+				}
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
