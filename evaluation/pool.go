@@ -56,28 +56,48 @@ type intercept struct{ y, v []float64 }
 func (m *intercept) k() int { return len(m.y) }
 func (m *intercept) p() int { return 1 }
 
-// at computes, with w_i = 1/(v_i+τ²), S_j = Σ w_i^j and μ̂ = Σ w_i y_i / S_1:
+// at computes, with w_i = 1/(v_i+τ²), S_j = Σ w_i^j, μ̂ = Σ w_i y_i / S_1
+// and e_i = y_i − μ̂:
 //
-//	Q = Σ w_i e_i², yᵀPPy = Σ w_i² e_i², with e_i = y_i − μ̂,
-//	tr(P) = S_1 − S_2/S_1, tr(PP) = S_2 − 2 S_3/S_1 + S_2²/S_1².
+//	Q = Σ w_i e_i²,  yᵀPPy = Σ w_i² e_i²,
+//	tr(P) = Σ a_i,  tr(PP) = Σ a_i² + Σ w_i² (S_2 − w_i²)/S_1²,  a_i = w_i (S_1 − w_i)/S_1.
+//
+// For the largest weight, S_1 − w_i and S_2 − w_i² are summed from the
+// other weights rather than subtracted, so that one borough with a tiny
+// variance does not cancel the traces to zero.
 func (m *intercept) at(tau2 float64) wstats {
-	var s1, s2, s3, swy float64
+	var s1, s2, swy, wmax float64
+	big := 0
 	for i, v := range m.v {
 		w := 1 / (v + tau2)
 		s1 += w
 		s2 += w * w
-		s3 += w * w * w
 		swy += w * m.y[i]
+		if w > wmax {
+			wmax, big = w, i
+		}
 	}
 	mu := swy / s1
-	var q, ypp float64
+	var st wstats
+	var r1, r2 float64
 	for i, v := range m.v {
 		w := 1 / (v + tau2)
 		e := m.y[i] - mu
-		q += w * e * e
-		ypp += w * w * e * e
+		st.q += w * e * e
+		st.yPPy += w * w * e * e
+		if i == big {
+			continue
+		}
+		r1 += w
+		r2 += w * w
+		a := w * (s1 - w) / s1
+		st.trP += a
+		st.trPP += a*a + w*w*(s2-w*w)/(s1*s1)
 	}
-	return wstats{q: q, trP: s1 - s2/s1, trPP: s2 - 2*s3/s1 + s2*s2/(s1*s1), yPPy: ypp}
+	a := wmax * r1 / s1
+	st.trP += a
+	st.trPP += a*a + wmax*wmax*r2/(s1*s1)
+	return st
 }
 
 // Pool pools the boroughs' effects, as metafor's
@@ -134,7 +154,7 @@ func PoolValues(yi, vi []float64, o Options) (Pooled, error) {
 
 func checkValues(yi, vi []float64) error {
 	for i := range yi {
-		if !(vi[i] > 0) || math.IsInf(vi[i], 0) || math.IsNaN(yi[i]) || math.IsInf(yi[i], 0) {
+		if !(vi[i] >= minVariance && vi[i] <= maxMagnitude && math.Abs(yi[i]) <= maxMagnitude) {
 			st := make([]Study, len(yi))
 			for j := range yi {
 				st[j] = Study{Yi: yi[j], Vi: vi[j]}

@@ -117,6 +117,13 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Bounds on what can be weighed without overflow: weights 1/vi are squared
+// and cubed, residuals squared.
+const (
+	minVariance  = 1e-60
+	maxMagnitude = 1e60
+)
+
 // checkStudies returns an EINVALID error naming every study whose effect or
 // variance cannot be pooled: no study may be silently dropped.
 func checkStudies(studies []Study) error {
@@ -136,6 +143,8 @@ func checkStudies(studies []Study) error {
 			bad = append(bad, ateval.FieldError{Field: name, Message: fmt.Sprintf("variance vi is %v, not a finite number", s.Vi)})
 		case s.Vi <= 0:
 			bad = append(bad, ateval.FieldError{Field: name, Message: fmt.Sprintf("variance vi must be positive, got %v", s.Vi)})
+		case s.Vi < minVariance || s.Vi > maxMagnitude || math.Abs(s.Yi) > maxMagnitude:
+			bad = append(bad, ateval.FieldError{Field: name, Message: fmt.Sprintf("effect %v with variance %v is outside the range that can be weighed (variances from %g to %g, effects up to %g)", s.Yi, s.Vi, minVariance, maxMagnitude, maxMagnitude)})
 		}
 	}
 	if len(bad) > 0 {

@@ -107,10 +107,10 @@ func reml(m model, start float64, o Options) tau2Fit {
 	for it := 1; it <= o.MaxIter; it++ {
 		s := m.at(t)
 		adj := (s.yPPy - s.trP) / s.trPP
-		if math.IsNaN(adj) {
-			return tau2Fit{tau2: t, iter: it, reason: "REML: Fisher scoring step is not a number"}
+		if math.IsNaN(adj) || math.IsInf(adj, 0) {
+			return tau2Fit{tau2: t, iter: it, reason: "REML: the Fisher scoring step is not a finite number"}
 		}
-		for t+adj < 0 {
+		for n := 0; t+adj < 0 && n < 1100; n++ {
 			adj /= 2
 		}
 		t += adj

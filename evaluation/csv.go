@@ -1,0 +1,137 @@
+package evaluation
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ateval/ateval"
+)
+
+// maxCSVErrors bounds the lines reported at once from a bad file.
+const maxCSVErrors = 20
+
+// ReadStudies reads per-borough effects from CSV with a header row naming
+// at least the columns study, yi and either vi (sampling variance) or sei
+// (standard error; vi = sei²). Names are matched without regard to case or
+// surrounding space; vi is used when both are present; other columns are
+// ignored. Every value must be a finite number, vi and sei positive, and
+// study non-empty.
+//
+// A bad file gives an EINVALID *ateval.Error whose fields name each bad
+// line and column, such as `line 4: vi: "abc" is not a number` (lines
+// count from 1, the header being line 1), or a message such as
+// `missing column yi`.
+func ReadStudies(r io.Reader) ([]Study, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, ateval.Errorf(ateval.EINVALID, "the file is empty: expected a header with study, yi and vi or sei")
+	} else if err != nil {
+		return nil, csvError(err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := col[h]; !dup {
+			col[h] = i
+		}
+	}
+	for _, c := range []string{"study", "yi"} {
+		if _, ok := col[c]; !ok {
+			return nil, ateval.Errorf(ateval.EINVALID, "missing column %s", c)
+		}
+	}
+	varCol, squared := "vi", false
+	if _, ok := col["vi"]; !ok {
+		if _, ok := col["sei"]; !ok {
+			return nil, ateval.Errorf(ateval.EINVALID, "missing column vi (or sei)")
+		}
+		varCol, squared = "sei", true
+	}
+	var (
+		studies []Study
+		bad     []ateval.FieldError
+	)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		at := fmt.Sprintf("line %d", line)
+		field := func(name string) string {
+			if i := col[name]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		s := Study{Label: field("study")}
+		var msgs []string
+		if s.Label == "" {
+			msgs = append(msgs, "study: must not be empty")
+		}
+		var m string
+		if s.Yi, m = number("yi", field("yi"), false); m != "" {
+			msgs = append(msgs, m)
+		}
+		if s.Vi, m = number(varCol, field(varCol), true); m != "" {
+			msgs = append(msgs, m)
+		} else if squared {
+			s.Vi *= s.Vi
+		}
+		for _, m := range msgs {
+			if len(bad) < maxCSVErrors {
+				bad = append(bad, ateval.FieldError{Field: at, Message: m})
+			}
+		}
+		if msgs == nil {
+			studies = append(studies, s)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, ateval.Invalid("the file has values that cannot be pooled", bad)
+	}
+	if len(studies) == 0 {
+		return nil, ateval.Errorf(ateval.EINVALID, "the file has a header but no studies")
+	}
+	return studies, nil
+}
+
+// number parses a finite number, positive when asked, returning a message
+// naming the column when it cannot.
+func number(name, s string, positive bool) (float64, string) {
+	x, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil:
+		return 0, fmt.Sprintf("%s: %q is not a number", name, s)
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return 0, fmt.Sprintf("%s: %q is not a finite number", name, s)
+	case positive && !(x > 0):
+		return 0, fmt.Sprintf("%s: must be positive", name)
+	case positive && x*x == 0 && name == "sei":
+		return 0, fmt.Sprintf("%s: %q is too small: its square is 0", name, s)
+	}
+	return x, ""
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return ateval.Invalid("the file is not valid CSV",
+			[]ateval.FieldError{{Field: fmt.Sprintf("line %d", pe.Line), Message: pe.Err.Error()}})
+	}
+	return fmt.Errorf("reading studies: %w", err)
+}
