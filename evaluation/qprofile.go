@@ -25,9 +25,12 @@ func tau2CI(m model, q0, tau2, level float64) interval {
 	hi := math.Max(100, 10*tau2)
 	qhi := m.at(hi).q
 	var r interval
+	var s0 wstats
 	solve := func(crit float64) float64 {
-		f := func(t float64) float64 { return m.at(t).q - crit }
-		x, _ := brent(f, 0, hi, q0-crit, qhi-crit, 1e-14)
+		if s0.trP == 0 {
+			s0 = m.at(0)
+		}
+		x, _ := solveQ(m, crit, 0, hi, s0)
 		return x
 	}
 	switch {

@@ -132,10 +132,10 @@ func checkStudies(studies []Study) error {
 	}
 	var bad []ateval.FieldError
 	for i, s := range studies {
-		name := s.Label
-		if name == "" {
-			name = fmt.Sprintf("study %d", i+1)
+		if s.Vi >= minVariance && s.Vi <= maxMagnitude && math.Abs(s.Yi) <= maxMagnitude {
+			continue // the common case, without formatting a name
 		}
+		name := label(studies, i)
 		switch {
 		case math.IsNaN(s.Yi) || math.IsInf(s.Yi, 0):
 			bad = append(bad, ateval.FieldError{Field: name, Message: fmt.Sprintf("effect yi is %v, not a finite number", s.Yi)})

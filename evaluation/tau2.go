@@ -66,25 +66,46 @@ func pauleMandel(m model, s0 wstats, df float64) tau2Fit {
 	if s0.q < df {
 		return tau2Fit{truncated: true, converged: true}
 	}
-	f := func(t float64) float64 { return m.at(t).q - df }
-	hi, fhi := bracketAbove(f, pmMax)
-	if fhi > 0 {
+	hi := pmMax
+	qhi := m.at(hi).q
+	for qhi > df && hi < pmLimit {
+		hi *= 4
+		qhi = m.at(hi).q
+	}
+	if qhi > df {
 		return tau2Fit{tau2: hi, reason: fmt.Sprintf("Paule-Mandel: generalised Q still above %v at τ² = %g", df, hi)}
 	}
-	t, ok := brent(f, 0, hi, s0.q-df, fhi, 1e-14)
+	t, ok := solveQ(m, df, 0, hi, s0)
 	return tau2Fit{tau2: t, converged: ok, reason: reasonIf(!ok, "Paule-Mandel root search did not converge")}
 }
 
-// bracketAbove returns hi ≥ start with f(hi) ≤ 0, doubling hi up to
-// pmLimit, for decreasing f.
-func bracketAbove(f func(float64) float64, start float64) (hi, fhi float64) {
-	hi = start
-	fhi = f(hi)
-	for fhi > 0 && hi < pmLimit {
-		hi *= 4
-		fhi = f(hi)
+// solveQ returns the τ² in [lo, hi] at which the generalised Q(τ²) equals
+// target, given Q(lo) ≥ target ≥ Q(hi) and s = m.at(lo). Q decreases with
+// derivative −yᵀPPy, so Newton's method from the left converges fast; a
+// step that leaves the bracket is replaced by bisection.
+func solveQ(m model, target, lo, hi float64, s wstats) (float64, bool) {
+	x := lo
+	for range 100 {
+		f := s.q - target
+		if f == 0 {
+			return x, true
+		}
+		if f > 0 {
+			lo = x
+		} else {
+			hi = x
+		}
+		next := x + f/s.yPPy
+		if !(next > lo && next < hi) {
+			next = lo + (hi-lo)/2
+		}
+		if math.Abs(next-x) <= 1e-15*math.Max(1, x) || hi-lo <= 1e-15*math.Max(1, hi) {
+			return next, true
+		}
+		x = next
+		s = m.at(x)
 	}
-	return hi, fhi
+	return x, false
 }
 
 func reasonIf(cond bool, s string) string {
@@ -131,72 +152,6 @@ func reml(m model, start float64, o Options) tau2Fit {
 		reason: fmt.Sprintf("REML did not converge in %d Fisher scoring iterations", o.MaxIter)}
 }
 
-// brent finds a root of f in [a, b], where fa = f(a) and fb = f(b) have
-// opposite signs, by Brent's method to within tol; ok is false if it ran
-// out of iterations.
-func brent(f func(float64) float64, a, b, fa, fb, tol float64) (root float64, ok bool) {
-	if fa == 0 {
-		return a, true
-	}
-	if fb == 0 {
-		return b, true
-	}
-	c, fc := a, fa
-	d := b - a
-	e := d
-	for range 200 {
-		if (fb > 0) == (fc > 0) {
-			c, fc = a, fa
-			d = b - a
-			e = d
-		}
-		if math.Abs(fc) < math.Abs(fb) {
-			a, b, c = b, c, b
-			fa, fb, fc = fb, fc, fb
-		}
-		tol1 := 2*eps*math.Abs(b) + 0.5*tol
-		xm := 0.5 * (c - b)
-		if math.Abs(xm) <= tol1 || fb == 0 {
-			return b, true
-		}
-		if math.Abs(e) >= tol1 && math.Abs(fa) > math.Abs(fb) {
-			var p, q float64
-			s := fb / fa
-			if a == c {
-				p = 2 * xm * s
-				q = 1 - s
-			} else {
-				q0 := fa / fc
-				r := fb / fc
-				p = s * (2*xm*q0*(q0-r) - (b-a)*(r-1))
-				q = (q0 - 1) * (r - 1) * (s - 1)
-			}
-			if p > 0 {
-				q = -q
-			}
-			p = math.Abs(p)
-			if 2*p < math.Min(3*xm*q-math.Abs(tol1*q), math.Abs(e*q)) {
-				e = d
-				d = p / q
-			} else {
-				d = xm
-				e = d
-			}
-		} else {
-			d = xm
-			e = d
-		}
-		a, fa = b, fb
-		if math.Abs(d) > tol1 {
-			b += d
-		} else if xm > 0 {
-			b += tol1
-		} else {
-			b -= tol1
-		}
-		fb = f(b)
-	}
-	return b, false
-}
-
+// eps is R's .Machine$double.eps, metafor's threshold for a zero Knapp-Hartung
+// residual sum of squares.
 const eps = 2.220446049250313e-16
