@@ -90,12 +90,27 @@ func poisson(r *rand.Rand, mean float64) float64 {
 	}
 }
 
+// Instruments asked at every timepoint, and those that only the resident
+// may answer (framework 2026.1): a resident whose answers are usually
+// given by a proxy or carer answers those for themselves, or they are
+// not done.
+var (
+	questionnaires = []string{"swemwbs", "ons4", "eq5d5l", "ucla3", "short-fes-i"}
+	selfReportOnly = map[string]bool{"swemwbs": true, "ons4": true, "ucla3": true, "short-fes-i": true}
+)
+
+// maxPeriodDays is the longest period an events record may cover.
+const maxPeriodDays = 400
+
 // assessments generates every assessment of one resident up to the as-of
 // date, stopping at their exit.
 func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) []assessment {
 	r, res, asOf := p.r, &p.res, AsOf()
 	intervention := res.Group == devices.Intervention
 
+	// Who answers: the resident, or for many with dementia or a learning
+	// disability a proxy or carer. Of those, half still answer the
+	// self-report questionnaires themselves.
 	respondent := "resident"
 	switch res.PrimarySupportReason {
 	case devices.SupportMemoryCognition:
@@ -105,6 +120,7 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 	default:
 		respondent = []string{"resident", "proxy", "carer"}[weighted(r, []float64{90, 3, 7})]
 	}
+	selfReports := respondent == "resident" || r.IntN(2) == 0
 
 	// The resident's level on each outcome, and their event rates.
 	level := make([]float64, len(g.outcomes))
@@ -133,7 +149,11 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 	// lastEvents starts at baseline so that a missing baseline events
 	// record still gives the first follow-up a period.
 	lastEvents := baseline
-	visit := func(tp string, on ateval.Date, follow bool, pr, qr float64) {
+
+	// visit takes the assessments of one timepoint. exit is "" for an
+	// ordinary visit, or the reason (died, residential_care) for the
+	// events record of the day a resident left.
+	visit := func(tp string, on ateval.Date, follow bool, pr, qr float64, exit string) {
 		values := make([]float64, len(g.outcomes))
 		for oi, o := range g.outcomes {
 			se := o.sdChange / math.Sqrt2
@@ -147,13 +167,20 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 			values[oi] = y
 		}
 		add := func(instrument, who string, a *answers) {
-			if a.b.Len() > 0 {
-				out = append(out, assessment{instrument, tp, on, who, a.b.String()})
-			}
+			out = append(out, assessment{instrument, tp, on, who, a.b.String()})
 		}
-		for _, inst := range []string{"swemwbs", "ons4", "eq5d5l", "ucla3", "short-fes-i"} {
+		for _, inst := range questionnaires {
+			if exit != "" {
+				break
+			}
+			who := respondent
+			if who == "carer" {
+				who = "proxy" // a carer answering for the resident is their proxy
+			}
+			if selfReportOnly[inst] {
+				who = "resident"
+			}
 			a := &answers{r: r, canMiss: true}
-			gap := r.Float64() < pInstrumentGap
 			for oi, o := range g.outcomes {
 				if o.Instrument != inst || o.Scale != Difference {
 					continue
@@ -167,43 +194,44 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 					a.add(item, clip(stochRound(r, values[oi]/k+off, 1), o.itemLo, o.itemHi))
 				}
 			}
-			if !gap {
-				add(inst, respondent, a)
+			if r.Float64() >= pInstrumentGap && (!selfReportOnly[inst] || selfReports) {
+				add(inst, who, a)
 			}
 		}
+
 		// Events since the previous events record.
 		period := baselineEventDays
 		if follow {
-			period = on.DaysSince(lastEvents)
+			period = min(on.DaysSince(lastEvents), maxPeriodDays)
 		}
-		record := r.Float64() < b.records
-		a := &answers{r: r}
+		record := exit != "" || r.Float64() < b.records
 		who := respondent
+		a := &answers{r: r}
 		a.add("events_period_days", float64(period))
 		if record {
 			a.add("events_source", 2)
 			who = "record"
 		} else {
 			a.add("events_source", 1)
+			a.canMiss = true
 		}
-		a.canMiss = !record
 		years := float64(period) / 365
-		rate := func(oi int, base float64) float64 {
-			o := g.outcomes[oi]
+		rate := func(id string, base float64) float64 {
+			oi := g.index(id)
 			if !follow {
 				return base
 			}
-			l := math.Log(o.comparison) * qr
+			l := math.Log(g.outcomes[oi].comparison) * qr
 			if intervention {
 				l += be.effect[oi][p.primary] * pr
 			}
 			return base * math.Exp(l)
 		}
-		a.add("events_falls", poisson(r, rate(g.index("falls"), fallsRate)*years))
-		a.add("events_hospital_admissions", poisson(r, rate(g.index("hospital_admissions"), 0.5*frailty)*years))
+		a.add("events_falls", poisson(r, rate("falls", fallsRate)*years))
+		a.add("events_hospital_admissions", poisson(r, rate("hospital_admissions", 0.5*frailty)*years))
 		a.add("events_ae_visits", poisson(r, 0.8*frailty*years))
 		a.add("events_gp_contacts", poisson(r, gpRate*years))
-		a.add("events_care_home_admission", 0)
+		a.add("events_care_home_admission", b2f(exit == string(devices.RemovedResidentialCare)))
 		hours := 0.0
 		if hasCare {
 			lo := 0.0
@@ -213,30 +241,33 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 			hours = math.Max(stochRound(r, values[g.index("home_care_hours")], 0.5), lo)
 		}
 		a.add("events_home_care_hours", hours)
-		a.add("events_death", 0)
-		if record || r.Float64() >= pInstrumentGap {
+		a.add("events_death", b2f(exit == string(devices.RemovedDied)))
+		// Baseline events are never skipped: every enrolled resident has a
+		// baseline assessment.
+		if record || !follow || r.Float64() >= pInstrumentGap {
 			add("events", who, a)
 			lastEvents = on
 		}
-		if follow && intervention {
-			if a := g.deviceUse(p, on); !(r.Float64() < pInstrumentGap) {
+		if follow && intervention && exit == "" {
+			if a := g.deviceUse(p, on); r.Float64() >= pInstrumentGap {
 				add("device-use", respondent, a)
 			}
 		}
 	}
 
-	visit("baseline", baseline, false, 0, 0)
+	visit("baseline", baseline, false, 0, 0, "")
 	last := baseline
 	for _, s := range schedules {
 		due := res.EnrolledOn.AddDays(s.days)
 		on := due.AddDays(int(clip(math.Round(float64(s.half)/2.5*r.NormFloat64()), -float64(s.half), float64(s.half))))
 		missed := r.Float64() < pMissedVisit
+		pr, qr := interventionProfile[s.timepoint], comparisonProfile[s.timepoint]
 		if !p.exitOn.IsZero() && !on.Before(p.exitOn) {
 			// A death or move to a care home falling in this window is
 			// recorded from linked records on the day it happened.
 			inWindow := !p.exitOn.Before(due.AddDays(-s.half)) && !p.exitOn.After(due.AddDays(s.half)) && p.exitOn.After(last)
 			if inWindow && (p.exitWhy == string(devices.RemovedDied) || p.exitWhy == string(devices.RemovedResidentialCare)) {
-				out = append(out, g.exitRecord(p, s.timepoint, lastEvents))
+				visit(s.timepoint, p.exitOn, true, pr, qr, p.exitWhy)
 			}
 			break
 		}
@@ -246,27 +277,17 @@ func (g *generator) assessments(p *person, b *boroughSpec, be *boroughEffects) [
 		if missed {
 			continue
 		}
-		visit(s.timepoint, on, true, interventionProfile[s.timepoint], comparisonProfile[s.timepoint])
+		visit(s.timepoint, on, true, pr, qr, "")
 		last = on
 	}
 	return out
 }
 
-// exitRecord is the events instrument of a resident who died or moved into
-// a care home, taken from linked records on the day.
-func (g *generator) exitRecord(p *person, tp string, lastEvents ateval.Date) assessment {
-	a := &answers{r: p.r}
-	a.add("events_period_days", float64(p.exitOn.DaysSince(lastEvents)))
-	a.add("events_source", 2)
-	died, care := 0.0, 0.0
-	if p.exitWhy == string(devices.RemovedDied) {
-		died = 1
-	} else {
-		care = 1
+func b2f(b bool) float64 {
+	if b {
+		return 1
 	}
-	a.add("events_care_home_admission", care)
-	a.add("events_death", died)
-	return assessment{"events", tp, p.exitOn, "record", a.b.String()}
+	return 0
 }
 
 // deviceUse asks about the primary device: whether it is in use, and
@@ -296,7 +317,7 @@ func (g *generator) deviceUse(p *person, on ateval.Date) *answers {
 	if inUse {
 		a.add("device_use_in_use", 1)
 		a.canMiss = true
-		a.add("device_use_frequency", float64(1+weighted(r, []float64{5, 10, 20, 25, 40})))
+		a.add("device_use_frequency", float64(1+weighted(r, []float64{2, 8, 15, 30, 45})))
 		a.add("device_use_satisfaction", float64(1+weighted(r, []float64{3, 5, 15, 40, 37})))
 	} else {
 		a.add("device_use_in_use", 0)
