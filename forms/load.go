@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 
@@ -326,6 +327,29 @@ func (in *Instrument) checkValueSet(r *ScoreRule, vs *ValueSet) []string {
 		}
 		if len(w) != len(it.Levels) {
 			errs = append(errs, fmt.Sprintf("value set has weights for levels %s does not have", id))
+		}
+	}
+	if len(errs) == 0 && (vs.Min != nil || vs.Max != nil) {
+		// The declared range must be the one the weights give, a check on
+		// transcription: EQ-5D-5L England runs from -0.285 (55555) to 1.
+		lo, hi := vs.Intercept, vs.Intercept
+		for _, id := range r.Items {
+			first := true
+			var wmin, wmax float64
+			for _, w := range vs.Weights[id] {
+				if first || w < wmin {
+					wmin = w
+				}
+				if first || w > wmax {
+					wmax = w
+				}
+				first = false
+			}
+			a, b := vs.Multiplier*wmin, vs.Multiplier*wmax
+			lo, hi = lo+min(a, b), hi+max(a, b)
+		}
+		if vs.Min != nil && math.Abs(lo-*vs.Min) > 1e-9 || vs.Max != nil && math.Abs(hi-*vs.Max) > 1e-9 {
+			errs = append(errs, fmt.Sprintf("value set weights give a range of %g to %g, not the declared one", lo, hi))
 		}
 	}
 	var extra []string

@@ -92,3 +92,13 @@ func events(days, falls, homeCare float64) []Answer {
 		ans("events_care_home_admission", 0), ans("events_home_care_hours", homeCare), ans("events_death", 0),
 	}
 }
+
+func BenchmarkValidate(b *testing.B) {
+	in := mustInstrument(b, "events")
+	a := events(30, 1, 7.5)
+	for b.Loop() {
+		if err := in.Validate(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

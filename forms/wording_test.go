@@ -61,4 +61,12 @@ func TestLoadValueSet(t *testing.T) {
 	if _, err := Default().LoadValueSet(strings.NewReader(strings.Replace(b.String(), `"4":-0.05}}`, `}}`, 1))); err == nil {
 		t.Error("a value set missing a level loaded")
 	}
+	// The weights give -0.3 to 2.1; a declared range that disagrees is a
+	// transcription error.
+	if _, err := Default().LoadValueSet(strings.NewReader(strings.Replace(b.String(), `"decimals":3`, `"decimals":3,"min":-0.3,"max":2.1`, 1))); err != nil {
+		t.Errorf("a value set with its true range: %v", err)
+	}
+	if _, err := Default().LoadValueSet(strings.NewReader(strings.Replace(b.String(), `"decimals":3`, `"decimals":3,"min":-0.285,"max":1`, 1))); err == nil || !strings.Contains(err.Error(), "range") {
+		t.Errorf("a value set with a wrong declared range: %v", err)
+	}
 }
