@@ -12,7 +12,8 @@ import (
 // of the instrument's score rules; the first is the headline. Only valid
 // values of shown items count; an item with a missing reason, an invalid
 // value or no answer is missing. A score that cannot be made has a nil Value
-// and says why in NotScorable.
+// and says why in NotScorable. An instrument with no score rules (one
+// imported from REDCap) has no scores.
 func (in *Instrument) Score(answers []Answer) []Score {
 	values := in.values(answers)
 	reasons := map[string]MissingReason{}
