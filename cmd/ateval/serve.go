@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/ateval/ateval/server"
+	"github.com/ateval/ateval/storage"
+)
+
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "serve", "serve --db PATH|URL [--addr HOST:PORT]")
+	dsn := dbFlag(fs, env)
+	addr := fs.String("addr", envOr(env, "ATEVAL_ADDR", "127.0.0.1:8080"), "address to listen on (default $ATEVAL_ADDR or 127.0.0.1:8080)")
+	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT or SIGTERM")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serve(ctx, env, db, server.Config{Addr: *addr, ShutdownTimeout: *shutdown}, nil)
+}
+
+// serve runs the web application until ctx is done. ready, if set, is
+// called with the URL once the server listens.
+func serve(ctx context.Context, env *cliEnv, db *storage.DB, cfg server.Config, ready func(url string)) error {
+	cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	srv, err := server.New(cfg, db)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + l.Addr().String() + "/"
+	cfg.Logger.Info("serving", "url", url, "database", string(db.Dialect()))
+	if ready != nil {
+		ready(url)
+	}
+	return srv.Serve(ctx, l)
+}
+
+func envOr(env *cliEnv, key, def string) string {
+	if v := env.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
+)
+
+var errNotFoundPage = ateval.Errorf(ateval.ENOTFOUND, "There is no page at this address.")
+
+// statusOf is the one table from error codes to HTTP statuses.
+func statusOf(code string) int {
+	switch code {
+	case ateval.EINVALID:
+		return http.StatusUnprocessableEntity
+	case ateval.ENOTFOUND:
+		return http.StatusNotFound
+	case ateval.ECONFLICT:
+		return http.StatusConflict
+	case ateval.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case ateval.EFORBIDDEN:
+		return http.StatusForbidden
+	case ateval.ENOTIMPLEMENTED:
+		return http.StatusNotImplemented
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the one shape of every error the API returns.
+type errorBody struct {
+	Error struct {
+		Code    string              `json:"code"`
+		Message string              `json:"message"`
+		Fields  []ateval.FieldError `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// writeError answers with err: JSON for the API and for clients that ask
+// for it, an HTML page otherwise. Internal errors are logged, with the
+// request's method and route only (never its parameters, which may be
+// personal data), and shown as a generic message.
+func (s *Server) writeError(c *gin.Context, err error) {
+	code := ateval.ErrorCode(err)
+	status := statusOf(code)
+	if code == ateval.EINTERNAL {
+		s.log.Error("internal error", "method", c.Request.Method, "route", c.FullPath(), "err", err)
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = ateval.ErrorMessage(err)
+	body.Error.Fields = ateval.ErrorFields(err)
+	if wantsJSON(c) {
+		c.AbortWithStatusJSON(status, body)
+		return
+	}
+	c.Status(status)
+	s.render(c, status, "error", pageData{Title: http.StatusText(status), Data: body.Error})
+	c.Abort()
+}
+
+func wantsJSON(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/") ||
+		strings.Contains(c.GetHeader("Accept"), "application/json") && !strings.Contains(c.GetHeader("Accept"), "text/html")
+}

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title string
+	Data  any
+}
+
+// parseTemplates parses each page with the shared layout, once, at start-up.
+func parseTemplates() (map[string]*template.Template, error) {
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{"join": strings.Join}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// render writes a page. It renders into a buffer first so that a template
+// error becomes a clean 500, not half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data pageData) {
+	t, ok := s.templates[name]
+	if !ok {
+		panic("server: no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		c.String(http.StatusInternalServerError, "Internal error.")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (s *Server) static() gin.HandlerFunc {
+	sub, _ := fs.Sub(staticFS, "static")
+	h := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(c.Writer, c.Request)
+	}
+}

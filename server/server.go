@@ -1,0 +1,140 @@
+// Package server is the web application: the JSON API under /api/v1 and
+// the HTML pages, on gin. Handlers parse a request, call the services and
+// render; they hold no rules of the domain, and borough scoping and role
+// checks happen below them. Errors flow to one place, writeError, which
+// maps the error vocabulary to statuses and answers in JSON or HTML.
+//
+// It may import gin, the domain packages and storage.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval/storage"
+)
+
+// Config is what the server needs to know from flags and environment.
+type Config struct {
+	Addr string
+	// ShutdownTimeout bounds how long in-flight requests may take to finish
+	// after SIGINT or SIGTERM.
+	ShutdownTimeout time.Duration
+	Logger          *slog.Logger
+}
+
+// Server is the web application over one database.
+type Server struct {
+	cfg       Config
+	db        *storage.DB
+	templates map[string]*template.Template
+	router    *gin.Engine
+	log       *slog.Logger
+}
+
+// New builds the server. Templates are parsed here, once, so a broken
+// template stops start-up rather than a request.
+func New(cfg Config, db *storage.DB) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	var err error
+	if s.templates, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(s.recoverer(), s.securityHeaders())
+	s.routes(r)
+	s.router = r
+	return s, nil
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.router }
+
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", s.handle(s.healthz))
+	r.GET("/static/*path", s.static())
+	r.GET("/", s.handle(s.home))
+	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
+}
+
+// Serve listens on l until ctx is done, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish within ShutdownTimeout, and
+// returns.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      10 * time.Minute, // exports and reports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// handle adapts a handler that returns an error to gin: the error, if any,
+// is written by writeError.
+func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
+
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.writeError(c, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		c.Next()
+	}
+}
+
+// securityHeaders sets the headers every answer carries: a strict content
+// security policy (no inline script, no third-party anything), no framing,
+// no MIME sniffing, no referrer leaking resident ids in URLs.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		c.Next()
+	}
+}
