@@ -23,6 +23,7 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		{1, "initial schema", schemaV1},
+		{2, "users and sessions", schemaV2},
 	}
 }
 

@@ -1,0 +1,37 @@
+package ateval
+
+import "time"
+
+// Audit actions. The audit log records who did what, when and from where,
+// by ids and these names only: never a resident's name, NHS number or
+// other identifier, so that the log itself holds no personal data about
+// residents.
+const (
+	ActionLogin          = "login"
+	ActionLoginFailed    = "login_failed"
+	ActionLogout         = "logout"
+	ActionListResidents  = "list_residents"
+	ActionReadResident   = "read_resident"
+	ActionDeniedResident = "read_resident_denied" // an id outside the user's borough, or none
+	ActionCreateResident = "create_resident"
+	ActionCreateUser     = "create_user"
+	ActionReadAuditLog   = "read_audit_log"
+	ActionExport         = "export"
+)
+
+// AuditEntry is one row of the audit log.
+type AuditEntry struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	UserID     int64     `json:"user_id"`
+	UserEmail  string    `json:"user_email"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type,omitempty"`
+	ObjectID   int64     `json:"object_id,omitempty"`
+	ResidentID int64     `json:"resident_id,omitempty"`
+	BoroughID  int64     `json:"borough_id,omitempty"`
+	RemoteAddr string    `json:"remote_addr,omitempty"`
+	// Detail is a short, fixed-vocabulary note ("3 results"), never input
+	// typed by a user.
+	Detail string `json:"detail,omitempty"`
+}

@@ -1,0 +1,149 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+)
+
+// residentScope says which residents the acting user may see: all (the
+// command-line operator), or those of one borough (practitioners and
+// borough leads). Every other role is refused resident-level data
+// outright, and no user at all is asked to sign in. Every method that
+// reads or writes a resident goes through it, so no route can forget.
+func residentScope(ctx context.Context) (boroughID int64, all bool, err error) {
+	u := ateval.UserFromContext(ctx)
+	switch {
+	case u == nil:
+		return 0, false, errSignIn
+	case u.IsSystem():
+		return 0, true, nil
+	case u.SeesResidents() && u.BoroughID != 0:
+		return u.BoroughID, false, nil
+	}
+	return 0, false, ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to residents' records.")
+}
+
+// errResidentNotFound is the answer for a resident who does not exist and
+// for one of another borough alike, so that existence does not leak.
+var errResidentNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no resident with this id in your borough.")
+
+// ResidentQuery selects residents for a list.
+type ResidentQuery struct {
+	// Reference, if set, keeps residents whose borough reference starts
+	// with it, ignoring case.
+	Reference string
+	Limit     int // default 50, at most 500
+	Offset    int
+}
+
+// Residents lists the residents the acting user may see, by reference,
+// and how many match in all. It reads no identifiers (names, NHS numbers):
+// those are for the single-resident record only. The listing is audited
+// by count, not by the residents it returned or the search typed.
+func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resident, total int64, err error) {
+	defer ateval.Wrap(&err, "Residents")
+	borough, all, err := residentScope(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	q.Limit = clampLimit(q.Limit, 50, 500)
+	var out []devices.Resident
+	err = db.InTx(ctx, func(tx *Tx) error {
+		g := tx.g.Model(&residentRow{})
+		if !all {
+			g = g.Where("borough_id = ?", borough)
+		}
+		if q.Reference != "" {
+			g = g.Where(`LOWER(reference) LIKE ? ESCAPE '\'`, likePrefix(strings.ToLower(q.Reference)))
+		}
+		if err := g.Count(&total).Error; err != nil {
+			return err
+		}
+		var rows []residentRow
+		if err := g.Order("reference, id").Limit(q.Limit).Offset(max(q.Offset, 0)).Find(&rows).Error; err != nil {
+			return err
+		}
+		for i := range rows {
+			r, err := rows[i].domain()
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionListResidents, BoroughID: borough, Detail: strconv.Itoa(len(rows)) + " residents"})
+	})
+	return out, total, err
+}
+
+// likePrefix escapes LIKE's wildcards in s and appends %, so that typed
+// input is matched literally as a prefix.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
+// ResidentRecord is everything held about one resident: the one place
+// identifiers are read.
+type ResidentRecord struct {
+	Resident     devices.Resident      `json:"resident"`
+	Identity     *devices.Identity     `json:"identity"`
+	DeviceIssues []devices.DeviceIssue `json:"device_issues"`
+}
+
+// ResidentRecord returns one resident's record, if the acting user may see
+// it, and records the reading in the audit log in the same transaction. A
+// resident of another borough is ENOTFOUND, like one that does not exist;
+// the attempt is audited too, by the id asked for.
+func (db *DB) ResidentRecord(ctx context.Context, id int64) (_ ResidentRecord, err error) {
+	defer ateval.Wrap(&err, "ResidentRecord(%d)", id)
+	borough, all, err := residentScope(ctx)
+	if err != nil {
+		return ResidentRecord{}, err
+	}
+	var rec ResidentRecord
+	err = db.InTx(ctx, func(tx *Tx) error {
+		g := tx.g.Where("id = ?", id)
+		if !all {
+			g = g.Where("borough_id = ?", borough)
+		}
+		var row residentRow
+		if err := g.Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return errResidentNotFound
+		} else if err != nil {
+			return err
+		}
+		var err error
+		if rec.Resident, err = row.domain(); err != nil {
+			return err
+		}
+		var idRow identityRow
+		if err := tx.g.Where("resident_id = ?", id).Take(&idRow).Error; err == nil {
+			ident := idRow.domain()
+			rec.Identity = &ident
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		var issues []deviceIssueRow
+		if err := tx.g.Where("resident_id = ?", id).Order("issued_on, id").Find(&issues).Error; err != nil {
+			return err
+		}
+		rec.DeviceIssues = []devices.DeviceIssue{}
+		for i := range issues {
+			rec.DeviceIssues = append(rec.DeviceIssues, issues[i].domain())
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "resident", ObjectID: id, ResidentID: id, BoroughID: row.BoroughID})
+	})
+	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
+		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedResident, ObjectType: "resident", ObjectID: id, BoroughID: borough}); aerr != nil {
+			return ResidentRecord{}, aerr
+		}
+	}
+	return rec, err
+}
