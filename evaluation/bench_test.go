@@ -74,3 +74,33 @@ func BenchmarkInfluences(b *testing.B) {
 		}
 	}
 }
+
+// TestBenchmarkSetsMetafor checks that the benchmarked fits give metafor's
+// answers:
+//
+//	r <- rma(yi, vi, data=gen(k), control=list(threshold=1e-13, maxiter=10000))
+//	ci <- confint(r, control=list(tol=1e-13)); p <- predict(r)
+//	c(r$beta, r$se, r$tau2, ci$random[1, 2:3], p$pi.lb, p$pi.ub)
+//
+// (k = 150 is in TestPoolMetafor).
+func TestBenchmarkSetsMetafor(t *testing.T) {
+	for _, c := range []struct {
+		k                                 int
+		est, se, tau2, tlb, tub, plb, pub float64
+	}{
+		{16, 0.00170129713431993, 0.076604067965301, 0.0469787641003157, 0.00550308688615826, 0.157496693452873, -0.448864316249917, 0.452266910518557},
+		{33, -0.00326934233789204, 0.0523323378927426, 0.0453844396133505, 0.0134973088401401, 0.10367556310162, -0.433226267728868, 0.426687583053084},
+	} {
+		p, err := Pool(generated(c.k), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []float64{p.Estimate, p.SE, p.Tau2, p.Tau2CILower, p.Tau2CIUpper, p.PILower, p.PIUpper}
+		want := []float64{c.est, c.se, c.tau2, c.tlb, c.tub, c.plb, c.pub}
+		for i := range got {
+			if !near(got[i], want[i], 1e-9) {
+				t.Errorf("k=%d: value %d = %.15g, metafor %.15g", c.k, i, got[i], want[i])
+			}
+		}
+	}
+}
