@@ -11,6 +11,7 @@ import (
 // allocate nothing.
 type design struct {
 	y, v []float64
+	yv   *mat.VecDense // y as a vector
 	x    *mat.Dense
 	// work space
 	w    []float64
@@ -25,7 +26,7 @@ type design struct {
 
 func newDesign(y, v []float64, x *mat.Dense) *design {
 	k, p := x.Dims()
-	return &design{y: y, v: v, x: x, w: make([]float64, k),
+	return &design{y: y, v: v, yv: mat.NewVecDense(len(y), y), x: x, w: make([]float64, k),
 		wx: mat.NewDense(k, p, nil), xtwx: mat.NewSymDense(p, nil),
 		b: mat.NewDense(p, k, nil), beta: mat.NewVecDense(p, nil), vb: mat.NewSymDense(p, nil)}
 }
@@ -61,7 +62,7 @@ func (d *design) solve(tau2 float64) bool {
 	}
 	// B = (XᵀWX)⁻¹ (WX)ᵀ; β̂ = B y.
 	d.b.Mul(d.vb, d.wx.T())
-	d.beta.MulVec(d.b, mat.NewVecDense(k, d.y))
+	d.beta.MulVec(d.b, d.yv)
 	return true
 }
 

@@ -140,3 +140,21 @@ func TestHKSJCoverage(t *testing.T) {
 		t.Logf("coverage %.3f", c)
 	}
 }
+
+// TestPoolLevel90 checks a 90% level against metafor:
+//
+//	r <- rma(yi, vi, data=dat, test="knha", level=90)   # dat.bcg
+//	c(r$ci.lb, r$ci.ub, predict(r)$pi.lb, predict(r)$pi.ub, confint(r)$random[1, 2:3])
+func TestPoolLevel90(t *testing.T) {
+	p, err := Pool(bcg, Options{Test: KnHa, Level: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []float64{p.CILower, p.CIUpper, p.PILower, p.PIUpper, p.Tau2CILower, p.Tau2CIUpper}
+	want := []float64{-1.03675521781896, -0.39230946649732, -1.76279763223625, 0.333732947919973, 0.14100224158316, 0.909805471952732}
+	for i := range got {
+		if !near(got[i], want[i], 1e-9) {
+			t.Errorf("value %d = %.15g, metafor %.15g", i, got[i], want[i])
+		}
+	}
+}
