@@ -26,6 +26,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case ateval.ENOTIMPLEMENTED:
 		return http.StatusNotImplemented
+	case ateval.ERATELIMITED:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
 )
 
 //go:embed templates/*.html
@@ -23,6 +25,10 @@ var staticFS embed.FS
 type pageData struct {
 	Title string
 	Data  any
+	// User and CSRF are filled in by render: the signed-in user, for the
+	// header, and the token every form posts back.
+	User *ateval.User
+	CSRF string
 }
 
 // parseTemplates parses each page with the shared layout, once, at start-up.
@@ -31,7 +37,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"join": strings.Join}
+	funcs := template.FuncMap{"join": strings.Join, "landing": landing, "add": func(a, b int) int { return a + b }}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
@@ -54,6 +60,14 @@ func (s *Server) render(c *gin.Context, status int, name string, data pageData) 
 	if !ok {
 		panic("server: no template " + name)
 	}
+	if data.User == nil {
+		data.User = currentUser(c)
+	}
+	if sess := currentSession(c); sess != nil && data.CSRF == "" {
+		data.CSRF = sess.CSRFToken
+	}
+	// Pages may hold personal data: no shared cache may keep them.
+	c.Header("Cache-Control", "no-store")
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.log.Error("render", "template", name, "err", err)

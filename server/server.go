@@ -19,6 +19,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
 )
 
@@ -29,6 +30,16 @@ type Config struct {
 	// after SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
+	// SecureCookies marks cookies Secure even on plain HTTP, for a server
+	// behind a proxy that terminates TLS. (Over TLS they always are.)
+	SecureCookies bool
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// for the client address (audit log, login limits). None by default.
+	TrustedProxies []string
+	// Sessions bound sessions: 30 minutes idle and 12 hours in all unless set.
+	Sessions storage.SessionTimeouts
+	// LoginLimits bound failed sign-ins: storage.DefaultLoginLimits unless set.
+	LoginLimits storage.LoginLimits
 }
 
 // Server is the web application over one database.
@@ -38,6 +49,8 @@ type Server struct {
 	templates map[string]*template.Template
 	router    *gin.Engine
 	log       *slog.Logger
+	metrics   *metrics
+	openapi   []byte
 }
 
 // New builds the server. Templates are parsed here, once, so a broken
@@ -49,14 +62,29 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	if cfg.Sessions.Idle == 0 {
+		cfg.Sessions.Idle = 30 * time.Minute
+	}
+	if cfg.Sessions.Absolute == 0 {
+		cfg.Sessions.Absolute = 12 * time.Hour
+	}
+	if cfg.LoginLimits.Window == 0 {
+		cfg.LoginLimits = storage.DefaultLoginLimits()
+	}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger, metrics: newMetrics()}
 	var err error
 	if s.templates, err = parseTemplates(); err != nil {
 		return nil, err
 	}
+	if s.openapi, err = openAPIDocument(); err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(s.recoverer(), s.securityHeaders())
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	r.Use(s.observe(), s.recoverer(), s.securityHeaders())
 	s.routes(r)
 	s.router = r
 	return s, nil
@@ -65,10 +93,34 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 // Handler returns the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.router }
 
+// routes registers every route. The access each allows is in ACCESS.md,
+// and TestAccessMatrix checks it for every role.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handle(s.healthz))
+	r.GET("/metrics", s.handle(s.metricsHandler))
 	r.GET("/static/*path", s.static())
-	r.GET("/", s.handle(s.home))
+
+	pages := r.Group("/", s.pageSession())
+	pages.GET("/", s.handle(s.home))
+	pages.GET("/login", s.handle(s.loginPage))
+	pages.POST("/login", s.handle(s.login))
+	pages.POST("/logout", s.handle(s.logout))
+	local := s.requireRole(ateval.RolePractitioner, ateval.RoleBoroughLead)
+	pages.GET("/residents", local, s.handle(s.residentsPage))
+	pages.GET("/residents/:id", local, s.handle(s.residentPage))
+	pages.GET("/reports", s.requireRole(ateval.RoleBoroughLead, ateval.RoleCommissioner, ateval.RoleEvaluator), s.handle(s.reportsPage))
+	pages.GET("/admin/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.auditPage))
+
+	api := r.Group("/api/v1")
+	api.GET("/openapi.json", s.handle(s.openAPI))
+	api.POST("/login", s.handle(s.apiLogin))
+	authed := api.Group("/", s.bearer())
+	authed.POST("/logout", s.handle(s.apiLogout))
+	authed.GET("/me", s.handle(s.apiMe))
+	authed.GET("/residents", local, s.handle(s.apiResidents))
+	authed.GET("/residents/:id", local, s.handle(s.apiResident))
+	authed.GET("/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.apiAudit))
+
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 }
 

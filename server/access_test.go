@@ -1,0 +1,121 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ateval/ateval/storage"
+)
+
+// roles are the callers of the access matrix: no one, a user of each
+// role (practitioner and borough lead of Camden), and a practitioner of
+// another borough (Sutton), who must find Camden's residents missing.
+var matrixRoles = []string{"anonymous", "practitioner", "borough_lead", "other_borough", "commissioner", "evaluator", "admin"}
+
+// expect is one route's answer to each of matrixRoles, in order.
+type expect [7]int
+
+const (
+	ok   = http.StatusOK
+	see  = http.StatusSeeOther
+	unau = http.StatusUnauthorized
+	forb = http.StatusForbidden
+	notf = http.StatusNotFound
+	noc  = http.StatusNoContent
+)
+
+// TestAccessMatrix walks every route for every role and asserts the
+// answer. {cam} is a Camden resident's id, {sut} a Sutton one's. Pages
+// are called with a session cookie (and its CSRF token on POSTs), the API
+// with a bearer token. ACCESS.md is this table in prose.
+func TestAccessMatrix(t *testing.T) {
+	w := newWorld(t)
+	matrix := []struct {
+		method, route, path string
+		want                expect
+	}{
+		//                                                   anon  prac  lead  other comm  eval  admin
+		{"GET", "/healthz", "/healthz", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/metrics", "/metrics", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/static/*path", "/static/app.css", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/", "/", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/login", "/login", expect{ok, see, see, see, see, see, see}},
+		{"POST", "/login", "/login", expect{forb, forb, forb, forb, forb, forb, forb}}, // no login CSRF cookie: see TestLoginPage
+		{"POST", "/logout", "/logout", expect{forb, see, see, see, see, see, see}},
+		{"GET", "/residents", "/residents", expect{see, ok, ok, ok, forb, forb, forb}},
+		{"GET", "/residents/:id", "/residents/{cam}", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"GET", "/residents/:id", "/residents/{sut}", expect{see, notf, notf, ok, forb, forb, forb}},
+		{"GET", "/reports", "/reports", expect{see, forb, ok, forb, ok, ok, forb}},
+		{"GET", "/admin/audit", "/admin/audit", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/api/v1/login", "/api/v1/login", expect{ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/me", "/api/v1/me", expect{unau, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/residents", "/api/v1/residents", expect{unau, ok, ok, ok, forb, forb, forb}},
+		{"GET", "/api/v1/residents/:id", "/api/v1/residents/{cam}", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"GET", "/api/v1/residents/:id", "/api/v1/residents/{sut}", expect{unau, notf, notf, ok, forb, forb, forb}},
+		{"GET", "/api/v1/audit", "/api/v1/audit", expect{unau, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/api/v1/logout", "/api/v1/logout", expect{unau, noc, noc, noc, noc, noc, noc}},
+	}
+	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID))
+	for _, m := range matrix {
+		for i, who := range matrixRoles {
+			r := request{method: m.method, path: ids.Replace(m.path)}
+			api := strings.HasPrefix(m.path, "/api/")
+			if who != "anonymous" {
+				email := w.users[who].Email
+				if api {
+					r.bearer, _ = w.session(who, storage.BearerSession)
+					if m.route == "/api/v1/login" {
+						r.json = fmt.Sprintf(`{"email":%q,"password":%q}`, email, testPassword)
+					}
+				} else {
+					var csrf string
+					r.cookie, csrf = w.session(who, storage.CookieSession)
+					if m.method == "POST" {
+						r.form = url.Values{"csrf_token": {csrf}}
+					}
+				}
+			} else if m.route == "/api/v1/login" {
+				r.json = fmt.Sprintf(`{"email":%q,"password":%q}`, w.users["admin"].Email, testPassword)
+			}
+			rec := w.do(r)
+			if got := rec.Code; got != m.want[i] {
+				t.Errorf("%s %s as %s: %d, want %d\n%.300s", m.method, m.path, who, got, m.want[i], rec.Body.String())
+			}
+			if api && rec.Code >= 400 {
+				apiError(t, rec)
+			}
+			if rec.Code == see && m.want[i] == see && who == "anonymous" && !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+				t.Errorf("%s %s as %s: redirected to %q, want the sign-in page", m.method, m.path, who, rec.Header().Get("Location"))
+			}
+		}
+	}
+	// Every route the router holds is in the matrix, so a new route
+	// cannot go untested.
+	inMatrix := map[string]bool{}
+	for _, m := range matrix {
+		inMatrix[m.method+" "+m.route] = true
+	}
+	for _, r := range w.srv.router.Routes() {
+		if !inMatrix[r.Method+" "+r.Path] {
+			t.Errorf("route %s %s is not in the access matrix", r.Method, r.Path)
+		}
+	}
+}
+
+// TestLanding sends each role, once signed in, to where its work is.
+func TestLanding(t *testing.T) {
+	w := newWorld(t)
+	for who, want := range map[string]string{
+		"practitioner": "/residents", "borough_lead": "/residents", "other_borough": "/residents",
+		"commissioner": "/reports", "evaluator": "/reports", "admin": "/admin/audit",
+	} {
+		rec := w.loginByForm(w.users[who].Email, testPassword)
+		if rec.Code != see || rec.Header().Get("Location") != want {
+			t.Errorf("%s signs in: %d to %q, want %d to %q", who, rec.Code, rec.Header().Get("Location"), see, want)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/storage"
+)
+
+// residentID parses the :id of the path. Anything but a positive integer
+// is answered as a resident that does not exist.
+func residentID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, ateval.Errorf(ateval.ENOTFOUND, "There is no resident with this id in your borough.")
+	}
+	return id, nil
+}
+
+func residentQuery(c *gin.Context) storage.ResidentQuery {
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	return storage.ResidentQuery{Reference: c.Query("reference"), Limit: limit, Offset: offset}
+}
+
+type residentList struct {
+	Residents []devices.Resident `json:"residents"`
+	Total     int64              `json:"total"`
+	Limit     int                `json:"limit"`
+	Offset    int                `json:"offset"`
+}
+
+func (s *Server) listResidents(c *gin.Context) (residentList, error) {
+	q := residentQuery(c)
+	rs, total, err := s.db.Residents(c.Request.Context(), q)
+	if err != nil {
+		return residentList{}, err
+	}
+	if rs == nil {
+		rs = []devices.Resident{}
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	return residentList{Residents: rs, Total: total, Limit: limit, Offset: max(q.Offset, 0)}, nil
+}
+
+// apiResidents lists the residents of the caller's borough.
+func (s *Server) apiResidents(c *gin.Context) error {
+	l, err := s.listResidents(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, l)
+	return nil
+}
+
+// apiResident answers one resident's record.
+func (s *Server) apiResident(c *gin.Context) error {
+	id, err := residentID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, rec)
+	return nil
+}
+
+// residentsPage lists the borough's residents, with a search by reference.
+func (s *Server) residentsPage(c *gin.Context) error {
+	l, err := s.listResidents(c)
+	if err != nil {
+		return err
+	}
+	data := gin.H{"List": l, "Reference": c.Query("reference")}
+	if next := l.Offset + l.Limit; int64(next) < l.Total {
+		data["Next"] = "/residents?reference=" + urlQuery(c.Query("reference")) + "&offset=" + strconv.Itoa(next)
+	}
+	s.render(c, http.StatusOK, "residents", pageData{Title: "Residents", Data: data})
+	return nil
+}
+
+// residentPage shows one resident's record.
+func (s *Server) residentPage(c *gin.Context) error {
+	id, err := residentID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "resident", pageData{Title: "Resident " + rec.Resident.Reference, Data: rec})
+	return nil
+}
+
+// decodeJSON reads a JSON request body of at most 64 KiB into v, refusing
+// unknown fields.
+func decodeJSON(c *gin.Context, v any) error {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return ateval.Errorf(ateval.EINVALID, "The request body is not the JSON this call takes.")
+	}
+	return nil
+}
