@@ -30,7 +30,11 @@ func residentsByKey(t *testing.T, d *dataset) map[string]*residentInfo {
 }
 
 func TestDeviceIssues(t *testing.T) {
-	d := loadDefault(t)
+	t.Run("default", func(t *testing.T) { checkDeviceIssues(t, loadDefault(t)) })
+	t.Run("london", func(t *testing.T) { d, _ := largeSample(t); checkDeviceIssues(t, d) })
+}
+
+func checkDeviceIssues(t *testing.T, d *dataset) {
 	asOf := AsOf()
 	res := residentsByKey(t, d)
 	category := map[string]string{}
@@ -125,7 +129,11 @@ func itemRange(item string) (lo, hi float64, whole bool) {
 }
 
 func TestAssessments(t *testing.T) {
-	d := loadDefault(t)
+	t.Run("default", func(t *testing.T) { checkAssessments(t, loadDefault(t)) })
+	t.Run("london", func(t *testing.T) { d, _ := largeSample(t); checkAssessments(t, d) })
+}
+
+func checkAssessments(t *testing.T, d *dataset) {
 	asOf := AsOf()
 	res := residentsByKey(t, d)
 	for _, row := range d.issues {

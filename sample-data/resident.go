@@ -135,7 +135,7 @@ func (g *generator) person(b *boroughSpec, be *boroughEffects, i int) *person {
 	if younger {
 		p.age = 18 + r.IntN(47)
 	} else {
-		p.age = int(math.Round(min(max(82+7.5*r.NormFloat64(), 65), 104)))
+		p.age = int(math.Round(min(max(82+7.5*r.NormFloat64(), 65), 101)))
 	}
 	dob := addYears(res.EnrolledOn, -p.age).AddDays(-r.IntN(365))
 	res.YearOfBirth = dob.Year()
