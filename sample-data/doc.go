@@ -10,8 +10,10 @@
 // borough and the resident's position, so generation streams to disk one
 // borough at a time.
 //
-// It imports the standard library and the root ateval and devices
-// packages only: no database and no HTTP code. It writes answers in the
+// The generator imports the standard library and the root ateval and
+// devices packages only: no database and no HTTP code. embed.go, which
+// serves the committed files to `ateval demo`, also imports importer for
+// its Source type. It writes answers in the
 // compact form of forms.FormatAnswers itself, so that the sample does not
 // depend on the instrument definitions it is meant to test.
 package sampledata
