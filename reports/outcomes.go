@@ -1,0 +1,68 @@
+package reports
+
+// Kind is how an outcome is summarised and which effect measures it.
+type Kind string
+
+const (
+	// KindChange: a score at baseline and follow-up; mean change (MC).
+	KindChange Kind = "change"
+	// KindEvents: event counts over days covered; log rate ratio after
+	// against before (IRR).
+	KindEvents Kind = "events"
+	// KindProportion: a yes/no item at a follow-up; a raw proportion (PR).
+	KindProportion Kind = "proportion"
+)
+
+// Outcome is one outcome the report analyses: which score of which
+// instrument, and how to read it.
+type Outcome struct {
+	ID         string `json:"id"`
+	Label      string `json:"label"`
+	Instrument string `json:"instrument"`
+	Score      string `json:"score"`
+	Kind       Kind   `json:"kind"`
+	// HigherBetter reports that a higher score (or rate, or proportion) is
+	// the better outcome.
+	HigherBetter bool `json:"higher_better"`
+	// Unit names the scale in sentences: "points", "hours a week".
+	Unit string `json:"unit"`
+	// Timepoints are the follow-ups analysed.
+	Timepoints []string `json:"timepoints"`
+}
+
+var (
+	allFollowUps = []string{"w6", "m3", "m6", "m12"}
+	noW6         = []string{"m3", "m6", "m12"}
+)
+
+// Outcomes returns the outcomes of the report, in the order it shows them.
+// SWEMWBS is analysed on its raw 7–35 sum, whose changes are comparable
+// across the scale (the metric conversion is not linear). Event rates are
+// the instrument's rate scores turned back into counts and days.
+func Outcomes() []Outcome {
+	return []Outcome{
+		{"swemwbs_raw", "SWEMWBS wellbeing (raw score 7–35)", "swemwbs", "raw", KindChange, true, "points", noW6},
+		{"ons4_satisfied", "ONS life satisfaction (0–10)", "ons4", "satisfied", KindChange, true, "points", allFollowUps},
+		{"ons4_worthwhile", "ONS feeling things are worthwhile (0–10)", "ons4", "worthwhile", KindChange, true, "points", allFollowUps},
+		{"ons4_happy", "ONS happiness yesterday (0–10)", "ons4", "happy", KindChange, true, "points", allFollowUps},
+		{"ons4_anxious", "ONS anxiety yesterday (0–10)", "ons4", "anxious", KindChange, false, "points", allFollowUps},
+		{"eq5d5l_index", "EQ-5D-5L index", "eq5d5l", "index", KindChange, true, "index points", allFollowUps},
+		{"eq5d5l_vas", "EQ-5D-5L health today (VAS 0–100)", "eq5d5l", "vas", KindChange, true, "points", allFollowUps},
+		{"ucla3", "UCLA loneliness (3–9)", "ucla3", "score", KindChange, false, "points", noW6},
+		{"short_fes_i", "Short FES-I concern about falling (7–28)", "short-fes-i", "score", KindChange, false, "points", noW6},
+		{"home_care_hours", "Home care hours a week", "events", "home_care_hours", KindChange, false, "hours a week", allFollowUps},
+		{"falls", "Falls", "events", "falls_per_30_days", KindEvents, false, "", allFollowUps},
+		{"hospital_admissions", "Hospital admissions", "events", "admissions_per_30_days", KindEvents, false, "", allFollowUps},
+		{"device_in_use", "Device still in use", "device-use", "in_use", KindProportion, true, "", allFollowUps},
+	}
+}
+
+// OutcomeByID returns the outcome with the given id.
+func OutcomeByID(id string) (Outcome, bool) {
+	for _, o := range Outcomes() {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Outcome{}, false
+}

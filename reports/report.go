@@ -1,0 +1,262 @@
+package reports
+
+import (
+	"context"
+	"time"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/evaluation"
+	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/reports/summary"
+)
+
+// Source supplies the per-borough summaries of a report. storage.DB
+// implements it with grouped queries inside the database.
+type Source interface {
+	ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) ([]summary.Change, error)
+	EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) ([]summary.Event, error)
+	ProportionSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) ([]summary.Proportion, error)
+	Enrolments(ctx context.Context, f summary.Filter) ([]summary.Enrolment, error)
+	Taken(ctx context.Context, f summary.Filter) ([]summary.Taken, error)
+	Costs(ctx context.Context, f summary.Filter) ([]summary.Cost, error)
+}
+
+// Options configure a report. The zero value (with a Source) gives the
+// documented defaults.
+type Options struct {
+	Filter summary.Filter
+	// Outcomes are outcome ids (see Outcomes); nil means all.
+	Outcomes []string
+	// Method and Test of pooling: REML with Knapp-Hartung intervals by
+	// default, which keep their nominal coverage with few boroughs.
+	Method evaluation.Method
+	Test   evaluation.Test
+	// MinBoroughs is the fewest published borough rows an analysis needs
+	// (default 3).
+	MinBoroughs int
+	Disclosure  Disclosure
+	// UnitCosts price the consequences; nil means DefaultUnitCosts().
+	UnitCosts *UnitCosts
+	// AsOf is the day follow-ups are judged due or overdue (default today).
+	AsOf ateval.Date
+	// Now stamps the report (default time.Now).
+	Now func() time.Time
+	// Progress, if set, is called with the steps done of the total.
+	Progress func(done, total int)
+	// Framework gives the schedule (default forms.Default()).
+	Framework *forms.Framework
+}
+
+func (o Options) withDefaults() Options {
+	if o.Method == "" {
+		o.Method = evaluation.REML
+	}
+	if o.Test == "" {
+		o.Test = evaluation.KnHa
+	}
+	if o.MinBoroughs <= 0 {
+		o.MinBoroughs = 3
+	}
+	o.Disclosure = o.Disclosure.withDefaults()
+	if o.UnitCosts == nil {
+		uc := DefaultUnitCosts()
+		o.UnitCosts = &uc
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.AsOf.IsZero() {
+		o.AsOf = ateval.DateOf(o.Now())
+	}
+	if o.Framework == nil {
+		o.Framework = forms.Default()
+	}
+	if o.Progress == nil {
+		o.Progress = func(int, int) {}
+	}
+	return o
+}
+
+// Report is a built evidence report: every number it publishes, already
+// through disclosure control. Its JSON form is results.json.
+type Report struct {
+	FrameworkVersion string            `json:"framework_version"`
+	GeneratedAt      time.Time         `json:"generated_at"`
+	AsOf             ateval.Date       `json:"as_of"`
+	Filter           FilterJSON        `json:"filter"`
+	Disclosure       Disclosure        `json:"disclosure"`
+	Analyses         []Analysis        `json:"analyses"`
+	Trajectories     []Trajectory      `json:"trajectories"`
+	FollowUp         []FollowUp        `json:"follow_up"`
+	Quality          []Quality         `json:"data_quality"`
+	CostConsequence  []CostConsequence `json:"cost_consequence"`
+	UnitCosts        UnitCosts         `json:"unit_costs"`
+	// Charts maps a chart's file name (under charts/) to its PNG and alt
+	// text; not part of results.json.
+	Charts []Chart `json:"-"`
+
+	complete map[string][2]int  // timepoint: intervention residents due, recorded
+	baseRate map[string]float64 // "outcome|category": events a day before, for costs
+}
+
+// FilterJSON is the filter as results.json records it.
+type FilterJSON struct {
+	Outcomes       []string `json:"outcomes,omitempty"`
+	DeviceCategory string   `json:"device_category,omitempty"`
+	Boroughs       []string `json:"boroughs,omitempty"`
+	From           string   `json:"from,omitempty"`
+	To             string   `json:"to,omitempty"`
+}
+
+func dateText(d ateval.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// Build computes a report from the summaries src supplies.
+func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) {
+	defer ateval.Wrap(&err, "build evidence report")
+	opt = opt.withDefaults()
+	outcomes, err := selectOutcomes(opt.Outcomes)
+	if err != nil {
+		return nil, err
+	}
+	f := opt.Filter
+	r := &Report{FrameworkVersion: opt.Framework.Version(), GeneratedAt: opt.Now().UTC().Truncate(time.Second), AsOf: opt.AsOf,
+		Filter: FilterJSON{Outcomes: opt.Outcomes, DeviceCategory: f.DeviceCategory, Boroughs: f.Boroughs,
+			From: dateText(f.From), To: dateText(f.To)},
+		Disclosure: opt.Disclosure, UnitCosts: *opt.UnitCosts}
+	steps := 2
+	for _, o := range outcomes {
+		steps += len(o.Timepoints)
+	}
+	done := 0
+	step := func() { done++; opt.Progress(done, steps) }
+
+	if err := r.buildFollowUp(ctx, src, &opt); err != nil {
+		return nil, err
+	}
+	step()
+	cats := categories(f.DeviceCategory)
+	for _, o := range outcomes {
+		for _, tp := range o.Timepoints {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			cells, err := fetchCells(ctx, src, f, o, tp)
+			if err != nil {
+				return nil, err
+			}
+			r.addTrajectory(o, tp, cells, &opt)
+			for _, c := range cats {
+				designs := []string{BeforeAfter}
+				if o.Kind != KindProportion {
+					designs = append(designs, DifferenceInChange)
+				}
+				for _, d := range designs {
+					a, ok := analyse(o, c, tp, d, cells, &opt)
+					if !ok {
+						continue
+					}
+					a.Completeness = jsonNumber(r.completeness(tp))
+					a.Certainty = certainty(&a, &opt)
+					a.Sentence = sentence(o, &a)
+					r.Analyses = append(r.Analyses, a)
+				}
+			}
+			step()
+		}
+	}
+	if err := r.buildCosts(ctx, src, &opt); err != nil {
+		return nil, err
+	}
+	step()
+	return r, nil
+}
+
+func selectOutcomes(ids []string) ([]Outcome, error) {
+	if len(ids) == 0 {
+		return Outcomes(), nil
+	}
+	var out []Outcome
+	for _, id := range ids {
+		o, ok := OutcomeByID(id)
+		if !ok {
+			return nil, ateval.Errorf(ateval.EINVALID, "unknown outcome %q", id)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// categories lists the device categories analysed, in taxonomy order.
+func categories(only string) []string {
+	var out []string
+	for _, c := range devices.Categories() {
+		if only == "" || c.ID == only {
+			out = append(out, c.ID)
+		}
+	}
+	if only != "" && len(out) == 0 {
+		out = []string{only} // a category an administrator added
+	}
+	return out
+}
+
+func fetchCells(ctx context.Context, src Source, f summary.Filter, o Outcome, tp string) (map[string]map[string]cell, error) {
+	switch o.Kind {
+	case KindEvents:
+		rows, err := src.EventSummaries(ctx, f, o.Score, tp)
+		return cellsOfEvents(rows), err
+	case KindProportion:
+		rows, err := src.ProportionSummaries(ctx, f, o.Instrument, o.Score, tp)
+		return cellsOfProportions(rows), err
+	}
+	rows, err := src.ChangeSummaries(ctx, f, o.Instrument, o.Score, tp)
+	return cellsOfChanges(rows), err
+}
+
+// CategoryName returns a device category's short name for sentences and
+// charts ("fall detector").
+func CategoryName(id string) string {
+	for _, c := range devices.Categories() {
+		if c.ID == id {
+			name := c.Name
+			for i, r := range name {
+				if r == '(' {
+					name = name[:i-1]
+					break
+				}
+			}
+			return lowerFirst(name)
+		}
+	}
+	return id
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]|0x20) + s[1:]
+}
+
+// TimepointName returns "6 months" for "m6".
+func TimepointName(tp string) string {
+	switch tp {
+	case "baseline":
+		return "baseline"
+	case "w6":
+		return "6 weeks"
+	case "m3":
+		return "3 months"
+	case "m6":
+		return "6 months"
+	case "m12":
+		return "12 months"
+	}
+	return tp
+}

@@ -1,0 +1,28 @@
+package reports
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+)
+
+// WriteDir writes the report's four outputs under dir: results.json,
+// charts/*.png, index.html and report.pdf.
+func WriteDir(dir string, r *Report) error {
+	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "results.json"), b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	for _, c := range r.Charts {
+		if err := os.WriteFile(filepath.Join(dir, "charts", c.Name), c.PNG, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

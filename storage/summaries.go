@@ -1,0 +1,172 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/reports/summary"
+)
+
+// The summaries below are grouped aggregates computed by the database, so
+// that an evidence report never loads every assessment into memory. Each
+// query is written once for SQLite and PostgreSQL. They return the plain
+// types of reports/summary, a leaf package, so that storage need not import
+// the report's charts and PDF code (and reports need not import gorm).
+//
+// Residents count when they are enrolled and have not objected. A
+// resident's primary device category is that of their first device issue
+// (earliest issued_on, then lowest id); comparison residents have none.
+
+// residentsCTE returns a WITH clause defining res(id, borough, grp,
+// category) for the residents f covers, with its arguments.
+func residentsCTE(f summary.Filter) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`WITH res AS (
+	SELECT r.id AS id, b.slug AS borough, r.evaluation_group AS grp,
+		COALESCE((SELECT d.category FROM device_issues di JOIN devices d ON d.id = di.device_id
+			WHERE di.resident_id = r.id ORDER BY di.issued_on, di.id LIMIT 1), '') AS category
+	FROM residents r JOIN boroughs b ON b.id = r.borough_id
+	WHERE r.objected_on IS NULL AND r.enrolled_on IS NOT NULL`)
+	if len(f.Boroughs) > 0 {
+		b.WriteString(" AND b.slug IN ?")
+		args = append(args, f.Boroughs)
+	}
+	if !f.From.IsZero() {
+		b.WriteString(" AND r.enrolled_on >= ?")
+		args = append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		b.WriteString(" AND r.enrolled_on <= ?")
+		args = append(args, f.To.String())
+	}
+	b.WriteString(")\n")
+	return b.String(), args
+}
+
+// categoryWhere keeps the residents of f's device category, and every
+// comparison resident.
+func categoryWhere(f summary.Filter, args []any) (string, []any) {
+	if f.DeviceCategory == "" {
+		return "", args
+	}
+	return " AND (res.category = ? OR res.grp = ?)", append(args, f.DeviceCategory, summary.Comparison)
+}
+
+type changeRow struct {
+	Borough, Category, Grp          string
+	N                               int
+	SumB, SumF, SumBB, SumFF, SumBF float64
+}
+
+// ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
+// "anxious", ...) at baseline and at a follow-up timepoint, per borough,
+// primary device category and group, over residents scored at both.
+func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) (_ []summary.Change, err error) {
+	defer ateval.Wrap(&err, "change summaries of %s %s at %s", instrument, score, timepoint)
+	cte, args := residentsCTE(f)
+	q := cte + `, sc AS (
+	SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, s.value AS value
+	FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
+	WHERE a.instrument = ? AND s.name = ? AND s.value IS NOT NULL AND a.timepoint IN (?, ?))
+SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
+	SUM(b.value) AS sum_b, SUM(f.value) AS sum_f, SUM(b.value*b.value) AS sum_bb,
+	SUM(f.value*f.value) AS sum_ff, SUM(b.value*f.value) AS sum_bf
+FROM res JOIN sc b ON b.resident_id = res.id AND b.timepoint = ?
+	JOIN sc f ON f.resident_id = res.id AND f.timepoint = ?
+WHERE 1 = 1`
+	args = append(args, instrument, score, "baseline", timepoint, "baseline", timepoint)
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	var rows []changeRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Change, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Change{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp},
+			N: r.N, SumB: r.SumB, SumF: r.SumF, SumBB: r.SumBB, SumFF: r.SumFF, SumBF: r.SumBF}
+	}
+	return out, nil
+}
+
+// periodDays extracts events_period_days from an events assessment's raw
+// answers (forms.FormatAnswers form, "item=value;..."), the one construct
+// the two databases spell differently. SQLite's CAST reads the leading
+// integer of the text after the item name.
+func (db *DB) periodDays(col string) string {
+	if db.dialect == Postgres {
+		return "CAST(substring(" + col + " from 'events_period_days=([0-9]+)') AS DOUBLE PRECISION)"
+	}
+	return "CAST(CAST(substr(" + col + ", instr(" + col + ", 'events_period_days=') + 19) AS INTEGER) AS REAL)"
+}
+
+type eventsRow struct {
+	Borough, Category, Grp  string
+	N                       int
+	CountBefore, DaysBefore float64
+	CountAfter, DaysAfter   float64
+}
+
+// EventSummaries sums an events rate score (falls_per_30_days,
+// admissions_per_30_days, ...) turned back into counts, count = rate ×
+// days / 30 rounded, with the days each record covers, at baseline and at
+// a follow-up, per borough, primary device category and group.
+func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) (_ []summary.Event, err error) {
+	defer ateval.Wrap(&err, "event summaries of %s at %s", score, timepoint)
+	cte, args := residentsCTE(f)
+	q := cte + `, ev AS (
+	SELECT resident_id, timepoint, ROUND(value * days / 30) AS count, days FROM (
+		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, s.value AS value, ` + db.periodDays("a.answers") + ` AS days
+		FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
+		WHERE a.instrument = 'events' AND s.name = ? AND s.value IS NOT NULL AND a.timepoint IN (?, ?)) x
+	WHERE days > 0)
+SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
+	SUM(b.count) AS count_before, SUM(b.days) AS days_before, SUM(f.count) AS count_after, SUM(f.days) AS days_after
+FROM res JOIN ev b ON b.resident_id = res.id AND b.timepoint = ?
+	JOIN ev f ON f.resident_id = res.id AND f.timepoint = ?
+WHERE 1 = 1`
+	args = append(args, score, "baseline", timepoint, "baseline", timepoint)
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	var rows []eventsRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Event, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Event{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp}, N: r.N,
+			CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter}
+	}
+	return out, nil
+}
+
+type proportionRow struct {
+	Borough, Category, Grp string
+	N, Yes                 int
+}
+
+// ProportionSummaries counts the residents with a yes/no score (1 yes, 0
+// no) of an instrument at a timepoint, and those answering yes, per
+// borough, primary device category and group.
+func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) (_ []summary.Proportion, err error) {
+	defer ateval.Wrap(&err, "proportions of %s %s at %s", instrument, score, timepoint)
+	cte, args := residentsCTE(f)
+	q := cte + `SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
+	SUM(CASE WHEN s.value = 1 THEN 1 ELSE 0 END) AS yes
+FROM res JOIN assessments a ON a.resident_id = res.id JOIN assessment_scores s ON s.assessment_id = a.id
+WHERE a.instrument = ? AND s.name = ? AND a.timepoint = ? AND s.value IS NOT NULL`
+	args = append(args, instrument, score, timepoint)
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	var rows []proportionRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Proportion, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Proportion{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp}, N: r.N, Yes: r.Yes}
+	}
+	return out, nil
+}

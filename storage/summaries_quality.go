@@ -1,0 +1,94 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/reports/summary"
+)
+
+type enrolmentRow struct {
+	Borough, Grp, EnrolledOn string
+	N                        int
+}
+
+// Enrolments counts the residents f covers per borough, group and day of
+// enrolment: enough to know how many follow-ups are due by any date
+// without loading a row per resident.
+func (db *DB) Enrolments(ctx context.Context, f summary.Filter) (_ []summary.Enrolment, err error) {
+	defer ateval.Wrap(&err, "enrolments")
+	cte, args := residentsCTE(f)
+	q := cte + `SELECT res.borough AS borough, res.grp AS grp, r.enrolled_on AS enrolled_on, COUNT(*) AS n
+FROM res JOIN residents r ON r.id = res.id WHERE 1 = 1`
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.grp, r.enrolled_on ORDER BY res.borough, res.grp, r.enrolled_on"
+	var rows []enrolmentRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Enrolment, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Enrolment{Borough: r.Borough, Group: r.Grp, EnrolledOn: mustDate(r.EnrolledOn), N: r.N}
+	}
+	return out, nil
+}
+
+type takenRow struct {
+	Borough, Grp, Instrument, Timepoint string
+	N, Incomplete                       int
+}
+
+// Taken counts the assessments of the residents f covers per borough,
+// group, instrument and timepoint, and those with a score that could not be
+// computed (an item missing).
+func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, err error) {
+	defer ateval.Wrap(&err, "assessments taken")
+	cte, args := residentsCTE(f)
+	q := cte + `SELECT res.borough AS borough, res.grp AS grp, a.instrument AS instrument, a.timepoint AS timepoint,
+	COUNT(*) AS n,
+	SUM(CASE WHEN EXISTS (SELECT 1 FROM assessment_scores s WHERE s.assessment_id = a.id AND s.value IS NULL) THEN 1 ELSE 0 END) AS incomplete
+FROM res JOIN assessments a ON a.resident_id = res.id WHERE 1 = 1`
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.grp, a.instrument, a.timepoint ORDER BY res.borough, res.grp, a.instrument, a.timepoint"
+	var rows []takenRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Taken, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Taken{Borough: r.Borough, Group: r.Grp, Instrument: r.Instrument, Timepoint: r.Timepoint, N: r.N, Incomplete: r.Incomplete}
+	}
+	return out, nil
+}
+
+type costRow struct {
+	Borough, Category      string
+	N                      int
+	UnitPence, WeeklyPence float64
+}
+
+// Costs sums, per borough and primary device category, the purchase price
+// and weekly monitoring charge of every device issued to the intervention
+// residents f covers.
+func (db *DB) Costs(ctx context.Context, f summary.Filter) (_ []summary.Cost, err error) {
+	defer ateval.Wrap(&err, "device costs")
+	cte, args := residentsCTE(f)
+	q := cte + `, per AS (
+	SELECT di.resident_id AS resident_id, SUM(d.unit_cost_pence) AS unit_pence, SUM(d.weekly_monitoring_pence) AS weekly_pence
+	FROM device_issues di JOIN devices d ON d.id = di.device_id GROUP BY di.resident_id)
+SELECT res.borough AS borough, res.category AS category, COUNT(*) AS n,
+	SUM(per.unit_pence) AS unit_pence, SUM(per.weekly_pence) AS weekly_pence
+FROM res JOIN per ON per.resident_id = res.id WHERE res.grp = ?`
+	args = append(args, summary.Intervention)
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.category ORDER BY res.borough, res.category"
+	var rows []costRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]summary.Cost, len(rows))
+	for i, r := range rows {
+		out[i] = summary.Cost{Borough: r.Borough, Category: r.Category, N: r.N, UnitPence: r.UnitPence, WeeklyPence: r.WeeklyPence}
+	}
+	return out, nil
+}
