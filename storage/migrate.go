@@ -24,6 +24,7 @@ func migrations() []migration {
 	return []migration{
 		{1, "initial schema", schemaV1},
 		{2, "users and sessions", schemaV2},
+		{3, "data sharing agreements", schemaV3},
 	}
 }
 

@@ -1,0 +1,69 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/storagetest"
+)
+
+func TestAgreements(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		b, _, _ := fixture(t, db)
+		ctx := ateval.SystemContext(context.Background())
+		f := forms.Default()
+		a := exports.Agreement{Name: "UCL falls study", Parties: []string{"Camden Council", "UCL, Dept of X"}, Purpose: "falls outcomes",
+			LawfulBasis: "UK GDPR 6(1)(e)", Boroughs: []string{b.Slug}, Instruments: []string{"swemwbs"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+		if err := db.CreateAgreement(ctx, &a, f); err != nil {
+			t.Fatal(err)
+		}
+		if a.ID == 0 || len(a.Key) != exports.KeySize {
+			t.Fatalf("CreateAgreement set ID %d and a key of %d bytes", a.ID, len(a.Key))
+		}
+		got, err := db.Agreement(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != a.Name || string(got.Key) != string(a.Key) || len(got.Boroughs) != 1 || got.Boroughs[0] != "camden" ||
+			len(got.Parties) != 2 || got.Parties[1] != "UCL, Dept of X" || got.Instruments[0] != "swemwbs" || got.ExpiresOn != a.ExpiresOn {
+			t.Errorf("Agreement = %+v, want what was stored, %+v", got, a)
+		}
+		second := a
+		second.ID, second.Name, second.Key = 0, "Second", nil
+		if err := db.CreateAgreement(ctx, &second, f); err != nil {
+			t.Fatal(err)
+		}
+		if string(second.Key) == string(a.Key) {
+			t.Error("two agreements share a pseudonym key")
+		}
+
+		for _, tc := range []struct {
+			name string
+			ctx  context.Context
+			a    exports.Agreement
+			code string
+		}{
+			{"unknown borough", ctx, exports.Agreement{Name: "x", Purpose: "p", Boroughs: []string{"atlantis"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EINVALID},
+			{"already expired", ctx, exports.Agreement{Name: "y", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2000, 1, 1)}, ateval.EINVALID},
+			{"same name", ctx, exports.Agreement{Name: "UCL falls study", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.ECONFLICT},
+			{"evaluator may not register", as(&ateval.User{ID: 9, Email: "e@ucl.ac.uk", Role: ateval.RoleEvaluator}),
+				exports.Agreement{Name: "z", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EFORBIDDEN},
+			{"no user", context.Background(), exports.Agreement{Name: "w", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EUNAUTHORIZED},
+		} {
+			if err := db.CreateAgreement(tc.ctx, &tc.a, f); ateval.ErrorCode(err) != tc.code {
+				t.Errorf("%s: CreateAgreement error %v, want code %s", tc.name, err, tc.code)
+			}
+		}
+		if _, err := db.Agreement(ctx, 999); ateval.ErrorCode(err) != ateval.ENOTFOUND {
+			t.Errorf("Agreement(999) error %v, want not found", err)
+		}
+		practitioner := as(&ateval.User{ID: 3, Email: "p@camden.gov.uk", Role: ateval.RolePractitioner, BoroughID: b.ID})
+		if _, err := db.Agreement(practitioner, a.ID); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+			t.Errorf("a practitioner reading an agreement: error %v, want forbidden", err)
+		}
+	})
+}
