@@ -45,6 +45,9 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Loaded %d boroughs, %d devices, %d residents, %d device issues, %d assessments.\n",
 		sum.Boroughs, sum.Devices, sum.Residents, sum.DeviceIssues, sum.Assessments)
+	if err := createDemoAccounts(ctx, db, env.Stdout); err != nil {
+		return err
+	}
 	return serve(ctx, env, db, server.Config{Addr: *addr}, func(url string) {
 		fmt.Fprintf(env.Stdout, "\nateval is running at %s\nPress Ctrl+C to stop.\n", url)
 	})

@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"pool":      {"pool per-borough effects from a CSV file by random-effects meta-analysis", runPool},
 		"score":     {"score one instrument's answers, to check a scoring rule by hand", runScore},
 		"framework": {"print the evaluation framework: instruments, items, scoring, schedule", runFramework},
+		"user":      {"add a user account (the password is read from standard input)", runUser},
 		"report":    {"write the comparative evidence report: HTML, PDF, charts and results.json", runReport},
 		"agreement": {"register a data sharing agreement for anonymised exports", runAgreement},
 	}
