@@ -6,33 +6,81 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-// CreateAssessments stores assessments with their scores and sets their
-// IDs. boroughIDs[i] is the borough of as[i]'s resident, kept on the row so
-// that per-borough summaries need no join.
+// CreateAssessments stores a batch of assessments with their scores, in two
+// statements whatever the batch's size. boroughIDs[i] is the borough of
+// as[i]'s resident, kept on the row so that per-borough summaries need no
+// join. It does not set the assessments' IDs: a bulk load has no use for
+// them (CreateAssessment, for one, does).
 func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error {
 	if len(as) != len(boroughIDs) {
 		panic("storage: CreateAssessments: one borough per assessment")
 	}
-	rows := make([]assessmentRow, len(as))
-	for i := range as {
-		rows[i] = assessmentToRow(&as[i], boroughIDs[i])
-		rows[i].ID = 0
+	if len(as) == 0 {
+		return nil
 	}
-	if err := tx.g.CreateInBatches(&rows, batchSize).Error; err != nil {
+	var rows, scores jsonRows
+	rows.reset()
+	scores.reset()
+	nScores := 0
+	for i := range as {
+		a := &as[i]
+		rows.row()
+		rows.int(a.ResidentID)
+		rows.int(boroughIDs[i])
+		rows.str(a.Instrument)
+		rows.str(string(a.Timepoint))
+		rows.str(a.AssessedOn.String())
+		rows.str(string(a.Respondent))
+		rows.str(a.FrameworkVersion)
+		rows.str(forms.FormatAnswers(a.Answers))
+		for _, s := range a.Scores {
+			scores.row()
+			scores.int(a.ResidentID)
+			scores.str(a.Instrument)
+			scores.str(string(a.Timepoint))
+			scores.str(s.Name)
+			scores.float(s.Value)
+			scores.str(s.Method)
+			scores.str(s.NotScorable)
+			nScores++
+		}
+	}
+	err := tx.g.Exec(`INSERT INTO assessments
+		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers)
+		SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3,
+			j.value->>4, j.value->>5, j.value->>6, j.value->>7
+		FROM `+tx.db.jsonFrom(), rows.String()).Error
+	if err != nil {
 		if isUniqueViolation(err) {
 			return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
 		}
 		return err
 	}
-	var scores []scoreRow
-	for i := range as {
-		as[i].ID = rows[i].ID
-		for _, s := range as[i].Scores {
-			scores = append(scores, scoreRow{AssessmentID: rows[i].ID, Name: s.Name, Value: s.Value, Method: s.Method, NotScorable: s.NotScorable})
-		}
-	}
-	if len(scores) == 0 {
+	if nScores == 0 {
 		return nil
 	}
-	return tx.g.CreateInBatches(&scores, batchSize).Error
+	// Scores find their assessment by its natural key, which is unique.
+	return tx.g.Exec(`INSERT INTO assessment_scores (assessment_id, name, value, method, not_scorable)
+		SELECT a.id, j.value->>3, CAST(j.value->>4 AS DOUBLE PRECISION), j.value->>5, j.value->>6
+		FROM `+tx.db.jsonFrom()+`
+		JOIN assessments a ON a.resident_id = CAST(j.value->>0 AS BIGINT)
+			AND a.instrument = j.value->>1 AND a.timepoint = j.value->>2`, scores.String()).Error
+}
+
+// CreateAssessment stores one assessment with its scores and sets its ID.
+func (tx *Tx) CreateAssessment(a *forms.Assessment, boroughID int64) error {
+	row := assessmentToRow(a, boroughID)
+	row.ID = 0
+	if err := tx.g.Create(&row).Error; err != nil {
+		return translate(err, fmt.Sprintf("a %s assessment at %s for this resident", a.Instrument, a.Timepoint))
+	}
+	a.ID = row.ID
+	if len(a.Scores) == 0 {
+		return nil
+	}
+	scores := make([]scoreRow, len(a.Scores))
+	for i, s := range a.Scores {
+		scores[i] = scoreRow{AssessmentID: row.ID, Name: s.Name, Value: s.Value, Method: s.Method, NotScorable: s.NotScorable}
+	}
+	return tx.g.Create(&scores).Error
 }

@@ -95,6 +95,20 @@ func TestRoundTrip(t *testing.T) {
 		if c != want {
 			t.Errorf("Counts() = %+v, want %+v", c, want)
 		}
+		sqlDB, err := db.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var name, method, reason string
+		var assessmentResident int64
+		err = sqlDB.QueryRow(`SELECT s.name, s.method, s.not_scorable, a.resident_id
+			FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id`).Scan(&name, &method, &reason, &assessmentResident)
+		if err != nil {
+			t.Fatalf("reading the stored score: %v", err)
+		}
+		if name != "score" || method != "test/1" || reason != "1 of 7 items missing" || assessmentResident != r.ID {
+			t.Errorf("stored score = %q %q %q for resident %d, want score test/1 with its reason for resident %d", name, method, reason, assessmentResident, r.ID)
+		}
 		keys, err := db.View(ctx).ResidentKeys()
 		if err != nil {
 			t.Fatal(err)
