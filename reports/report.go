@@ -173,6 +173,9 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	if err := r.buildCosts(ctx, src, &opt); err != nil {
 		return nil, err
 	}
+	if err := r.buildCharts(outcomes); err != nil {
+		return nil, err
+	}
 	step()
 	return r, nil
 }

@@ -24,5 +24,16 @@ func WriteDir(dir string, r *Report) error {
 			return err
 		}
 	}
-	return nil
+	b.Reset()
+	if err := r.WriteHTML(&b); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	b.Reset()
+	if err := r.WritePDF(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "report.pdf"), b.Bytes(), 0o644)
 }

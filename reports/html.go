@@ -1,0 +1,97 @@
+package reports
+
+import (
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strings"
+)
+
+//go:embed templates/report.html
+var templates embed.FS
+
+// page is parsed once; a broken template is a broken build, caught by the
+// tests.
+var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
+	"f": func(x float64) string {
+		if math.IsNaN(x) {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f", x)
+	},
+	"pct": func(x jsonNumber) string {
+		if math.IsNaN(float64(x)) {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f%%", 100*float64(x))
+	},
+	"money": func(x jsonNumber) string {
+		if math.IsNaN(float64(x)) {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f", float64(x))
+	},
+	"rng": func(r any) string {
+		var v Range
+		switch x := r.(type) {
+		case Range:
+			v = x
+		case *Range:
+			v = *x
+		default:
+			return "—"
+		}
+		return fmt.Sprintf("%.0f (%.0f to %.0f)", v.Estimate, v.Lower, v.Upper)
+	},
+	"data":      func(c Chart) template.URL { return dataURI(c.PNG) },
+	"hasPrefix": strings.HasPrefix,
+}).ParseFS(templates, "templates/report.html"))
+
+func dataURI(png []byte) template.URL {
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+}
+
+type finding struct {
+	Title string
+	A     *Analysis
+	Img   template.URL
+	Alt   string
+}
+
+// findings lists the analyses with a forest plot, with their charts.
+func (r *Report) findings() []finding {
+	charts := map[string]Chart{}
+	for _, c := range r.Charts {
+		charts[c.Name] = c
+	}
+	var out []finding
+	for i := range r.Analyses {
+		a := &r.Analyses[i]
+		if a.Chart == "" {
+			continue
+		}
+		c := charts[a.Chart]
+		out = append(out, finding{Title: c.Title, A: a, Img: dataURI(c.PNG), Alt: c.Alt})
+	}
+	return out
+}
+
+// Methods returns the methods section's paragraphs.
+func (r *Report) Methods() []string {
+	return []string{
+		"Each borough is a study of a two-stage analysis. For every outcome, device category (the category of a resident's first device) and follow-up, each borough's residents with both a baseline and a follow-up measurement give a mean change from baseline (MC) with its variance, computed in the database from sums; where the borough has a comparison group, the difference between the two groups' changes (MC_DIFF) is analysed too. Events give the log rate ratio after against before (IRR; IRR_DIFF against the comparison group), and device use the proportion still in use (PR).",
+		"Boroughs' effects are pooled by random-effects meta-analysis with the REML estimator of τ² and Knapp-Hartung (HKSJ) intervals, as R's metafor rma(..., test=\"knha\"); the prediction interval is where the effect in a new borough would be expected to lie. Funnel plots are drawn only with 10 or more boroughs.",
+		fmt.Sprintf("Disclosure control: counts are rounded to the nearest %d; means and percentages based on fewer than %d residents are withheld; a borough with fewer than %d residents is not shown on its own but combined, unnamed, with the other small boroughs as one row, which is pooled as shown (a combined row of fewer than %d residents is left out). Confidence intervals and model estimates are not suppressed.",
+			r.Disclosure.RoundTo, r.Disclosure.MinValues, r.Disclosure.MinBoroughN, r.Disclosure.MinValues),
+		CertaintyMethod(),
+	}
+}
+
+// WriteHTML writes the report as one self-contained page: inline CSS and
+// charts as data: URIs.
+func (r *Report) WriteHTML(w io.Writer) error {
+	return page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": r.findings(), "Charts": r.Charts})
+}
