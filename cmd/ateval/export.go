@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/forms"
+)
+
+func runExport(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k 5]")
+	dsn := dbFlag(fs, env)
+	agreement := fs.Int64("agreement", 0, "id of the data sharing agreement the export is made under")
+	out := fs.String("out", "", "the CSV file to write; the codebook and disclosure report are written beside it")
+	layout := fs.String("layout", exports.LayoutLong, "long (a row per resident and assessment) or wide (a row per resident)")
+	k := fs.Int("k", exports.DefaultK, "every combination of quasi-identifiers is shared by at least k residents")
+	maxSupp := fs.Float64("max-suppression", exports.DefaultMaxSuppression, "share of residents the generalisation search may leave to local suppression")
+	boroughs := fs.String("boroughs", "", "slugs of the boroughs to export, comma-separated (default all the agreement's)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *agreement <= 0 || *out == "" || fs.NArg() > 0 {
+		fmt.Fprintln(env.Stderr, "ateval export: --agreement ID and --out FILE.csv are required, and nothing else")
+		fs.Usage()
+		return errUsage
+	}
+	bs, err := exports.ParseList(*boroughs)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = ateval.SystemContext(ctx)
+	a, err := db.Agreement(ctx, *agreement)
+	if err != nil {
+		return err
+	}
+	plan, err := exports.Prepare(ctx, db, exports.Options{Agreement: &a, Boroughs: bs, Layout: *layout, K: *k,
+		MaxSuppression: *maxSupp, Framework: forms.Default(), Today: db.View(ctx).Today()})
+	if err != nil {
+		return err
+	}
+
+	base := strings.TrimSuffix(*out, filepath.Ext(*out))
+	cb := plan.Codebook()
+	if err := writeFile(base+".codebook.json", cb.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeFile(base+".codebook.md", cb.WriteText); err != nil {
+		return err
+	}
+	d := plan.Disclosure()
+	if err := writeFile(base+".disclosure.md", d.WriteText); err != nil {
+		return err
+	}
+	// The CSV goes to a temporary file renamed into place when whole, so a
+	// failed export leaves no partial file behind to be mistaken for one.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bar := newProgressBar(env, "exporting")
+	st, err := plan.WriteCSV(ctx, tmp, bar.Update)
+	bar.Done()
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	if err := db.Audit(ctx, st.AuditEntry(a.ID, *layout)); err != nil {
+		return fmt.Errorf("the export was written but could not be recorded in the audit log: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %d rows (%d residents, k = %d, highest re-identification risk %s) to %s\nsha256 %s\n",
+		st.Rows, st.Residents, d.K, strconv.FormatFloat(d.HighestRisk, 'f', 4, 64), *out, st.SHA256)
+	return nil
+}
+
+// writeFile writes a file whole with write.
+func writeFile(path string, write func(w io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,167 @@
+package exports
+
+import (
+	"context"
+	"sort"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/forms"
+)
+
+// The layouts of an export.
+const (
+	// LayoutLong has one row per resident and assessment.
+	LayoutLong = "long"
+	// LayoutWide has one row per resident, a column per instrument, item
+	// or score and timepoint.
+	LayoutWide = "wide"
+)
+
+// Defaults of Options.
+const (
+	DefaultK              = 5
+	DefaultMaxSuppression = 0.05
+)
+
+// Options say what to export.
+type Options struct {
+	Agreement *Agreement
+	// Boroughs are the slugs to export; empty means all the agreement's.
+	Boroughs []string
+	Layout   string // LayoutLong (default) or LayoutWide
+	// K is the least number of residents sharing any combination of
+	// quasi-identifiers (default DefaultK, at least 2).
+	K int
+	// MaxSuppression is the share of residents the generalisation search
+	// may leave to local suppression (default DefaultMaxSuppression).
+	MaxSuppression float64
+	// Framework names instruments, items and scoring (default
+	// forms.Default()).
+	Framework *forms.Framework
+	// Today is the day of the export, checked against the agreement's
+	// expiry.
+	Today ateval.Date
+}
+
+// Plan is a prepared export: the residents, their pseudonyms and
+// published quasi-identifiers, and the columns. Its codebook and
+// disclosure report are known before a row is written.
+type Plan struct {
+	src      Source
+	opt      Options
+	entries  []entry
+	columns  []Column
+	position map[string]int // column index by colKey
+	codebook *Codebook
+	// instruments allowed, by id, and the kinds of column.
+	allowed      map[string]bool
+	items, score bool
+}
+
+// entry is one exported resident, in pseudonym order.
+type entry struct {
+	residentID int64
+	pseudonym  string
+	qis        []string
+	group      devices.Group
+	origin     ateval.Date
+}
+
+// Prepare checks the agreement, reads every eligible resident's
+// quasi-identifiers from src and makes them k-anonymous (the first of an
+// export's two passes), and fixes the columns. Its errors are refusals
+// to show the user: no agreement, an expired one, a borough outside it,
+// too few residents.
+func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) {
+	defer ateval.Wrap(&err, "exports.Prepare")
+	if opt.Layout == "" {
+		opt.Layout = LayoutLong
+	}
+	if opt.Layout != LayoutLong && opt.Layout != LayoutWide {
+		return nil, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide.")
+	}
+	if opt.K == 0 {
+		opt.K = DefaultK
+	}
+	if opt.K < 2 || opt.K > 1000 {
+		return nil, ateval.Errorf(ateval.EINVALID, "k must be between 2 and 1000.")
+	}
+	if opt.MaxSuppression == 0 {
+		opt.MaxSuppression = DefaultMaxSuppression
+	}
+	if opt.MaxSuppression < 0 || opt.MaxSuppression > 1 {
+		return nil, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1.")
+	}
+	if opt.Framework == nil {
+		opt.Framework = forms.Default()
+	}
+	if opt.Agreement != nil && len(opt.Boroughs) == 0 {
+		opt.Boroughs = opt.Agreement.Boroughs
+	}
+	if err := opt.Agreement.Permits(opt.Today, opt.Boroughs); err != nil {
+		return nil, err
+	}
+	if len(opt.Boroughs) == 0 {
+		return nil, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
+	}
+	wanted := map[string]bool{}
+	for _, b := range opt.Boroughs {
+		wanted[b] = true
+	}
+	var subjects []Subject
+	err = src.ExportSubjects(ctx, opt.Boroughs, func(s Subject) error {
+		// Storage selects these already; checked again because an export
+		// of a resident who objected cannot be taken back.
+		if s.inEvaluation() && wanted[s.Borough] {
+			subjects = append(subjects, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	an, err := anonymise(subjects, opt.K, opt.MaxSuppression)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{src: src, opt: opt, allowed: map[string]bool{},
+		items: opt.Agreement.allowsField(FieldItems), score: opt.Agreement.allowsField(FieldScores)}
+	seen := map[string]bool{}
+	for i := range subjects {
+		if an.values[i] == nil {
+			continue
+		}
+		s := &subjects[i]
+		ps := Pseudonym(opt.Agreement.Key, s.Borough, s.Reference)
+		if seen[ps] {
+			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a pseudonym")
+		}
+		seen[ps] = true
+		p.entries = append(p.entries, entry{residentID: s.ResidentID, pseudonym: ps, qis: an.values[i], group: s.Group, origin: s.origin()})
+	}
+	// Pseudonym order: no trace of the order residents were stored in.
+	sort.Slice(p.entries, func(a, b int) bool { return p.entries[a].pseudonym < p.entries[b].pseudonym })
+	for _, in := range opt.Framework.Instruments() {
+		if opt.Agreement.allowsInstrument(in.ID) {
+			p.allowed[in.ID] = true
+		}
+	}
+	if err := p.buildColumns(); err != nil {
+		return nil, err
+	}
+	p.codebook = p.newCodebook(an.disclosure)
+	return p, nil
+}
+
+// Residents returns how many residents the export holds.
+func (p *Plan) Residents() int { return len(p.entries) }
+
+// Columns returns the export's columns, in order.
+func (p *Plan) Columns() []Column { return append([]Column(nil), p.columns...) }
+
+// Disclosure returns the disclosure report.
+func (p *Plan) Disclosure() Disclosure { return p.codebook.Disclosure }
+
+// Codebook returns the codebook, with the disclosure report in it.
+func (p *Plan) Codebook() *Codebook { return p.codebook }
