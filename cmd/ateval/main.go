@@ -41,6 +41,8 @@ func commands() map[string]command {
 		"serve":     {"serve the web application and API", runServe},
 		"migrate":   {"bring a database's schema up to date", runMigrate},
 		"import":    {"load CSV files (boroughs, devices, residents, device issues, assessments)", runImport},
+		"backup":    {"take a consistent copy of a SQLite database while it is in use", runBackup},
+		"restore":   {"check a backup and restore it into a SQLite database", runRestore},
 		"status":    {"count what a database holds", runStatus},
 		"sample":    {"write a synthetic multi-borough dataset as CSV files", runSample},
 		"pool":      {"pool per-borough effects from a CSV file by random-effects meta-analysis", runPool},
@@ -49,7 +51,6 @@ func commands() map[string]command {
 		"user":      {"add a user account (the password is read from standard input)", runUser},
 		"report":    {"write the comparative evidence report: HTML, PDF, charts and results.json", runReport},
 		"agreement": {"register a data sharing agreement for anonymised exports", runAgreement},
-		"export":    {"write an anonymised, k-anonymous dataset with its codebook under a data sharing agreement", runExport},
 	}
 }
 
