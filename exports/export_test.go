@@ -1,0 +1,306 @@
+package exports
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/forms"
+)
+
+// memSource is an exports.Source over slices, for the package's own
+// tests; storage's implementation is tested against real databases in
+// cmd/ateval and storage.
+type memSource struct {
+	subjects    []Subject
+	assessments []forms.Assessment
+}
+
+func (m *memSource) ExportSubjects(_ context.Context, boroughs []string, fn func(Subject) error) error {
+	for _, s := range m.subjects {
+		for _, b := range boroughs {
+			if s.Borough == b {
+				if err := fn(s); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (m *memSource) ExportAssessments(_ context.Context, ids []int64, fn func(forms.Assessment) error) error {
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, a := range m.assessments {
+		if want[a.ResidentID] {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func fptr(v float64) *float64 { return &v }
+
+// population builds n residents spread over two boroughs, each with a
+// SWEMWBS assessment at baseline and 3 months, the second with an item
+// refused.
+func population(n int) *memSource {
+	m := &memSource{}
+	enrolled := ateval.NewDate(2026, 3, 2)
+	for i := 0; i < n; i++ {
+		s := Subject{ResidentID: int64(1000 + i), Borough: []string{"camden", "sutton"}[i%2], Reference: fmt.Sprintf("REF-%05d", i),
+			YearOfBirth: 1930 + i%25, Sex: []devices.Sex{devices.Female, devices.Male}[i/2%2], EthnicGroup: devices.EthnicGroups()[i%6],
+			LivingAlone: i%3 == 0, Group: devices.Intervention, EnrolledOn: enrolled, FirstIssuedOn: enrolled.AddDays(2),
+			DeviceCategory: []string{"community-alarm", "fall-detector", "medication-dispenser"}[i%3]}
+		if i%10 == 9 {
+			s.Group, s.FirstIssuedOn, s.DeviceCategory = devices.Comparison, ateval.Date{}, ""
+		}
+		m.subjects = append(m.subjects, s)
+		var answers []forms.Answer
+		for j := 1; j <= 7; j++ {
+			answers = append(answers, forms.Answer{Item: fmt.Sprintf("swemwbs_%d", j), Value: fptr(3)})
+		}
+		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5000 + 2*i), ResidentID: s.ResidentID, Instrument: "swemwbs",
+			Timepoint: forms.Baseline, AssessedOn: enrolled, Respondent: forms.RespondentResident, FrameworkVersion: "2026.1", Answers: answers,
+			Scores: []forms.Score{{Name: "metric", Value: fptr(17.43), Method: "swemwbs-metric/stewart-brown-2009"}, {Name: "raw", Value: fptr(21), Method: "swemwbs-raw/1"}}})
+		later := append([]forms.Answer(nil), answers...)
+		later[1] = forms.Answer{Item: "swemwbs_2", Missing: forms.Refused}
+		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5001 + 2*i), ResidentID: s.ResidentID, Instrument: "swemwbs",
+			Timepoint: forms.Month3, AssessedOn: enrolled.AddDays(93), Respondent: forms.RespondentProxy, FrameworkVersion: "2026.1", Answers: later,
+			Scores: []forms.Score{{Name: "metric", Method: "swemwbs-metric/stewart-brown-2009", NotScorable: "1 of 7 items missing"}}})
+	}
+	return m
+}
+
+func agreement(id int64, key byte) *Agreement {
+	return &Agreement{ID: id, Name: "study", Purpose: "test", Boroughs: []string{"camden", "sutton"},
+		ExpiresOn: ateval.NewDate(2099, 1, 1), Key: bytes.Repeat([]byte{key}, KeySize)}
+}
+
+// export runs an export to memory and reads it back with encoding/csv,
+// which also checks that every row has as many fields as the header.
+func export(t *testing.T, src Source, opt Options) (*Plan, [][]string, Stats) {
+	t.Helper()
+	if opt.Today.IsZero() {
+		opt.Today = ateval.NewDate(2026, 11, 23)
+	}
+	p, err := Prepare(context.Background(), src, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	var calls int
+	st, err := p.WriteCSV(context.Background(), &buf, func(done, total int64) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 && p.Residents() > 0 {
+		t.Error("WriteCSV never reported progress")
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("the export does not read back as CSV: %v", err)
+	}
+	if int64(len(recs)-1) != st.Rows {
+		t.Errorf("Stats.Rows = %d, but %d rows were read back", st.Rows, len(recs)-1)
+	}
+	return p, recs, st
+}
+
+var safeNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+func TestColumnsAreSafeAndDescribed(t *testing.T) {
+	for _, layout := range []string{LayoutLong, LayoutWide} {
+		p, recs, _ := export(t, population(60), Options{Agreement: agreement(1, 1), Layout: layout})
+		cols := p.Codebook().Columns
+		if len(cols) != len(recs[0]) {
+			t.Fatalf("%s: the codebook describes %d columns, the file has %d", layout, len(cols), len(recs[0]))
+		}
+		for i, name := range recs[0] {
+			if !safeNameRE.MatchString(name) {
+				t.Errorf("%s: column %q is not a safe name for R, Stata and SPSS", layout, name)
+			}
+			if c := cols[i]; c.Name != name || c.Type == "" || c.Label == "" {
+				t.Errorf("%s: column %d is %q, its codebook entry %+v", layout, i, name, c)
+			}
+		}
+		want := []string{"pseudonym", QIAgeBand, QISex, QIEthnicGroup, QIBorough, QIDeviceCategory, QILivingAlone, "group"}
+		if got := recs[0][:len(want)]; strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: first columns %q, want %q", layout, got, want)
+		}
+	}
+}
+
+func TestSafeName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"swemwbs_metric_m3", "swemwbs_metric_m3"},
+		{"ascot-sct4_index", "ascot_sct4_index"},
+		{"3cats", "v_3cats"},
+		{"events_adverse_events_per_30_days_m12", "events_adverse_events_p30d_m12"},
+		{"device_use_satisfaction_score_m12", "device_use_satisf_sc_m12"},
+	} {
+		if got := SafeName(tc.in); got != tc.want {
+			t.Errorf("SafeName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	long := SafeName(strings.Repeat("abcdefghij", 5))
+	if !safeNameRE.MatchString(long) || long != SafeName(strings.Repeat("abcdefghij", 5)) {
+		t.Errorf("SafeName of a long name = %q: not safe or not stable", long)
+	}
+}
+
+func TestLongRows(t *testing.T) {
+	src := population(60)
+	p, recs, st := export(t, src, Options{Agreement: agreement(1, 1)})
+	col := map[string]int{}
+	for i, n := range recs[0] {
+		col[n] = i
+	}
+	if st.Rows != 120 || st.Residents != 60 || p.Residents() != 60 {
+		t.Fatalf("wrote %d rows of %d residents, want 120 of 60", st.Rows, st.Residents)
+	}
+	for _, r := range recs[1:] {
+		// Days count from the device issue, two days after enrolment;
+		// from enrolment for the comparison group, who have no device.
+		base, m3 := "-2", "91"
+		if r[col["group"]] == "comparison" {
+			base, m3 = "0", "93"
+		}
+		switch r[col["timepoint"]] {
+		case "baseline":
+			if r[col["day"]] != base || r[col["swemwbs_metric"]] != "17.43" || r[col["respondent"]] != "resident" {
+				t.Errorf("baseline row %q: want day -2 (two days before the issue), metric 17.43", r)
+			}
+		case "m3":
+			if r[col["day"]] != m3 || r[col["swemwbs_2"]] != "refused" || r[col["swemwbs_metric"]] != NotScorable || r[col["swemwbs_raw"]] != "" {
+				t.Errorf("m3 row: swemwbs_2 %q, metric %q, raw %q; want refused, not_scorable, blank",
+					r[col["swemwbs_2"]], r[col["swemwbs_metric"]], r[col["swemwbs_raw"]])
+			}
+		default:
+			t.Errorf("row with timepoint %q", r[col["timepoint"]])
+		}
+		if r[col["ons4_happy"]] != "" {
+			t.Errorf("an item of another instrument holds %q", r[col["ons4_happy"]])
+		}
+	}
+}
+
+func TestWideRows(t *testing.T) {
+	_, recs, st := export(t, population(60), Options{Agreement: agreement(1, 1), Layout: LayoutWide})
+	col := map[string]int{}
+	for i, n := range recs[0] {
+		col[n] = i
+	}
+	if st.Rows != 60 {
+		t.Fatalf("wide export has %d rows, want one per resident, 60", st.Rows)
+	}
+	for _, name := range []string{"swemwbs_metric_bl", "swemwbs_metric_m3", "swemwbs_2_m3", "swemwbs_day_m3", "events_adverse_events_p30d_m12"} {
+		if _, ok := col[name]; !ok {
+			t.Fatalf("no column %s", name)
+		}
+	}
+	for _, r := range recs[1:] {
+		m3 := "91"
+		if r[col["group"]] == "comparison" {
+			m3 = "93"
+		}
+		if r[col["swemwbs_metric_bl"]] != "17.43" || r[col["swemwbs_metric_m3"]] != NotScorable || r[col["swemwbs_2_m3"]] != "refused" ||
+			r[col["swemwbs_day_m3"]] != m3 || r[col["swemwbs_metric_m6"]] != "" {
+			t.Fatalf("wide row %q has the wrong values", r)
+		}
+	}
+}
+
+func TestPseudonyms(t *testing.T) {
+	src := population(60)
+	pseudonyms := func(a *Agreement) map[string]bool {
+		_, recs, _ := export(t, src, Options{Agreement: a})
+		out := map[string]bool{}
+		for _, r := range recs[1:] {
+			out[r[0]] = true
+		}
+		return out
+	}
+	a1, again, a2 := pseudonyms(agreement(1, 1)), pseudonyms(agreement(1, 1)), pseudonyms(agreement(2, 2))
+	if len(a1) != 60 {
+		t.Fatalf("%d distinct pseudonyms for 60 residents", len(a1))
+	}
+	for p := range a1 {
+		if !again[p] {
+			t.Errorf("pseudonym %s of one export is missing from a second under the same agreement", p)
+		}
+		if a2[p] {
+			t.Errorf("pseudonym %s appears under two agreements", p)
+		}
+		if !regexp.MustCompile(`^ps_[a-z2-7]{16}$`).MatchString(p) {
+			t.Errorf("pseudonym %q is not of the documented form", p)
+		}
+	}
+}
+
+func TestNeverExported(t *testing.T) {
+	src := population(60)
+	src.subjects[0].ObjectedOn = ateval.NewDate(2026, 5, 1)
+	src.subjects[1].EnrolledOn = ateval.Date{}
+	a := agreement(1, 1)
+	_, recs, _ := export(t, src, Options{Agreement: a})
+	var all strings.Builder
+	for _, r := range recs {
+		all.WriteString(strings.Join(r, ",") + "\n")
+	}
+	for _, s := range src.subjects[:2] {
+		if strings.Contains(all.String(), Pseudonym(a.Key, s.Borough, s.Reference)) {
+			t.Errorf("resident %s (objected or not enrolled) is in the export", s.Reference)
+		}
+	}
+	for _, s := range src.subjects {
+		if strings.Contains(all.String(), s.Reference) {
+			t.Errorf("reference %s is in the export", s.Reference)
+		}
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	src := population(60)
+	expired := agreement(1, 1)
+	expired.ExpiresOn = ateval.NewDate(2026, 1, 1)
+	for _, tc := range []struct {
+		name string
+		opt  Options
+		code string
+	}{
+		{"no agreement", Options{}, ateval.EFORBIDDEN},
+		{"expired", Options{Agreement: expired}, ateval.EFORBIDDEN},
+		{"borough outside", Options{Agreement: agreement(1, 1), Boroughs: []string{"camden", "brent"}}, ateval.EFORBIDDEN},
+		{"bad layout", Options{Agreement: agreement(1, 1), Layout: "tall"}, ateval.EINVALID},
+		{"k of 1", Options{Agreement: agreement(1, 1), K: 1}, ateval.EINVALID},
+		{"fewer residents than k", Options{Agreement: agreement(1, 1), K: 61}, ateval.EINVALID},
+	} {
+		tc.opt.Today = ateval.NewDate(2026, 11, 23)
+		if _, err := Prepare(context.Background(), src, tc.opt); ateval.ErrorCode(err) != tc.code {
+			t.Errorf("%s: Prepare error %v, want code %s", tc.name, err, tc.code)
+		}
+	}
+}
+
+func TestAgreementLimitsColumns(t *testing.T) {
+	a := agreement(1, 1)
+	a.Instruments, a.Fields = []string{"swemwbs"}, []string{FieldScores}
+	_, recs, _ := export(t, population(60), Options{Agreement: a})
+	for _, n := range recs[0] {
+		if strings.HasPrefix(n, "ons4") || n == "swemwbs_1" {
+			t.Errorf("column %s is outside the agreement (swemwbs scores only)", n)
+		}
+	}
+}
