@@ -16,6 +16,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/forms"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
@@ -385,3 +386,42 @@ func TestExportRefusals(t *testing.T) {
 }
 
 func devicesEthnic(s string) devices.EthnicGroup { return devices.EthnicGroup(s) }
+
+// BenchmarkExportSample exports the whole committed sample (3,000
+// residents, 64,360 assessments) from SQLite, both passes, to io.Discard.
+func BenchmarkExportSample(b *testing.B) {
+	for _, layout := range []string{exports.LayoutLong, exports.LayoutWide} {
+		b.Run(layout, func(b *testing.B) {
+			dsn := filepath.Join(b.TempDir(), "ateval.db")
+			loadSample(b, dsn)
+			db := storagetest.Open(b, dsn)
+			ctx := ateval.SystemContext(context.Background())
+			var slugs []string
+			bs, err := db.View(ctx).Boroughs()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, x := range bs {
+				slugs = append(slugs, x.Slug)
+			}
+			a := exports.Agreement{Name: "bench", Purpose: "benchmark", Boroughs: slugs, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+			if err := db.CreateAgreement(ctx, &a, forms.Default()); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			var rows int64
+			for i := 0; i < b.N; i++ {
+				p, err := exports.Prepare(ctx, db, exports.Options{Agreement: &a, Layout: layout, Today: ateval.NewDate(2026, 11, 23)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st, err := p.WriteCSV(ctx, io.Discard, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = st.Rows
+			}
+			b.ReportMetric(float64(rows), "rows")
+		})
+	}
+}
