@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -302,5 +303,43 @@ func TestAgreementLimitsColumns(t *testing.T) {
 		if strings.HasPrefix(n, "ons4") || n == "swemwbs_1" {
 			t.Errorf("column %s is outside the agreement (swemwbs scores only)", n)
 		}
+	}
+}
+
+// batchSource records the largest batch of residents asked for at once.
+type batchSource struct {
+	*memSource
+	largest, calls int
+}
+
+func (b *batchSource) ExportAssessments(ctx context.Context, ids []int64, fn func(forms.Assessment) error) error {
+	b.largest, b.calls = max(b.largest, len(ids)), b.calls+1
+	return b.memSource.ExportAssessments(ctx, ids, fn)
+}
+
+// TestStreamsInBatches checks the bound on the second pass's memory: the
+// assessments are asked for a batch of residents at a time, never all.
+func TestStreamsInBatches(t *testing.T) {
+	n := 3*batchResidents + 7
+	src := &batchSource{memSource: population(n)}
+	var progress []int64
+	p, err := Prepare(context.Background(), src, Options{Agreement: agreement(1, 1), Today: ateval.NewDate(2026, 11, 23)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := p.WriteCSV(context.Background(), io.Discard, func(done, total int64) {
+		if total != int64(n) {
+			t.Errorf("progress total %d, want %d", total, n)
+		}
+		progress = append(progress, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.largest > batchResidents || src.calls != 4 || st.Rows != int64(2*n) {
+		t.Errorf("%d calls, largest batch %d residents, %d rows; want 4 calls of at most %d, %d rows", src.calls, src.largest, st.Rows, batchResidents, 2*n)
+	}
+	if len(progress) != 4 || progress[3] != int64(n) {
+		t.Errorf("progress reported %v", progress)
 	}
 }
