@@ -17,6 +17,16 @@ const (
 	ActionCreateUser     = "create_user"
 	ActionReadAuditLog   = "read_audit_log"
 	ActionExport         = "export"
+
+	// The practitioner's register.
+	ActionUpdateResident    = "update_resident"
+	ActionObjectResident    = "record_objection" // an objection to evaluation use
+	ActionIssueDevice       = "issue_device"
+	ActionUpdateDeviceIssue = "update_device_issue"
+	ActionDeniedDeviceIssue = "device_issue_denied" // another borough's or a missing id
+	ActionRecordAssessment  = "record_assessment"
+	ActionReadDueList       = "read_due_list"
+	ActionCreateCategory    = "create_device_category"
 )
 
 // AuditEntry is one row of the audit log.

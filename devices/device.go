@@ -55,7 +55,11 @@ type Device struct {
 	GenerationTier        string `json:"generation_tier,omitempty"` // "analogue", "digital", ...
 }
 
-var codeRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	codeRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	assetTagRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$`)
+	iso9999RE  = regexp.MustCompile(`^[0-9]{2}( [0-9]{2}){0,2}$`)
+)
 
 // Validate checks the device against the known categories.
 func (d *Device) Validate(categories []Category) error {
@@ -118,6 +122,22 @@ type DeviceIssue struct {
 	RemovalReason RemovalReason `json:"removal_reason,omitempty"`
 	// RemovalNote explains RemovedOther. Free text: never exported.
 	RemovalNote string `json:"removal_note,omitempty"`
+	// AssetTag identifies one physical unit of the borough's stock, if
+	// the borough tags them: a unit returned can be issued again, but is
+	// never with two residents at once.
+	AssetTag string `json:"asset_tag,omitempty"`
+	// IssuedBy is who issued it (a practitioner or team); Need is the
+	// need it meets. Free text, for the resident's care: never exported.
+	IssuedBy string `json:"issued_by,omitempty"`
+	Need     string `json:"need,omitempty"`
+	// Reviews are the checks made since issue, oldest first.
+	Reviews []Review `json:"reviews,omitempty"`
+}
+
+// Review is one check that an issued device still meets the need.
+type Review struct {
+	On   ateval.Date `json:"on"`
+	Note string      `json:"note,omitempty"` // free text: never exported
 }
 
 // Validate checks that the dates make sense: issued on or after the
@@ -159,8 +179,38 @@ func (di *DeviceIssue) Validate(registeredOn, today ateval.Date) error {
 	if di.RemovalReason == RemovedOther && strings.TrimSpace(di.RemovalNote) == "" {
 		add("removal_note", "is required when the reason is other")
 	}
+	if di.AssetTag != "" && !assetTagRE.MatchString(di.AssetTag) {
+		add("asset_tag", "must be 1 to 40 letters, digits, dots, hyphens, slashes or underscores")
+	}
+	if len(di.IssuedBy) > 200 {
+		add("issued_by", "must be at most 200 characters")
+	}
+	if len(di.Need) > 1000 {
+		add("need", "must be at most 1000 characters")
+	}
+	for _, r := range di.Reviews {
+		if msg := di.reviewProblem(r.On, today); msg != "" {
+			add("reviewed_on", msg)
+			break
+		}
+	}
 	if len(errs) > 0 {
 		return ateval.Invalid("The device issue is not valid.", errs)
 	}
 	return nil
+}
+
+// reviewProblem says what is wrong with a review on the given day, or "".
+func (di *DeviceIssue) reviewProblem(on, today ateval.Date) string {
+	switch {
+	case on.IsZero():
+		return "is required"
+	case on.Before(di.IssuedOn):
+		return "cannot be before the device was issued (" + di.IssuedOn.String() + ")"
+	case on.After(today):
+		return "cannot be in the future"
+	case !di.RemovedOn.IsZero() && on.After(di.RemovedOn):
+		return "cannot be after the device was removed (" + di.RemovedOn.String() + ")"
+	}
+	return ""
 }

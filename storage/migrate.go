@@ -25,6 +25,7 @@ func migrations() []migration {
 		{1, "initial schema", schemaV1},
 		{2, "users and sessions", schemaV2},
 		{3, "data sharing agreements", schemaV3},
+		{4, "device units, reviews and the due list", schemaV4},
 	}
 }
 

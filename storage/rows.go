@@ -127,6 +127,9 @@ type deviceIssueRow struct {
 	RemovedOn     *string
 	RemovalReason string
 	RemovalNote   string
+	AssetTag      string
+	IssuedBy      string
+	Need          string
 }
 
 func (deviceIssueRow) TableName() string { return "device_issues" }
@@ -134,14 +137,16 @@ func (deviceIssueRow) TableName() string { return "device_issues" }
 func deviceIssueToRow(di *devices.DeviceIssue) deviceIssueRow {
 	return deviceIssueRow{ID: di.ID, ResidentID: di.ResidentID, DeviceID: di.DeviceID, IssuedOn: di.IssuedOn.String(),
 		InstalledOn: nullDate(di.InstalledOn), RemovedOn: nullDate(di.RemovedOn),
-		RemovalReason: string(di.RemovalReason), RemovalNote: di.RemovalNote}
+		RemovalReason: string(di.RemovalReason), RemovalNote: di.RemovalNote,
+		AssetTag: di.AssetTag, IssuedBy: di.IssuedBy, Need: di.Need}
 }
 
 func (r *deviceIssueRow) domain() devices.DeviceIssue {
 	inst, _ := fromNullDate(r.InstalledOn)
 	rem, _ := fromNullDate(r.RemovedOn)
 	return devices.DeviceIssue{ID: r.ID, ResidentID: r.ResidentID, DeviceID: r.DeviceID, IssuedOn: mustDate(r.IssuedOn),
-		InstalledOn: inst, RemovedOn: rem, RemovalReason: devices.RemovalReason(r.RemovalReason), RemovalNote: r.RemovalNote}
+		InstalledOn: inst, RemovedOn: rem, RemovalReason: devices.RemovalReason(r.RemovalReason), RemovalNote: r.RemovalNote,
+		AssetTag: r.AssetTag, IssuedBy: r.IssuedBy, Need: r.Need}
 }
 
 type assessmentRow struct {

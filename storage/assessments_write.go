@@ -1,0 +1,169 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/forms"
+)
+
+// RecordAssessment checks, scores and stores one assessment of a resident
+// the acting user may see, whole or not at all, and audits it in the same
+// transaction. Every problem is reported at once, one field per item (and
+// "instrument", "timepoint", "respondent", "assessed_on" for the rest),
+// so a form can show each beside its question.
+func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *forms.Assessment) (err error) {
+	defer ateval.Wrap(&err, "RecordAssessment(%d)", a.ResidentID)
+	err = db.InTx(ctx, func(tx *Tx) error {
+		row, err := tx.scopedResident(ctx, a.ResidentID)
+		if err != nil {
+			return err
+		}
+		if err := checkAssessment(fw, a, mustDate(row.RegisteredOn), db.today()); err != nil {
+			return err
+		}
+		a.FrameworkVersion = fw.Version()
+		in, _ := fw.Instrument(a.Instrument)
+		a.Scores = in.Score(a.Answers)
+		if err := tx.CreateAssessment(a, row.BoroughID); err != nil {
+			if ateval.ErrorCode(err) == ateval.ECONFLICT {
+				return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
+					Message: "a " + a.Instrument + " assessment at " + string(a.Timepoint) + " is already recorded for this resident"}})
+			}
+			return err
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionRecordAssessment, ObjectType: "assessment", ObjectID: a.ID,
+			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: a.Instrument + " " + string(a.Timepoint)})
+	})
+	return db.deniedResident(ctx, a.ResidentID, err)
+}
+
+// checkAssessment gathers every problem of an assessment: its heading
+// fields and each item's answer.
+func checkAssessment(fw *forms.Framework, a *forms.Assessment, registered, today ateval.Date) error {
+	var fields []ateval.FieldError
+	add := func(f, m string) { fields = append(fields, ateval.FieldError{Field: f, Message: m}) }
+	in, ok := fw.Instrument(a.Instrument)
+	if !ok {
+		add("instrument", "is not an instrument of framework "+fw.Version())
+	}
+	if !a.Timepoint.Valid() {
+		add("timepoint", "must be one of baseline, w6, m3, m6, m12")
+	}
+	switch {
+	case !a.Respondent.Valid():
+		add("respondent", "must be one of resident, proxy, carer, record")
+	case ok && len(in.Respondents) > 0 && !respondentAllowed(in.Respondents, a.Respondent):
+		add("respondent", "cannot answer "+in.Name)
+	}
+	switch {
+	case a.AssessedOn.IsZero():
+		add("assessed_on", "is required")
+	case a.AssessedOn.After(today):
+		add("assessed_on", "cannot be in the future")
+	case a.AssessedOn.Before(registered):
+		add("assessed_on", "cannot be before the resident was registered ("+registered.String()+")")
+	}
+	if ok {
+		if err := in.Validate(a.Answers); err != nil {
+			fields = append(fields, ateval.ErrorFields(err)...)
+		}
+	}
+	if len(fields) > 0 {
+		return ateval.Invalid("The assessment is not valid.", fields)
+	}
+	return nil
+}
+
+func respondentAllowed(allowed []forms.Respondent, r forms.Respondent) bool {
+	for _, x := range allowed {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// assessmentsOf returns a resident's assessments with their scores, in
+// order of date.
+func (tx *Tx) assessmentsOf(residentID int64) ([]forms.Assessment, error) {
+	var rows []assessmentRow
+	if err := tx.g.Where("resident_id = ?", residentID).Order("assessed_on, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var scores []scoreRow
+	err := tx.g.Table("assessment_scores AS s").Select("s.*").Joins("JOIN assessments a ON a.id = s.assessment_id").
+		Where("a.resident_id = ?", residentID).Order("s.assessment_id, s.name").Scan(&scores).Error
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64][]scoreRow{}
+	for _, s := range scores {
+		byID[s.AssessmentID] = append(byID[s.AssessmentID], s)
+	}
+	out := make([]forms.Assessment, 0, len(rows))
+	for i := range rows {
+		a, err := rows[i].domain(byID[rows[i].ID])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Timeline is the starting point of every practitioner task: a
+// resident's record, devices held and returned, assessments taken with
+// their scores, and what is due.
+type Timeline struct {
+	ResidentRecord
+	Assessments []forms.Assessment `json:"assessments"`
+	// Schedule is empty until the resident is enrolled.
+	Schedule []forms.Due `json:"schedule"`
+}
+
+// ResidentTimeline reads one resident's timeline, if the acting user may
+// see them, and audits the reading (read_resident) in the same
+// transaction; another borough's resident is ENOTFOUND and audited as
+// denied, by id.
+func (db *DB) ResidentTimeline(ctx context.Context, fw *forms.Framework, id int64) (_ Timeline, err error) {
+	defer ateval.Wrap(&err, "ResidentTimeline(%d)", id)
+	var tl Timeline
+	err = db.InTx(ctx, func(tx *Tx) error {
+		row, err := tx.scopedResident(ctx, id)
+		if err != nil {
+			return err
+		}
+		if tl.Resident, err = row.domain(); err != nil {
+			return err
+		}
+		var idRows []identityRow
+		if err := tx.g.Where("resident_id = ?", id).Limit(1).Find(&idRows).Error; err != nil {
+			return err
+		}
+		if len(idRows) == 1 {
+			ident := idRows[0].domain()
+			tl.Identity = &ident
+		}
+		if tl.DeviceIssues, err = tx.issuesOf(id); err != nil {
+			return err
+		}
+		if tl.DeviceIssues == nil {
+			tl.DeviceIssues = []devices.DeviceIssue{}
+		}
+		if tl.Assessments, err = tx.assessmentsOf(id); err != nil {
+			return err
+		}
+		tl.Schedule = []forms.Due{}
+		if tl.Resident.Enrolled() {
+			if tl.Schedule, err = fw.Schedule(tl.Resident.EnrolledOn, forms.TakenFrom(tl.Assessments), nil, db.today()); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "resident", ObjectID: id, ResidentID: id,
+			BoroughID: row.BoroughID, Detail: "timeline, " + strconv.Itoa(len(tl.Assessments)) + " assessments"})
+	})
+	return tl, db.deniedResident(ctx, id, err)
+}

@@ -1,0 +1,101 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+)
+
+// BoroughUsage is how many times one borough has issued one product.
+type BoroughUsage struct {
+	Borough string `json:"borough"` // the borough's name
+	Issues  int64  `json:"issues"`
+	// Rounded reports that Issues is rounded to the nearest 5: it is for
+	// every borough but the user's own, as for any count published below
+	// national level.
+	Rounded bool `json:"rounded"`
+}
+
+// CatalogueEntry is a product with who uses it.
+type CatalogueEntry struct {
+	devices.Device
+	Usage []BoroughUsage `json:"usage"`
+}
+
+// Catalogue lists the shared device catalogue with each borough's count
+// of issues of each product, for any signed-in user; counts are rounded
+// to the nearest 5 except for the user's own borough, so that no small
+// number of residents can be picked out. One grouped query makes the counts.
+func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
+	defer ateval.Wrap(&err, "Catalogue")
+	u := ateval.UserFromContext(ctx)
+	if u == nil {
+		return nil, errSignIn
+	}
+	tx := db.View(ctx)
+	ds, err := tx.Devices()
+	if err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		DeviceID  int64
+		BoroughID int64
+		Name      string
+		N         int64
+	}
+	err = tx.g.Table("device_issues AS di").Select("di.device_id, r.borough_id, b.name, COUNT(*) AS n").
+		Joins("JOIN residents r ON r.id = di.resident_id").Joins("JOIN boroughs b ON b.id = r.borough_id").
+		Group("di.device_id, r.borough_id, b.name").Order("b.name").Scan(&counts).Error
+	if err != nil {
+		return nil, err
+	}
+	byDevice := map[int64][]BoroughUsage{}
+	for _, c := range counts {
+		bu := BoroughUsage{Borough: c.Name, Issues: c.N}
+		if !u.IsSystem() && c.BoroughID != u.BoroughID {
+			bu.Issues, bu.Rounded = RoundTo5(c.N), true
+		}
+		if bu.Issues > 0 || !bu.Rounded {
+			byDevice[c.DeviceID] = append(byDevice[c.DeviceID], bu)
+		}
+	}
+	out := make([]CatalogueEntry, len(ds))
+	for i, d := range ds {
+		out[i] = CatalogueEntry{Device: d, Usage: byDevice[d.ID]}
+		if out[i].Usage == nil {
+			out[i].Usage = []BoroughUsage{}
+		}
+	}
+	return out, nil
+}
+
+// RoundTo5 rounds n to the nearest multiple of 5, halves up (1, 2 → 0;
+// 3 → 5), as NHS England rounds counts published below national level.
+func RoundTo5(n int64) int64 { return (n + 2) / 5 * 5 }
+
+// CreateCategory adds a device category to the taxonomy. Only
+// administrators (and the command-line operator) may; it is audited.
+func (db *DB) CreateCategory(ctx context.Context, c *devices.Category) (err error) {
+	defer ateval.Wrap(&err, "CreateCategory")
+	u := ateval.UserFromContext(ctx)
+	switch {
+	case u == nil:
+		return errSignIn
+	case u.Role != ateval.RoleAdmin && !u.IsSystem():
+		return ateval.Errorf(ateval.EFORBIDDEN, "Only administrators may extend the device taxonomy.")
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		row := categoryRow{ID: c.ID, Name: c.Name, ISO9999: c.ISO9999}
+		if err := tx.g.Create(&row).Error; err != nil {
+			if isUniqueViolation(err) {
+				return ateval.Invalid("The category is not valid.", []ateval.FieldError{{Field: "id", Message: "is already a category"}})
+			}
+			return err
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionCreateCategory, ObjectType: "device_category"})
+	})
+}

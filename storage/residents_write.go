@@ -1,0 +1,250 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+)
+
+// scopedResident reads one resident the acting user may see, within tx:
+// ENOTFOUND (errResidentNotFound) for another borough's as for a missing one.
+func (tx *Tx) scopedResident(ctx context.Context, id int64) (residentRow, error) {
+	borough, all, err := residentScope(ctx)
+	if err != nil {
+		return residentRow{}, err
+	}
+	g := tx.g.Where("id = ?", id)
+	if !all {
+		g = g.Where("borough_id = ?", borough)
+	}
+	var row residentRow
+	if err := g.Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return residentRow{}, errResidentNotFound
+	} else if err != nil {
+		return residentRow{}, err
+	}
+	return row, nil
+}
+
+// deniedResident records, on its own, an attempt at a resident the user
+// may not see (or that does not exist), by the id asked for, and returns
+// err unchanged.
+func (db *DB) deniedResident(ctx context.Context, id int64, err error) error {
+	if ateval.ErrorCode(err) != ateval.ENOTFOUND || id == 0 {
+		return err
+	}
+	borough, _, _ := residentScope(ctx)
+	if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedResident, ObjectType: "resident", ObjectID: id, BoroughID: borough}); aerr != nil {
+		return aerr
+	}
+	return err
+}
+
+// CreateResident registers a resident, with their identifiers if ident is
+// not nil, in the acting user's borough (the command-line operator names
+// the borough in r.BoroughID), and sets r.ID. The registration is audited
+// in the same transaction.
+func (db *DB) CreateResident(ctx context.Context, r *devices.Resident, ident *devices.Identity) (err error) {
+	defer ateval.Wrap(&err, "CreateResident")
+	borough, all, err := residentScope(ctx)
+	if err != nil {
+		return err
+	}
+	if !all {
+		r.BoroughID = borough
+	}
+	if err := validateResident(r, ident, db.today()); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.referenceFree(r.BoroughID, r.Reference, 0); err != nil {
+			return err
+		}
+		var ids []devices.Identity
+		if ident != nil {
+			ids = []devices.Identity{*ident}
+		}
+		rs := []devices.Resident{*r}
+		if err := tx.CreateResidents(rs, ids); err != nil {
+			return err
+		}
+		r.ID = rs[0].ID
+		if ident != nil {
+			ident.ResidentID = r.ID
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionCreateResident, ObjectType: "resident", ObjectID: r.ID, ResidentID: r.ID, BoroughID: r.BoroughID})
+	})
+}
+
+// validateResident checks the resident and the identifiers together, so
+// that a form shows every bad field at once.
+func validateResident(r *devices.Resident, ident *devices.Identity, today ateval.Date) error {
+	var fields []ateval.FieldError
+	msg := ""
+	if err := r.Validate(today); err != nil {
+		fields, msg = append(fields, ateval.ErrorFields(err)...), ateval.ErrorMessage(err)
+	}
+	if ident != nil {
+		if err := ident.Validate(today); err != nil {
+			fields = append(fields, ateval.ErrorFields(err)...)
+			if msg == "" {
+				msg = ateval.ErrorMessage(err)
+			}
+		}
+		if !ident.DateOfBirth.IsZero() && ident.DateOfBirth.Year() != r.YearOfBirth && r.YearOfBirth != 0 {
+			fields = append(fields, ateval.FieldError{Field: "date_of_birth", Message: "must fall in the year of birth given"})
+			if msg == "" {
+				msg = "The resident's identifiers are not valid."
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return ateval.Invalid(msg, fields)
+	}
+	return nil
+}
+
+// referenceFree checks that no other resident of the borough (than id)
+// has the reference.
+func (tx *Tx) referenceFree(borough int64, ref string, id int64) error {
+	var n int64
+	if err := tx.g.Model(&residentRow{}).Where("borough_id = ? AND reference = ? AND id <> ?", borough, ref, id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "reference", Message: "is already the reference of another resident of your borough"}})
+	}
+	return nil
+}
+
+// ResidentPatch changes a resident's record: nil fields are left as they
+// are. Identity, if set, replaces the identifiers whole.
+type ResidentPatch struct {
+	Reference            *string                `json:"reference"`
+	YearOfBirth          *int                   `json:"year_of_birth"`
+	Sex                  *devices.Sex           `json:"sex"`
+	EthnicGroup          *devices.EthnicGroup   `json:"ethnic_group"`
+	LivingAlone          *bool                  `json:"living_alone"`
+	PrimarySupportReason *devices.SupportReason `json:"primary_support_reason"`
+	RegisteredOn         *ateval.Date           `json:"registered_on"`
+	// Group and EnrolledOn enrol the resident in the evaluation.
+	Group      *devices.Group `json:"group"`
+	EnrolledOn *ateval.Date   `json:"enrolled_on"`
+	// ObjectedOn records an objection to the use of the resident's data
+	// for evaluation. Once recorded it stays: it cannot be withdrawn or
+	// moved here, so that nothing already left out of an export or a
+	// summary comes back in by a slip of a form.
+	ObjectedOn *ateval.Date      `json:"objected_on"`
+	Identity   *devices.Identity `json:"identity"`
+}
+
+// apply returns the names of the fields p changes in r.
+func (p *ResidentPatch) apply(r *devices.Resident) (changed []string) {
+	set := func(name string, differs bool, do func()) {
+		if differs {
+			do()
+			changed = append(changed, name)
+		}
+	}
+	if p.Reference != nil {
+		set("reference", *p.Reference != r.Reference, func() { r.Reference = *p.Reference })
+	}
+	if p.YearOfBirth != nil {
+		set("year_of_birth", *p.YearOfBirth != r.YearOfBirth, func() { r.YearOfBirth = *p.YearOfBirth })
+	}
+	if p.Sex != nil {
+		set("sex", *p.Sex != r.Sex, func() { r.Sex = *p.Sex })
+	}
+	if p.EthnicGroup != nil {
+		set("ethnic_group", *p.EthnicGroup != r.EthnicGroup, func() { r.EthnicGroup = *p.EthnicGroup })
+	}
+	if p.LivingAlone != nil {
+		set("living_alone", *p.LivingAlone != r.LivingAlone, func() { r.LivingAlone = *p.LivingAlone })
+	}
+	if p.PrimarySupportReason != nil {
+		set("primary_support_reason", *p.PrimarySupportReason != r.PrimarySupportReason, func() { r.PrimarySupportReason = *p.PrimarySupportReason })
+	}
+	if p.RegisteredOn != nil {
+		set("registered_on", *p.RegisteredOn != r.RegisteredOn, func() { r.RegisteredOn = *p.RegisteredOn })
+	}
+	if p.Group != nil {
+		set("group", *p.Group != r.Group, func() { r.Group = *p.Group })
+	}
+	if p.EnrolledOn != nil {
+		set("enrolled_on", *p.EnrolledOn != r.EnrolledOn, func() { r.EnrolledOn = *p.EnrolledOn })
+	}
+	if p.ObjectedOn != nil {
+		set("objected_on", *p.ObjectedOn != r.ObjectedOn, func() { r.ObjectedOn = *p.ObjectedOn })
+	}
+	return changed
+}
+
+// UpdateResident changes the record of a resident the acting user may see
+// and returns it as it now stands. The change is audited by the names of
+// the fields changed (never their values), and an objection also as
+// record_objection, in the same transaction.
+func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ devices.Resident, err error) {
+	defer ateval.Wrap(&err, "UpdateResident(%d)", id)
+	var out devices.Resident
+	err = db.InTx(ctx, func(tx *Tx) error {
+		row, err := tx.scopedResident(ctx, id)
+		if err != nil {
+			return err
+		}
+		r, err := row.domain()
+		if err != nil {
+			return err
+		}
+		before := r
+		changed := p.apply(&r)
+		if !before.ObjectedOn.IsZero() && r.ObjectedOn != before.ObjectedOn {
+			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on",
+				Message: "an objection recorded on " + before.ObjectedOn.String() + " stays recorded; it cannot be withdrawn or moved here"}})
+		}
+		if p.ObjectedOn != nil && p.ObjectedOn.IsZero() {
+			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on", Message: "must be a date"}})
+		}
+		if err := validateResident(&r, p.Identity, db.today()); err != nil {
+			return err
+		}
+		if !r.ObjectedOn.IsZero() && r.ObjectedOn.Before(r.RegisteredOn) {
+			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on", Message: "cannot be before the resident was registered (" + r.RegisteredOn.String() + ")"}})
+		}
+		if r.Reference != before.Reference {
+			if err := tx.referenceFree(r.BoroughID, r.Reference, r.ID); err != nil {
+				return err
+			}
+		}
+		if p.Identity != nil {
+			p.Identity.ResidentID = id
+			row := identityToRow(p.Identity)
+			if err := tx.g.Where("resident_id = ?", id).Delete(&identityRow{}).Error; err != nil {
+				return err
+			}
+			if err := tx.g.Create(&row).Error; err != nil {
+				return err
+			}
+			changed = append(changed, "identity")
+		}
+		newRow := residentToRow(&r)
+		if err := tx.g.Save(&newRow).Error; err != nil {
+			return translate(err, "resident")
+		}
+		out = r
+		e := ateval.AuditEntry{Action: ateval.ActionUpdateResident, ObjectType: "resident", ObjectID: id, ResidentID: id, BoroughID: r.BoroughID, Detail: strings.Join(changed, ",")}
+		if err := db.audit(ctx, tx.g, e); err != nil {
+			return err
+		}
+		if before.ObjectedOn.IsZero() && !r.ObjectedOn.IsZero() {
+			e.Action, e.Detail = ateval.ActionObjectResident, ""
+			return db.audit(ctx, tx.g, e)
+		}
+		return nil
+	})
+	return out, db.deniedResident(ctx, id, err)
+}
