@@ -222,3 +222,26 @@ func TestImportSample(t *testing.T) {
 		t.Fatal(render(err))
 	}
 }
+
+// TestImportAssessmentsAlreadyStored re-imports assessments that are in the
+// database already: each line is named, and the whole import is refused.
+func TestImportAssessmentsAlreadyStored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if _, err := importer.Import(ctx, db, sources(allFiles()...), importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		before := counts(t, db)
+		_, err := importer.Import(ctx, db, sources(file{"assessments.csv", assessmentsCSV}), importer.Options{})
+		if got := ateval.ErrorCode(err); got != ateval.EINVALID {
+			t.Errorf("re-importing stored assessments: code %q (%v), want %q", got, err, ateval.EINVALID)
+		}
+		want := "assessments.csv line 3: timepoint: the resident already has a swemwbs assessment at m3 stored"
+		if msg := render(err); !strings.Contains(msg, want) || len(ateval.ErrorFields(err)) != 3 {
+			t.Errorf("error\n%s\ndoes not name each of the 3 lines, such as\n%s", msg, want)
+		}
+		if after := counts(t, db); after != before {
+			t.Errorf("Counts changed from %+v to %+v", before, after)
+		}
+	})
+}

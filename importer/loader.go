@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -35,6 +36,10 @@ type loader struct {
 	pendIdentities  []devices.Identity
 	pendIssues      []pendingIssue
 	pendAssessments []pendingAssessment
+	writer          *writer // while assessments load
+	// created holds the residents this import adds: they have no stored
+	// assessments to clash with.
+	created map[int64]bool
 }
 
 type pendingIssue struct {
@@ -46,7 +51,7 @@ type pendingIssue struct {
 type pendingAssessment struct {
 	assessment forms.Assessment
 	resident   storage.ResidentKey
-	reference  string
+	where      string // "assessments.csv line 12"
 }
 
 func (l *loader) pending() int {
@@ -65,6 +70,7 @@ func (l *loader) flushResidents() error {
 		return err
 	}
 	for _, r := range l.pendResidents {
+		l.created[r.ID] = true
 		k := l.residents[r.BoroughID][r.Reference]
 		k.ID = r.ID
 		l.residents[r.BoroughID][r.Reference] = k
@@ -97,26 +103,70 @@ func (l *loader) flushAssessments() error {
 	}
 	as := make([]forms.Assessment, len(l.pendAssessments))
 	bids := make([]int64, len(l.pendAssessments))
+	where := make([]string, len(l.pendAssessments))
+	var stored []int64 // residents stored before this import, who may have assessments
 	for i, p := range l.pendAssessments {
 		as[i] = p.assessment
 		as[i].ResidentID = p.resident.ID
 		bids[i] = p.resident.BoroughID
-	}
-	if err := l.tx.CreateAssessments(as, bids); err != nil {
-		return err
+		where[i] = p.where
+		if !l.created[p.resident.ID] {
+			stored = append(stored, p.resident.ID)
+		}
 	}
 	l.sum.Assessments += len(as)
+	// The transaction is the writer's alone while assessments load: checking
+	// them needs only what the loader already holds in memory.
+	return l.writer.submit(func() error {
+		if err := l.refuseStored(as, where, stored); err != nil {
+			return err
+		}
+		return l.tx.CreateAssessments(as, bids)
+	})
+}
+
+// refuseStored names every line whose assessment is stored already.
+func (l *loader) refuseStored(as []forms.Assessment, where []string, residents []int64) error {
+	if len(residents) == 0 {
+		return nil
+	}
+	have, err := l.tx.StoredAssessments(residents)
+	if err != nil {
+		return err
+	}
+	var problems []ateval.FieldError
+	for i, a := range as {
+		if have[storage.AssessmentKey{ResidentID: a.ResidentID, Instrument: a.Instrument, Timepoint: a.Timepoint}] {
+			problems = append(problems, ateval.FieldError{Field: where[i],
+				Message: fmt.Sprintf("timepoint: the resident already has a %s assessment at %s stored", a.Instrument, a.Timepoint)})
+		}
+	}
+	if len(problems) > 0 {
+		return ateval.Invalid(fmt.Sprintf("The import was refused: %d assessment(s) are stored already, and nothing was written.", len(problems)), problems)
+	}
 	return nil
 }
 
+// assessedKey identifies an assessment compactly: a million of them must
+// not pin a million CSV lines in memory, so it holds no string cut from
+// the input.
 type assessedKey struct {
 	resident   int64
-	instrument string
-	timepoint  forms.Timepoint
+	instrument *forms.Instrument
+	timepoint  uint8
+}
+
+func timepointIndex(tp forms.Timepoint) uint8 {
+	for i, x := range forms.Timepoints() {
+		if x == tp {
+			return uint8(i)
+		}
+	}
+	return 255
 }
 
 func newLoader(tx *storage.Tx, opt Options) (*loader, error) {
-	l := &loader{tx: tx, opt: opt, today: tx.Today(), boroughs: map[string]int64{}, devices: map[string]int64{}, assessed: map[assessedKey]int{}}
+	l := &loader{tx: tx, opt: opt, today: tx.Today(), boroughs: map[string]int64{}, devices: map[string]int64{}, assessed: map[assessedKey]int{}, created: map[int64]bool{}}
 	bs, err := tx.Boroughs()
 	if err != nil {
 		return nil, err
@@ -168,6 +218,15 @@ func (l *loader) load(ctx context.Context, t *table) error {
 	case DeviceIssues:
 		flush = l.flushIssues
 	case Assessments:
+		l.writer = startWriter()
+		// On any early return, let queued writes finish before the
+		// transaction is rolled back under them.
+		defer func() {
+			if l.writer != nil {
+				l.writer.wait()
+				l.writer = nil
+			}
+		}()
 		flush = l.flushAssessments
 	}
 	for !l.full() {
@@ -204,7 +263,15 @@ func (l *loader) load(ctx context.Context, t *table) error {
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	if t.kind == Assessments {
+		w := l.writer
+		l.writer = nil
+		return w.wait()
+	}
+	return nil
 }
 
 // batchRows is how many rows are validated before they are written
@@ -353,16 +420,16 @@ func (l *loader) assessment(t *table, errs *rowErrors) error {
 			errs.add("assessed_on", "cannot be in the future")
 		}
 		// k.ID is 0 only for a resident whose own row was bad, already reported.
-		key := assessedKey{k.ID, a.Instrument, a.Timepoint}
-		if prev, dup := l.assessed[key]; dup && k.ID != 0 {
+		key := assessedKey{k.ID, in, timepointIndex(a.Timepoint)}
+		if prev, dup := l.assessed[key]; dup && k.ID != 0 && known {
 			errs.add("timepoint", "the resident already has a %s assessment at %s (line %d)", a.Instrument, a.Timepoint, prev)
-		} else if k.ID != 0 {
+		} else if k.ID != 0 && known {
 			l.assessed[key] = t.line
 		}
 	}
 	if len(*errs) == 0 && len(l.problems) == 0 {
 		a.Scores = in.Score(a.Answers)
-		l.pendAssessments = append(l.pendAssessments, pendingAssessment{a, k, t.get("resident_ref")})
+		l.pendAssessments = append(l.pendAssessments, pendingAssessment{a, k, t.name + " line " + itoa(t.line)})
 	}
 	return nil
 }

@@ -84,3 +84,34 @@ func (tx *Tx) CreateAssessment(a *forms.Assessment, boroughID int64) error {
 	}
 	return tx.g.Create(&scores).Error
 }
+
+// AssessmentKey is an assessment's natural key: one per resident,
+// instrument and timepoint.
+type AssessmentKey struct {
+	ResidentID int64
+	Instrument string
+	Timepoint  forms.Timepoint
+}
+
+// StoredAssessments returns which of the residents' assessments are
+// stored already, so an import can name the line that repeats one.
+func (tx *Tx) StoredAssessments(residentIDs []int64) (map[AssessmentKey]bool, error) {
+	out := map[AssessmentKey]bool{}
+	for start := 0; start < len(residentIDs); start += batchSize {
+		end := min(start+batchSize, len(residentIDs))
+		var rows []struct {
+			ResidentID int64
+			Instrument string
+			Timepoint  string
+		}
+		err := tx.g.Table("assessments").Select("resident_id, instrument, timepoint").
+			Where("resident_id IN ?", residentIDs[start:end]).Find(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[AssessmentKey{r.ResidentID, r.Instrument, forms.Timepoint(r.Timepoint)}] = true
+		}
+	}
+	return out, nil
+}
