@@ -25,6 +25,7 @@ const (
 	forb = http.StatusForbidden
 	notf = http.StatusNotFound
 	noc  = http.StatusNoContent
+	unpr = http.StatusUnprocessableEntity
 )
 
 // TestAccessMatrix walks every route for every role and asserts the
@@ -58,8 +59,36 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/residents/:id", "/api/v1/residents/{sut}", expect{unau, notf, notf, ok, forb, forb, forb}},
 		{"GET", "/api/v1/audit", "/api/v1/audit", expect{unau, forb, forb, forb, forb, forb, ok}},
 		{"POST", "/api/v1/logout", "/api/v1/logout", expect{unau, noc, noc, noc, noc, noc, noc}},
+		// The practitioner's register (practitioner.go). Forms and bodies
+		// are empty: 422 means the call got through to validation.
+		{"GET", "/residents/new", "/residents/new", expect{see, ok, ok, ok, forb, forb, forb}},
+		{"POST", "/residents", "/residents", expect{forb, unpr, unpr, unpr, forb, forb, forb}},
+		{"GET", "/residents/:id/edit", "/residents/{cam}/edit", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/residents/:id", "/residents/{cam}", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/residents/:id/device-issues/new", "/residents/{cam}/device-issues/new", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/residents/:id/device-issues", "/residents/{cam}/device-issues", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/device-issues/:id", "/device-issues/{issue}", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/device-issues/:id", "/device-issues/{issue}", expect{forb, see, see, notf, forb, forb, forb}},
+		{"GET", "/residents/:id/assessments/new", "/residents/{cam}/assessments/new", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/residents/:id/assessments", "/residents/{cam}/assessments", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/due", "/due", expect{see, ok, ok, ok, forb, forb, forb}},
+		{"GET", "/devices", "/devices", expect{see, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/devices/categories", "/devices/categories", expect{forb, forb, forb, forb, forb, forb, unpr}},
+		{"POST", "/api/v1/residents", "/api/v1/residents", expect{unau, unpr, unpr, unpr, forb, forb, forb}},
+		{"PATCH", "/api/v1/residents/:id", "/api/v1/residents/{cam}", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"PATCH", "/api/v1/residents/:id", "/api/v1/residents/{sut}", expect{unau, notf, notf, ok, forb, forb, forb}},
+		{"GET", "/api/v1/residents/:id/device-issues", "/api/v1/residents/{cam}/device-issues", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/api/v1/residents/:id/device-issues", "/api/v1/residents/{cam}/device-issues", expect{unau, unpr, unpr, notf, forb, forb, forb}},
+		{"PATCH", "/api/v1/device-issues/:id", "/api/v1/device-issues/{issue}", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"GET", "/api/v1/residents/:id/assessments", "/api/v1/residents/{cam}/assessments", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/api/v1/residents/:id/assessments", "/api/v1/residents/{cam}/assessments", expect{unau, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/api/v1/due", "/api/v1/due", expect{unau, ok, ok, ok, forb, forb, forb}},
+		{"GET", "/api/v1/framework", "/api/v1/framework", expect{unau, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/api/v1/devices", "/api/v1/devices", expect{unau, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/api/v1/device-categories", "/api/v1/device-categories", expect{unau, forb, forb, forb, forb, forb, unpr}},
 	}
-	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID))
+	issue := w.camIssue()
+	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID), "{issue}", fmt.Sprint(issue.ID))
 	for _, m := range matrix {
 		for i, who := range matrixRoles {
 			r := request{method: m.method, path: ids.Replace(m.path)}
@@ -70,6 +99,8 @@ func TestAccessMatrix(t *testing.T) {
 					r.bearer, _ = w.session(who, storage.BearerSession)
 					if m.route == "/api/v1/login" {
 						r.json = fmt.Sprintf(`{"email":%q,"password":%q}`, email, testPassword)
+					} else if m.method == "POST" || m.method == "PATCH" {
+						r.json = `{}`
 					}
 				} else {
 					var csrf string

@@ -37,14 +37,18 @@ func parseTemplates() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"join": strings.Join, "landing": landing, "add": func(a, b int) int { return a + b }}
+	funcs := template.FuncMap{"join": strings.Join, "landing": landing, "add": func(a, b int) int { return a + b },
+		"deref":  func(p *float64) float64 { return *p },
+		"pounds": func(pence int64) string { return fmt.Sprintf("£%d.%02d", pence/100, pence%100) }}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+		// Files named _*.html hold shared pieces (form fields, the error
+		// summary, banners) that any page may use.
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}

@@ -61,13 +61,14 @@ func (s *Server) apiResidents(c *gin.Context) error {
 	return nil
 }
 
-// apiResident answers one resident's record.
+// apiResident answers one resident's record with their timeline:
+// devices, assessments with scores, and the schedule.
 func (s *Server) apiResident(c *gin.Context) error {
 	id, err := residentID(c)
 	if err != nil {
 		return err
 	}
-	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	rec, err := s.db.ResidentTimeline(c.Request.Context(), s.framework(), id)
 	if err != nil {
 		return err
 	}
@@ -89,19 +90,8 @@ func (s *Server) residentsPage(c *gin.Context) error {
 	return nil
 }
 
-// residentPage shows one resident's record.
-func (s *Server) residentPage(c *gin.Context) error {
-	id, err := residentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
-	s.render(c, http.StatusOK, "resident", pageData{Title: "Resident " + rec.Resident.Reference, Data: rec})
-	return nil
-}
+// residentPage shows one resident's timeline (timeline.go).
+func (s *Server) residentPage(c *gin.Context) error { return s.timelinePage(c) }
 
 // decodeJSON reads a JSON request body of at most 64 KiB into v, refusing
 // unknown fields.

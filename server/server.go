@@ -120,6 +120,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authed.GET("/residents", local, s.handle(s.apiResidents))
 	authed.GET("/residents/:id", local, s.handle(s.apiResident))
 	authed.GET("/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.apiAudit))
+	s.practitionerRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 }

@@ -245,3 +245,41 @@ func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 	}
 	return out, nil
 }
+
+// DeviceIssue reads one device issue with its reviews and its resident,
+// if the acting user may see the resident; the reading is audited.
+// Another borough's issue is ENOTFOUND, audited as denied.
+func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue, _ devices.Resident, err error) {
+	defer ateval.Wrap(&err, "DeviceIssue(%d)", id)
+	var di devices.DeviceIssue
+	var res devices.Resident
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var row deviceIssueRow
+		if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return errIssueNotFound
+		} else if err != nil {
+			return err
+		}
+		rrow, err := tx.scopedResident(ctx, row.ResidentID)
+		if ateval.ErrorCode(err) == ateval.ENOTFOUND {
+			return errIssueNotFound
+		} else if err != nil {
+			return err
+		}
+		if res, err = rrow.domain(); err != nil {
+			return err
+		}
+		di = row.domain()
+		if di.Reviews, err = tx.reviews(id); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "device_issue", ObjectID: id, ResidentID: res.ID, BoroughID: res.BoroughID})
+	})
+	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
+		borough, _, _ := residentScope(ctx)
+		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedDeviceIssue, ObjectType: "device_issue", ObjectID: id, BoroughID: borough}); aerr != nil {
+			return di, res, aerr
+		}
+	}
+	return di, res, err
+}

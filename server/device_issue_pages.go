@@ -1,0 +1,231 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/storage"
+)
+
+func issueLabels() map[string]string {
+	return map[string]string{"device_id": "Device", "issued_on": "Date issued", "installed_on": "Date installed",
+		"removed_on": "Date removed", "removal_reason": "Reason for removal", "removal_note": "Details of the reason",
+		"asset_tag": "Asset tag", "issued_by": "Issued by", "need": "Need it meets", "reviewed_on": "Date reviewed"}
+}
+
+func issueDates() []string { return []string{"issued_on", "installed_on", "removed_on", "reviewed_on"} }
+
+// issueIDParam parses the :id of a device issue; anything but a positive
+// integer is a device issue that does not exist.
+func issueIDParam(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, ateval.Errorf(ateval.ENOTFOUND, "There is no device issue with this id in your borough.")
+	}
+	return id, nil
+}
+
+// categoryGroup is the catalogue's products of one category, for a select.
+type categoryGroup struct {
+	Name    string
+	Devices []devices.Device
+}
+
+type issuePage struct {
+	Form                                         *form
+	Resident                                     devices.Resident
+	Issue                                        *devices.DeviceIssue // nil when issuing
+	Product                                      string
+	Groups                                       []categoryGroup
+	Reasons                                      radios
+	IssuedOn, InstalledOn, RemovedOn, ReviewedOn dateInput
+	AssetTag, IssuedBy                           textInput
+}
+
+func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error {
+	tx := s.db.View(c.Request.Context())
+	cats, err := tx.Categories()
+	if err != nil {
+		return err
+	}
+	ds, err := tx.Devices()
+	if err != nil {
+		return err
+	}
+	for _, cat := range cats {
+		g := categoryGroup{Name: cat.Name}
+		for _, d := range ds {
+			if d.Category == cat.ID {
+				g.Devices = append(g.Devices, d)
+			}
+			if p.Issue != nil && d.ID == p.Issue.DeviceID {
+				p.Product = d.Product
+			}
+		}
+		if len(g.Devices) > 0 {
+			p.Groups = append(p.Groups, g)
+		}
+	}
+	f := p.Form
+	p.IssuedOn = dateInput{Name: "issued_on", Label: "Date issued", Form: f}
+	p.InstalledOn = dateInput{Name: "installed_on", Label: "Date installed", Hint: "Leave empty if not yet installed. For example, 27 3 2026", Form: f}
+	p.RemovedOn = dateInput{Name: "removed_on", Label: "Date removed or returned", Form: f}
+	p.ReviewedOn = dateInput{Name: "reviewed_on", Label: "Date of review", Hint: "Only if you reviewed it. For example, 27 3 2026", Form: f}
+	p.AssetTag = textInput{Name: "asset_tag", Label: "Asset tag (optional)", Hint: "The unit's tag, if your borough tags its stock. A returned unit can be issued again.", Width: "app-input--width-10", Form: f}
+	p.IssuedBy = textInput{Name: "issued_by", Label: "Issued by", Hint: "Leave empty for yourself", Width: "app-input--width-20", Form: f}
+	p.Reasons = radios{Name: "removal_reason", Label: "Reason for removal", Form: f, Options: options(devices.RemovalReasons(), map[devices.RemovalReason]string{
+		devices.RemovedNoLongerNeeded: "No longer needed", devices.RemovedAbandoned: "Abandoned or not used", devices.RemovedFaulty: "Faulty",
+		devices.RemovedMoved: "Resident moved", devices.RemovedResidentialCare: "Entered residential care", devices.RemovedDied: "Died", devices.RemovedOther: "Other (give details)"})}
+	title := "Issue a device"
+	if p.Issue != nil {
+		title = "Device issued " + p.Issue.IssuedOn.String()
+	}
+	if len(f.Errors) > 0 {
+		title = "Error: " + title
+	}
+	s.render(c, status, "device_issue", pageData{Title: title, Data: p})
+	return nil
+}
+
+// newIssuePage is the form to issue a device to a resident.
+func (s *Server) newIssuePage(c *gin.Context) error {
+	id, err := residentID(c)
+	if err != nil {
+		return err
+	}
+	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.setDate("issued_on", ateval.DateOf(s.db.Now()))
+	return s.renderIssuePage(c, http.StatusOK, issuePage{Form: f, Resident: rec.Resident})
+}
+
+// issueDeviceForm records the issue.
+func (s *Server) issueDeviceForm(c *gin.Context) error {
+	id, err := residentID(c)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	var bad []ateval.FieldError
+	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), IssuedBy: f.text(c, "issued_by"), Need: f.text(c, "need")}
+	if v := f.text(c, "device_id"); v != "" {
+		di.DeviceID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if di.DeviceID == 0 {
+		bad = append(bad, ateval.FieldError{Field: "device_id", Message: "must be chosen from the catalogue"})
+	}
+	for _, p := range []struct {
+		name string
+		to   *ateval.Date
+	}{{"issued_on", &di.IssuedOn}, {"installed_on", &di.InstalledOn}} {
+		d, fe := f.date(c, p.name)
+		if fe != nil {
+			bad = append(bad, *fe)
+		}
+		*p.to = d
+	}
+	if di.IssuedOn.IsZero() && f.E("issued_on") == "" && !hasField(bad, "issued_on") {
+		bad = append(bad, ateval.FieldError{Field: "issued_on", Message: "is required"})
+	}
+	err = ateval.Invalid("The device issue is not valid.", bad)
+	if len(bad) == 0 {
+		err = s.db.IssueDevice(c.Request.Context(), id, &di)
+	}
+	if ateval.ErrorCode(err) == ateval.EINVALID {
+		rec, rerr := s.db.ResidentRecord(c.Request.Context(), id)
+		if rerr != nil {
+			return rerr
+		}
+		f.fail(err, issueLabels(), issueDates()...)
+		return s.renderIssuePage(c, http.StatusUnprocessableEntity, issuePage{Form: f, Resident: rec.Resident})
+	} else if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, residentPath(id)+"?notice=device-issued#devices")
+	return nil
+}
+
+func hasField(fs []ateval.FieldError, name string) bool {
+	for _, f := range fs {
+		if f.Field == name {
+			return true
+		}
+	}
+	return false
+}
+
+// deviceIssuePage shows one device issue with the forms to record its
+// installation, a review, or its removal.
+func (s *Server) deviceIssuePage(c *gin.Context) error {
+	id, err := issueIDParam(c)
+	if err != nil {
+		return err
+	}
+	di, res, err := s.db.DeviceIssue(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.setDate("installed_on", di.InstalledOn)
+	f.setDate("removed_on", di.RemovedOn)
+	f.Values["removal_reason"], f.Values["removal_note"], f.Values["asset_tag"] = string(di.RemovalReason), di.RemovalNote, di.AssetTag
+	return s.renderIssuePage(c, http.StatusOK, issuePage{Form: f, Resident: res, Issue: &di})
+}
+
+// updateIssueForm records an installation, a review or a removal.
+func (s *Server) updateIssueForm(c *gin.Context) error {
+	id, err := issueIDParam(c)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	var bad []ateval.FieldError
+	date := func(name string) ateval.Date {
+		d, fe := f.date(c, name)
+		if fe != nil {
+			bad = append(bad, *fe)
+		}
+		return d
+	}
+	var p storage.DeviceIssuePatch
+	if d := date("installed_on"); !d.IsZero() {
+		p.InstalledOn = &d
+	}
+	removed, reason, note := date("removed_on"), devices.RemovalReason(f.text(c, "removal_reason")), f.text(c, "removal_note")
+	if !removed.IsZero() || reason != "" {
+		p.RemovedOn, p.RemovalReason, p.RemovalNote = &removed, &reason, &note
+	}
+	if d := date("reviewed_on"); !d.IsZero() {
+		p.Review = &devices.Review{On: d, Note: f.text(c, "review_note")}
+	}
+	tag := f.text(c, "asset_tag")
+	p.AssetTag = &tag
+	err = ateval.Invalid("The device issue is not valid.", bad)
+	var got devices.DeviceIssue
+	if len(bad) == 0 {
+		got, err = s.db.UpdateDeviceIssue(c.Request.Context(), id, p)
+	}
+	if ateval.ErrorCode(err) == ateval.EINVALID {
+		di, res, rerr := s.db.DeviceIssue(c.Request.Context(), id)
+		if rerr != nil {
+			return rerr
+		}
+		f.fail(err, issueLabels(), issueDates()...)
+		return s.renderIssuePage(c, http.StatusUnprocessableEntity, issuePage{Form: f, Resident: res, Issue: &di})
+	} else if err != nil {
+		return err
+	}
+	n := "device-updated"
+	if p.RemovedOn != nil {
+		n = "device-removed"
+	}
+	c.Redirect(http.StatusSeeOther, residentPath(got.ResidentID)+"?notice="+n+"#devices")
+	return nil
+}

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"context"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/storage"
+)
+
+// camIssue issues the world's first catalogue device (added if there is
+// none) to Camden's resident, and returns the issue.
+func (w *world) camIssue() devices.DeviceIssue {
+	w.t.Helper()
+	sys := ateval.SystemContext(context.Background())
+	d := w.device()
+	di := devices.DeviceIssue{DeviceID: d.ID, IssuedOn: ateval.NewDate(2025, 2, 1)}
+	if err := w.db.IssueDevice(sys, w.camRes.ID, &di); err != nil {
+		w.t.Fatal(err)
+	}
+	return di
+}
+
+// device returns a catalogue device, adding one the first time.
+func (w *world) device() devices.Device {
+	w.t.Helper()
+	sys := ateval.SystemContext(context.Background())
+	ds, err := w.db.View(sys).Devices()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(ds) > 0 {
+		return ds[0]
+	}
+	d := devices.Device{Code: "fall-detector-a", Category: "fall-detector", Product: "Fall detector A", Supplier: "Test Ltd", UnitCostPence: 9800, Monitored: true}
+	if err := w.db.InTx(sys, func(tx *storage.Tx) error { return tx.CreateDevice(&d) }); err != nil {
+		w.t.Fatal(err)
+	}
+	return d
+}
+
+type exportSubject = exports.Subject
