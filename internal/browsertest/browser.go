@@ -136,12 +136,25 @@ func (b *Browser) Login(email string) {
 // it, key by key, as a person would.
 func (b *Browser) Fill(sel, value string) {
 	b.t.Helper()
-	err := b.do(
-		chromedp.WaitVisible(chromedp.CSS(sel)),
-		chromedp.Clear(chromedp.CSS(sel)),
-		chromedp.SendKeys(chromedp.CSS(sel), value))
-	if err != nil {
+	if err := b.do(chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
 		b.fail("fill %s: %v", sel, err)
+	}
+	// chromedp.Clear needs a text child, which an empty textarea lacks.
+	cleared, err := run(b, chromedp.Evaluate[bool](`(e => { if (!e) return false; e.value = ""; return true })(document.querySelector(` + jsString(sel) + `))`))
+	if err != nil || !cleared {
+		b.fail("clear %s: %v", sel, err)
+	}
+	if err := b.do(chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
+		b.fail("fill %s: %v", sel, err)
+	}
+}
+
+// Select chooses the option with the given value in the select matched by
+// the CSS selector.
+func (b *Browser) Select(sel, value string) {
+	b.t.Helper()
+	if err := b.do(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value)); err != nil {
+		b.fail("select %s = %s: %v", sel, value, err)
 	}
 }
 
