@@ -119,7 +119,7 @@ func (s *Server) newResidentPage(c *gin.Context) error {
 func (s *Server) createResidentForm(c *gin.Context) error {
 	f := newForm()
 	r, id, bad := residentFromForm(c, f)
-	err := error(ateval.Invalid("The resident's record is not valid.", bad))
+	err := error(ateval.Invalid("The resident's record is not valid.", withRuleErrors(bad, &r, &id, ateval.DateOf(s.db.Now()))))
 	if len(bad) == 0 {
 		err = s.db.CreateResident(c.Request.Context(), &r, &id)
 	}
@@ -184,7 +184,7 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	err = ateval.Invalid("The resident's record is not valid.", bad)
+	err = ateval.Invalid("The resident's record is not valid.", withRuleErrors(bad, &r, &ident, ateval.DateOf(s.db.Now())))
 	if len(bad) == 0 {
 		_, err = s.db.UpdateResident(c.Request.Context(), id, p)
 	}
@@ -202,4 +202,15 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/residents/"+strconv.FormatInt(id, 10)+"?notice="+n)
 	return nil
+}
+
+// withRuleErrors adds, to the form's own errors (dates that are not
+// dates), what the resident's rules say of the rest, so that one
+// submission shows every problem. Storage checks again when it saves.
+func withRuleErrors(bad []ateval.FieldError, r *devices.Resident, id *devices.Identity, today ateval.Date) []ateval.FieldError {
+	if len(bad) == 0 {
+		return nil
+	}
+	bad = append(bad, ateval.ErrorFields(r.Validate(today))...)
+	return append(bad, ateval.ErrorFields(id.Validate(today))...)
 }

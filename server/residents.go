@@ -25,7 +25,7 @@ func residentID(c *gin.Context) (int64, error) {
 func residentQuery(c *gin.Context) storage.ResidentQuery {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	offset, _ := strconv.Atoi(c.Query("offset"))
-	return storage.ResidentQuery{Reference: c.Query("reference"), Limit: limit, Offset: offset}
+	return storage.ResidentQuery{Reference: c.Query("reference"), Name: c.Query("name"), Limit: limit, Offset: offset}
 }
 
 type residentList struct {
@@ -82,9 +82,9 @@ func (s *Server) residentsPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := gin.H{"List": l, "Reference": c.Query("reference")}
+	data := gin.H{"List": l, "Reference": c.Query("reference"), "Name": c.Query("name")}
 	if next := l.Offset + l.Limit; int64(next) < l.Total {
-		data["Next"] = "/residents?reference=" + urlQuery(c.Query("reference")) + "&offset=" + strconv.Itoa(next)
+		data["Next"] = "/residents?reference=" + urlQuery(c.Query("reference")) + "&name=" + urlQuery(c.Query("name")) + "&offset=" + strconv.Itoa(next)
 	}
 	s.render(c, http.StatusOK, "residents", pageData{Title: "Residents", Data: data})
 	return nil

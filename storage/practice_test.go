@@ -330,3 +330,72 @@ func TestObjectionLeavesSummaries(t *testing.T) {
 type exportSubject = exports.Subject
 
 func summaryFilter() summary.Filter { return summary.Filter{} }
+
+func TestFindResidentByName(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		p := newPractice(t, db) // Camden's CAM-1 is Ada Example
+		for _, c := range []struct {
+			name string
+			want int64
+		}{{"ada", 1}, {"EXAMPLE", 1}, {"ada  exam", 1}, {"Ex%", 0}, {"bob", 0}, {"", 1}} {
+			rs, total, err := db.Residents(p.cam, storage.ResidentQuery{Name: c.name})
+			if err != nil || total != c.want || int64(len(rs)) != c.want {
+				t.Errorf("name %q: %d residents (%v), want %d", c.name, total, err, c.want)
+			}
+		}
+		// Sutton's practitioner does not find Camden's Ada.
+		if _, total, _ := db.Residents(p.sut, storage.ResidentQuery{Name: "ada"}); total != 0 {
+			t.Errorf("Sutton finds %d Adas in Camden", total)
+		}
+	})
+}
+
+func TestCatalogueRoundsOtherBoroughs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		p := newPractice(t, db)
+		for i := 0; i < 3; i++ {
+			di := devices.DeviceIssue{DeviceID: p.device.ID, IssuedOn: ateval.NewDate(2026, 2, 1+i)}
+			if err := db.IssueDevice(p.cam, p.camRes.ID, &di); err != nil {
+				t.Fatal(err)
+			}
+		}
+		comm := as(addUser(t, db, "comm@example.org", ateval.RoleCommissioner, 0))
+		for _, c := range []struct {
+			who         context.Context
+			issues      int64
+			rounded     bool
+			description string
+		}{{p.cam, 3, false, "Camden's own count"}, {p.sut, 5, true, "Camden's count seen from Sutton"}, {comm, 5, true, "Camden's count seen by a commissioner"}} {
+			es, err := db.Catalogue(c.who)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []storage.BoroughUsage
+			for _, e := range es {
+				if e.ID == p.device.ID {
+					got = e.Usage
+				}
+			}
+			if len(got) != 1 || got[0].Issues != c.issues || got[0].Rounded != c.rounded || got[0].Borough != "Camden" {
+				t.Errorf("%s: %+v, want %d rounded=%v", c.description, got, c.issues, c.rounded)
+			}
+		}
+		for n, want := range map[int64]int64{0: 0, 1: 0, 2: 0, 3: 5, 7: 5, 8: 10, 12: 10, 13: 15} {
+			if got := storage.RoundTo5(n); got != want {
+				t.Errorf("RoundTo5(%d) = %d, want %d", n, got, want)
+			}
+		}
+		// Only an administrator extends the taxonomy.
+		cat := devices.Category{ID: "hearing-loop", Name: "Hearing loop"}
+		if err := db.CreateCategory(p.cam, &cat); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+			t.Errorf("a practitioner adds a category: %v", err)
+		}
+		admin := as(addUser(t, db, "admin@example.org", ateval.RoleAdmin, 0))
+		if err := db.CreateCategory(admin, &cat); err != nil {
+			t.Fatal(err)
+		}
+		if got := fieldsOf(db.CreateCategory(admin, &cat)); got != "id: is already a category" {
+			t.Errorf("the same category twice: %q", got)
+		}
+	})
+}

@@ -39,8 +39,12 @@ type ResidentQuery struct {
 	// Reference, if set, keeps residents whose borough reference starts
 	// with it, ignoring case.
 	Reference string
-	Limit     int // default 50, at most 500
-	Offset    int
+	// Name, if set, keeps residents whose given or family name, or both
+	// together, start with it, ignoring case. Only the identities table is
+	// searched; the list still shows no identifiers.
+	Name   string
+	Limit  int // default 50, at most 500
+	Offset int
 }
 
 // Residents lists the residents the acting user may see, by reference,
@@ -62,6 +66,11 @@ func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resid
 		}
 		if q.Reference != "" {
 			g = g.Where(`LOWER(reference) LIKE ? ESCAPE '\'`, likePrefix(strings.ToLower(q.Reference)))
+		}
+		if name := strings.ToLower(strings.Join(strings.Fields(q.Name), " ")); name != "" {
+			p := likePrefix(name)
+			g = g.Where(`id IN (SELECT resident_id FROM resident_identities WHERE LOWER(given_name) LIKE ? ESCAPE '\'
+				OR LOWER(family_name) LIKE ? ESCAPE '\' OR LOWER(given_name || ' ' || family_name) LIKE ? ESCAPE '\')`, p, p, p)
 		}
 		if err := g.Count(&total).Error; err != nil {
 			return err
