@@ -140,7 +140,7 @@ func (b *Browser) Fill(sel, value string) {
 		b.fail("fill %s: %v", sel, err)
 	}
 	// chromedp.Clear needs a text child, which an empty textarea lacks.
-	cleared, err := run(b, chromedp.Evaluate[bool](`(e => { if (!e) return false; e.value = ""; return true })(document.querySelector(` + jsString(sel) + `))`))
+	cleared, err := run(b, chromedp.Evaluate[bool](`(e => { if (!e) return false; e.value = ""; return true })(document.querySelector(`+jsString(sel)+`))`))
 	if err != nil || !cleared {
 		b.fail("clear %s: %v", sel, err)
 	}
