@@ -36,6 +36,9 @@ type Agreement struct {
 	// agreement is created. It never leaves storage but to make
 	// pseudonyms, and is never printed.
 	Key []byte `json:"-"`
+	// Evaluators are the emails of the evaluators named on the agreement:
+	// the only users who may export under it.
+	Evaluators []string `json:"evaluators,omitempty"`
 }
 
 // The kinds of column an agreement may allow.

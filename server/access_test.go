@@ -50,6 +50,17 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/residents/:id", "/residents/{cam}", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"GET", "/residents/:id", "/residents/{sut}", expect{see, notf, notf, ok, forb, forb, forb}},
 		{"GET", "/reports", "/reports", expect{see, forb, ok, forb, ok, ok, forb}},
+		{"GET", "/reports/report.pdf", "/reports/report.pdf", expect{see, forb, ok, forb, ok, ok, forb}},
+		{"GET", "/reports/results.json", "/reports/results.json", expect{see, forb, ok, forb, ok, ok, forb}},
+		{"GET", "/reports/charts/:name", "/reports/charts/none.png", expect{see, forb, notf, forb, notf, notf, forb}},
+		{"GET", "/exports", "/exports", expect{see, forb, forb, forb, forb, ok, forb}},
+		{"POST", "/exports", "/exports", expect{forb, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no agreement chosen: see TestExportPage
+		{"GET", "/exports/codebook", "/exports/codebook", expect{see, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}},
+		{"GET", "/exports/disclosure", "/exports/disclosure", expect{see, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}},
+		{"GET", "/admin/agreements", "/admin/agreements", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"GET", "/api/v1/reports", "/api/v1/reports", expect{unau, forb, ok, forb, ok, ok, forb}},
+		{"GET", "/api/v1/agreements", "/api/v1/agreements", expect{unau, forb, forb, forb, forb, ok, ok}},
+		{"POST", "/api/v1/exports", "/api/v1/exports", expect{unau, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no body: see TestExportAPI
 		{"GET", "/admin/audit", "/admin/audit", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/login", "/api/v1/login", expect{ok, ok, ok, ok, ok, ok, ok}},

@@ -92,9 +92,3 @@ func (s *Server) auditPage(c *gin.Context) error {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
-
-// reportsPage stands where reports will be.
-func (s *Server) reportsPage(c *gin.Context) error {
-	s.render(c, http.StatusOK, "reports", pageData{Title: "Reports"})
-	return nil
-}

@@ -108,7 +108,6 @@ func (s *Server) routes(r *gin.Engine) {
 	local := s.requireRole(ateval.RolePractitioner, ateval.RoleBoroughLead)
 	pages.GET("/residents", local, s.handle(s.residentsPage))
 	pages.GET("/residents/:id", local, s.handle(s.residentPage))
-	pages.GET("/reports", s.requireRole(ateval.RoleBoroughLead, ateval.RoleCommissioner, ateval.RoleEvaluator), s.handle(s.reportsPage))
 	pages.GET("/admin/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.auditPage))
 
 	api := r.Group("/api/v1")
@@ -121,6 +120,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authed.GET("/residents/:id", local, s.handle(s.apiResident))
 	authed.GET("/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.apiAudit))
 	s.practitionerRoutes(pages, authed)
+	s.evidenceRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 }

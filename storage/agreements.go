@@ -72,7 +72,8 @@ func agreementScope(ctx context.Context, write bool) error {
 
 // CreateAgreement registers a data sharing agreement, made today, with a
 // fresh random pseudonym key, and sets its ID, CreatedOn and Key. Every
-// borough must exist. The registration is audited.
+// borough must exist, and a.Evaluators must be evaluators' emails: they
+// are named on it in the same transaction. The registration is audited.
 func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *forms.Framework) (err error) {
 	defer ateval.Wrap(&err, "CreateAgreement")
 	if err := agreementScope(ctx, true); err != nil {
@@ -118,20 +119,28 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 			return err
 		}
 		a.ID, a.Key = row.ID, key
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionCreateAgreement, ObjectType: "agreement", ObjectID: row.ID})
+		if err := db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionCreateAgreement, ObjectType: "agreement", ObjectID: row.ID}); err != nil {
+			return err
+		}
+		return db.addMembers(ctx, tx, row.ID, a.Evaluators)
 	})
 }
 
 // ActionCreateAgreement is the audit action of registering an agreement.
 const ActionCreateAgreement = "create_agreement"
 
-// Agreement returns the agreement with its key and boroughs.
+// Agreement returns the agreement with its key and boroughs. An
+// evaluator gets only an agreement naming them (EFORBIDDEN otherwise), so
+// no export can be made under someone else's.
 func (db *DB) Agreement(ctx context.Context, id int64) (_ exports.Agreement, err error) {
 	defer ateval.Wrap(&err, "Agreement(%d)", id)
 	if err := agreementScope(ctx, false); err != nil {
 		return exports.Agreement{}, err
 	}
 	tx := db.View(ctx)
+	if err := memberScope(ctx, tx.g, id); err != nil {
+		return exports.Agreement{}, err
+	}
 	var row agreementRow
 	if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return exports.Agreement{}, ateval.Errorf(ateval.ENOTFOUND, "There is no data sharing agreement %d.", id)

@@ -26,6 +26,7 @@ func migrations() []migration {
 		{2, "users and sessions", schemaV2},
 		{3, "data sharing agreements", schemaV3},
 		{4, "device units, reviews and the due list", schemaV4},
+		{5, "evaluators named on data sharing agreements", schemaV5},
 	}
 }
 

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/exports"
+)
+
+// agreementView is one agreement as the pages list it.
+type agreementView struct {
+	exports.Agreement
+	InForce bool
+}
+
+func (s *Server) agreementViews(c *gin.Context) ([]agreementView, error) {
+	as, err := s.db.Agreements(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	today := s.db.View(c.Request.Context()).Today()
+	out := make([]agreementView, len(as))
+	for i, a := range as {
+		out[i] = agreementView{Agreement: a, InForce: today.Before(a.ExpiresOn)}
+	}
+	return out, nil
+}
+
+type agreementList struct {
+	Agreements []exports.Agreement `json:"agreements"`
+}
+
+// apiAgreements lists the agreements the caller may see: an evaluator's
+// own, or, for an administrator, the register with its evaluators.
+func (s *Server) apiAgreements(c *gin.Context) error {
+	as, err := s.db.Agreements(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, agreementList{Agreements: as})
+	return nil
+}
+
+// agreementsPage is the administrator's view of the register: each
+// agreement, what it covers, until when, and who is named on it.
+func (s *Server) agreementsPage(c *gin.Context) error {
+	as, err := s.agreementViews(c)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "agreements", pageData{Title: "Data sharing agreements", Data: gin.H{"Agreements": as}})
+	return nil
+}
+
+// exportsPage lists the evaluator's agreements and offers the export form.
+func (s *Server) exportsPage(c *gin.Context) error {
+	return s.renderExports(c, exportRequest{Layout: exports.LayoutLong, K: exports.DefaultK}, nil)
+}
+
+// renderExports shows the exports page, with the refusal or mistakes of
+// a request if there were any.
+func (s *Server) renderExports(c *gin.Context, r exportRequest, failed error) error {
+	as, err := s.agreementViews(c)
+	if err != nil {
+		return err
+	}
+	if r.Layout == "" {
+		r.Layout = exports.LayoutLong
+	}
+	data := gin.H{"Agreements": as, "Request": r, "K": strconv.Itoa(r.K), "Layout": r.Layout}
+	if r.K == 0 {
+		data["K"] = strconv.Itoa(exports.DefaultK)
+	}
+	status, title := http.StatusOK, "Anonymised exports"
+	if failed != nil {
+		code := ateval.ErrorCode(failed)
+		if code == ateval.EINTERNAL {
+			return failed
+		}
+		fields := ateval.ErrorFields(failed)
+		if len(fields) == 0 {
+			fields = []ateval.FieldError{{Field: "agreement", Message: ateval.ErrorMessage(failed)}}
+		}
+		data["Errors"] = fields
+		status, title = statusOf(code), "Error: "+title
+	}
+	s.render(c, status, "exports", pageData{Title: title, Data: data})
+	return nil
+}

@@ -1,0 +1,178 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/forms"
+)
+
+// exportRoutes registers anonymised exports for evaluators and the
+// register of agreements for administrators.
+func (s *Server) exportRoutes(pages, api *gin.RouterGroup) {
+	evaluator := s.requireRole(ateval.RoleEvaluator)
+	pages.GET("/exports", evaluator, s.handle(s.exportsPage))
+	pages.POST("/exports", evaluator, s.handle(s.exportForm))
+	pages.GET("/exports/codebook", evaluator, s.handle(s.exportCodebook))
+	pages.GET("/exports/disclosure", evaluator, s.handle(s.exportDisclosure))
+	pages.GET("/admin/agreements", s.requireRole(ateval.RoleAdmin), s.handle(s.agreementsPage))
+	api.GET("/agreements", s.requireRole(ateval.RoleEvaluator, ateval.RoleAdmin), s.handle(s.apiAgreements))
+	api.POST("/exports", evaluator, s.handle(s.apiExport))
+}
+
+// exportRequest is what an evaluator asks for: an agreement, a layout and
+// k. The fields are named as the form and the API's JSON name them.
+type exportRequest struct {
+	Agreement int64  `json:"agreement"`
+	Layout    string `json:"layout"`
+	K         int    `json:"k"`
+}
+
+// exportRequestOf reads the request from a form or a query string.
+func exportRequestOf(get func(string) string) (exportRequest, error) {
+	r := exportRequest{Layout: get("layout")}
+	var errs []ateval.FieldError
+	if id, err := strconv.ParseInt(get("agreement"), 10, 64); err != nil || id <= 0 {
+		errs = append(errs, ateval.FieldError{Field: "agreement", Message: "Choose the data sharing agreement to export under"})
+	} else {
+		r.Agreement = id
+	}
+	if k := get("k"); k != "" {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 2 || n > 1000 {
+			errs = append(errs, ateval.FieldError{Field: "k", Message: "k must be a whole number from 2 to 1000"})
+		}
+		r.K = n
+	}
+	if r.Layout != "" && r.Layout != exports.LayoutLong && r.Layout != exports.LayoutWide {
+		errs = append(errs, ateval.FieldError{Field: "layout", Message: "Choose long or wide"})
+	}
+	if len(errs) > 0 {
+		return r, ateval.Invalid("The export request is not valid.", errs)
+	}
+	return r, nil
+}
+
+// prepareExport reads the agreement, which storage gives an evaluator
+// only if they are named on it, and makes the export's first pass, which
+// refuses an agreement out of force.
+func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.Plan, exports.Agreement, error) {
+	a, err := s.db.Agreement(ctx, r.Agreement)
+	if err != nil {
+		return nil, a, err
+	}
+	plan, err := exports.Prepare(ctx, s.db, exports.Options{Agreement: &a, Layout: r.Layout, K: r.K,
+		Framework: forms.Default(), Today: s.db.View(ctx).Today()})
+	return plan, a, err
+}
+
+// streamExport writes the CSV as a download and records it in the audit
+// log: once before the first byte leaves (so no export goes unrecorded),
+// and once with its rows and SHA-256 when it is whole.
+func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement, layout string) error {
+	if layout == "" {
+		layout = exports.LayoutLong
+	}
+	ctx := c.Request.Context()
+	err := s.db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: a.ID,
+		Detail: fmt.Sprintf("started: %s layout, %d residents", layout, plan.Residents())})
+	if err != nil {
+		return err
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.csv"`, a.ID, layout))
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	st, err := plan.WriteCSV(ctx, c.Writer, nil)
+	if err != nil {
+		// Headers are gone: the download is cut short, and the log says so.
+		s.log.Error("export failed part-way", "agreement", a.ID, "rows", st.Rows, "err", err)
+		return nil
+	}
+	if err := s.db.Audit(ctx, st.AuditEntry(a.ID, layout)); err != nil {
+		s.log.Error("export written but not audited", "agreement", a.ID, "err", err)
+	}
+	return nil
+}
+
+// exportForm streams the CSV the form asks for, or shows the form again
+// with the refusal: not named on the agreement, expired, too few
+// residents.
+func (s *Server) exportForm(c *gin.Context) error {
+	r, err := exportRequestOf(c.PostForm)
+	var plan *exports.Plan
+	var a exports.Agreement
+	if err == nil {
+		plan, a, err = s.prepareExport(c.Request.Context(), r)
+	}
+	if err != nil {
+		return s.renderExports(c, r, err)
+	}
+	return s.streamExport(c, plan, a, r.Layout)
+}
+
+// apiExport is the API's export: a JSON body {"agreement","layout","k"}
+// answered with the CSV.
+func (s *Server) apiExport(c *gin.Context) error {
+	var r exportRequest
+	if err := decodeJSON(c, &r); err != nil {
+		return err
+	}
+	q := map[string]string{"agreement": strconv.FormatInt(r.Agreement, 10), "layout": r.Layout}
+	if r.K != 0 {
+		q["k"] = strconv.Itoa(r.K)
+	}
+	r, err := exportRequestOf(func(k string) string { return q[k] })
+	if err != nil {
+		return err
+	}
+	plan, a, err := s.prepareExport(c.Request.Context(), r)
+	if err != nil {
+		return err
+	}
+	return s.streamExport(c, plan, a, r.Layout)
+}
+
+// exportCodebook sends the codebook of the export the query describes,
+// as JSON (format=json) or readable text.
+func (s *Server) exportCodebook(c *gin.Context) error {
+	r, err := exportRequestOf(c.Query)
+	if err != nil {
+		return err
+	}
+	plan, a, err := s.prepareExport(c.Request.Context(), r)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	if c.Query("format") == "json" {
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.codebook.json"`, a.ID, plan.Codebook().Layout))
+		c.Header("Content-Type", "application/json")
+		return plan.Codebook().WriteJSON(c.Writer)
+	}
+	c.Header("Content-Type", "text/markdown; charset=utf-8")
+	return plan.Codebook().WriteText(c.Writer)
+}
+
+// exportDisclosure sends the disclosure report: the generalisation and
+// suppression made, and the re-identification risk left.
+func (s *Server) exportDisclosure(c *gin.Context) error {
+	r, err := exportRequestOf(c.Query)
+	if err != nil {
+		return err
+	}
+	plan, _, err := s.prepareExport(c.Request.Context(), r)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", "text/markdown; charset=utf-8")
+	d := plan.Disclosure()
+	return d.WriteText(c.Writer)
+}

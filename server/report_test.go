@@ -1,0 +1,124 @@
+package server
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ateval/ateval/storage"
+)
+
+// TestReportPage reads the report as a commissioner and a borough lead:
+// findings with their sentence, certainty, intervals and a forest plot
+// served as a PNG with alt text; the PDF and results.json of the same
+// filters; and filters that are wrong, named in an error summary.
+func TestReportPage(t *testing.T) {
+	w, _ := newEvidenceWorld(t)
+	cookie, _ := w.session("commissioner", storage.CookieSession)
+	rec := w.reportPage("/reports", cookie)
+	body := rec.Body.String()
+	if rec.Code != ok {
+		t.Fatalf("GET /reports: %d\n%.500s", rec.Code, body)
+	}
+	for _, want := range []string{"Summary of findings", "Findings at 6 months", "Across ", "Certainty", "Prediction interval",
+		"Knapp-Hartung", "I² =", "Follow-up and data quality", "Costs and consequences", `href="/reports/report.pdf"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the report page lacks %q", want)
+		}
+	}
+	img := regexp.MustCompile(`<img class="app-chart" src="(/reports/charts/forest-[^"]+)" alt="(Forest plot of [^"]+)"`).FindStringSubmatch(body)
+	if img == nil {
+		t.Fatal("the report page has no forest plot with alt text")
+	}
+	png := w.do(request{path: strings.ReplaceAll(img[1], "&amp;", "&"), cookie: cookie})
+	if png.Code != ok || png.Header().Get("Content-Type") != "image/png" || !strings.HasPrefix(png.Body.String(), "\x89PNG") {
+		t.Errorf("forest plot %s: %d %s", img[1], png.Code, png.Header().Get("Content-Type"))
+	}
+	pdf := w.do(request{path: "/reports/report.pdf", cookie: cookie})
+	if pdf.Code != ok || pdf.Header().Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Body.String(), "%PDF-") ||
+		!strings.Contains(pdf.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("PDF: %d %s %q", pdf.Code, pdf.Header().Get("Content-Type"), pdf.Body.String()[:min(8, pdf.Body.Len())])
+	}
+
+	// The API answers results.json for a filter, and the page of the same
+	// filter shows the same findings (those with a forest plot, at 6
+	// months, in full).
+	tok, _ := w.session("evaluator", storage.BearerSession)
+	q := "outcome=swemwbs_raw&from=2020-01-01"
+	rec = w.do(request{path: "/api/v1/reports?" + q, bearer: tok})
+	var got struct {
+		Filter struct {
+			Outcomes []string `json:"outcomes"`
+			From     string   `json:"from"`
+		} `json:"filter"`
+		Analyses []struct {
+			Outcome  string `json:"outcome"`
+			Chart    string `json:"chart"`
+			Sentence string `json:"sentence"`
+		} `json:"analyses"`
+	}
+	if rec.Code != ok || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
+		t.Fatalf("GET /api/v1/reports?%s: %d %.300s", q, rec.Code, rec.Body.String())
+	}
+	if len(got.Analyses) == 0 || got.Filter.From != "2020-01-01" || len(got.Filter.Outcomes) != 1 {
+		t.Fatalf("results.json for %s: %d analyses, filter %+v", q, len(got.Analyses), got.Filter)
+	}
+	page := html.UnescapeString(w.reportPage("/reports?"+q, cookie).Body.String())
+	for _, a := range got.Analyses {
+		if a.Outcome != "swemwbs_raw" {
+			t.Errorf("filtered to swemwbs_raw, results.json has %s", a.Outcome)
+		}
+		if a.Chart != "" && !strings.Contains(page, a.Sentence) {
+			t.Errorf("the page of the same filter lacks the finding %q", a.Sentence)
+		}
+	}
+
+	// The borough lead sees their borough highlighted.
+	lead, _ := w.session("borough_lead", storage.CookieSession)
+	if body := w.reportPage("/reports", lead).Body.String(); !strings.Contains(body, "Camden (your borough)") {
+		t.Error("the borough lead's report does not highlight Camden")
+	}
+
+	for _, tc := range []struct{ query, field string }{
+		{"outcome=wellbeing", "outcome"},
+		{"device_category=Fall%20Detector", "device_category"},
+		{"borough=atlantis", "borough"},
+		{"from=2026-13-01", "from"},
+		{"from=2026-02-01&to=2026-01-01", "to"},
+	} {
+		rec := w.do(request{path: "/reports?" + tc.query, cookie: cookie})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `href="#`+tc.field+`"`) ||
+			!strings.Contains(rec.Body.String(), `id="`+tc.field+`"`) {
+			t.Errorf("/reports?%s: %d, want 422 with an error summary linking to #%s", tc.query, rec.Code, tc.field)
+		}
+		if rec := w.do(request{path: "/api/v1/reports?" + tc.query, bearer: tok}); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("/api/v1/reports?%s: %d, want 422", tc.query, rec.Code)
+		}
+	}
+}
+
+// reportPage gets a report page as a browser would: while the report is
+// being built the page says so and asks to be refreshed, and the browser
+// comes back.
+func (w *world) reportPage(path, cookie string) *httptest.ResponseRecorder {
+	w.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		rec := w.do(request{path: path, cookie: cookie})
+		if rec.Header().Get("Refresh") == "" {
+			return rec
+		}
+		if !strings.Contains(rec.Body.String(), "The report is being built") {
+			w.t.Fatalf("%s asks to be refreshed but does not say the report is being built", path)
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%s: the report was not built within 2 minutes", path)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
