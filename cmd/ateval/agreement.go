@@ -2,25 +2,53 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
 )
 
-// runAgreement keeps the register of data sharing agreements. Only "add"
-// for now: amending or ending an agreement is an administrator's page.
+const agreementUsage = `Usage:
+  ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]
+  ateval agreement member add --db PATH|URL --agreement ID --evaluators a@x,b@y
+  ateval agreement list --db PATH|URL [--json]`
+
+// runAgreement keeps the register of data sharing agreements: add one,
+// name the evaluators who may export under it, list the register.
+// Amending or ending an agreement is not here yet.
 func runAgreement(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(env.Stderr, "Usage: ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return errUsage
+	switch {
+	case len(args) > 0 && args[0] == "add":
+		return runAgreementAdd(ctx, env, args[1:])
+	case len(args) > 1 && args[0] == "member" && args[1] == "add":
+		return runAgreementMemberAdd(ctx, env, args[2:])
+	case len(args) > 0 && args[0] == "list":
+		return runAgreementList(ctx, env, args[1:])
 	}
-	fs := newFlagSet(env, "agreement add", "agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [flags]")
+	fmt.Fprintln(env.Stderr, agreementUsage)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return nil
+	}
+	return errUsage
+}
+
+// emailList reads "a@x, b@y" into emails, dropping empty items.
+func emailList(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = ateval.NormalizeEmail(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "agreement add", "agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]")
 	dsn := dbFlag(fs, env)
 	name := fs.String("name", "", "the agreement's name, unique in the register")
 	purpose := fs.String("purpose", "", "what the data may be used for")
@@ -30,14 +58,15 @@ func runAgreement(ctx context.Context, env *cliEnv, args []string) error {
 	instruments := fs.String("instruments", "", "instruments whose assessments may be exported, comma-separated (default all)")
 	fields := fs.String("fields", "", "kinds of column allowed: items, scores (default both)")
 	expires := fs.String("expires", "", "the first day the agreement is no longer in force, YYYY-MM-DD")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	evaluators := fs.String("evaluators", "", "emails of the evaluators who may export under it, comma-separated (their accounts must exist)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "ateval agreement add: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	a := exports.Agreement{Name: *name, Purpose: *purpose, LawfulBasis: *basis}
+	a := exports.Agreement{Name: *name, Purpose: *purpose, LawfulBasis: *basis, Evaluators: emailList(*evaluators)}
 	for _, p := range strings.Split(*parties, ";") {
 		if p = strings.TrimSpace(p); p != "" {
 			a.Parties = append(a.Parties, p)
@@ -70,4 +99,63 @@ func runAgreement(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, a.ID)
 	return nil
+}
+
+func runAgreementMemberAdd(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "agreement member add", "agreement member add --db PATH|URL --agreement ID --evaluators a@x,b@y")
+	dsn := dbFlag(fs, env)
+	id := fs.Int64("agreement", 0, "id of the data sharing agreement")
+	evaluators := fs.String("evaluators", "", "emails of the evaluators to name on it, comma-separated")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	emails := emailList(*evaluators)
+	if *id <= 0 || len(emails) == 0 || fs.NArg() > 0 {
+		fmt.Fprintln(env.Stderr, "ateval agreement member add: --agreement ID and --evaluators are required, and nothing else")
+		fs.Usage()
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.AddAgreementEvaluators(ateval.SystemContext(ctx), *id, emails); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "agreement %d names %s\n", *id, strings.Join(emails, ", "))
+	return nil
+}
+
+func runAgreementList(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "agreement list", "agreement list --db PATH|URL [--json]")
+	dsn := dbFlag(fs, env)
+	asJSON := fs.Bool("json", false, "print the register as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "ateval agreement list: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	as, err := db.Agreements(ateval.SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"agreements": as})
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tEXPIRES\tBOROUGHS\tEVALUATORS")
+	for _, a := range as {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.ID, a.Name, a.ExpiresOn, strings.Join(a.Boroughs, ","), strings.Join(a.Evaluators, ","))
+	}
+	return tw.Flush()
 }

@@ -55,3 +55,47 @@ func TestAgreementAdd(t *testing.T) {
 		})
 	}
 }
+
+// TestAgreementMembers names evaluators on agreements from the command
+// line, at creation and after, and lists the register.
+func TestAgreementMembers(t *testing.T) {
+	for _, d := range storagetest.DSNs(t) {
+		t.Run(d.Name, func(t *testing.T) {
+			loadSample(t, d.URL)
+			for _, u := range []string{"ann@ucl.example", "bob@lse.example"} {
+				if code, _, errs := runCLIStdin(t, "a long enough password\n", "user", "add", "--db", d.URL, "--email", u, "--role", "evaluator"); code != 0 {
+					t.Fatalf("user add %s: %s", u, errs)
+				}
+			}
+			code, out, errs := runCLI(t, "agreement", "add", "--db", d.URL, "--name", "UCL study", "--purpose", "falls",
+				"--boroughs", "camden", "--expires", "2099-01-01", "--evaluators", "ann@ucl.example")
+			if code != 0 {
+				t.Fatalf("agreement add --evaluators: exit %d: %s", code, errs)
+			}
+			id := strings.TrimSpace(out)
+			if code, _, errs := runCLI(t, "agreement", "member", "add", "--db", d.URL, "--agreement", id, "--evaluators", "BOB@lse.example"); code != 0 {
+				t.Fatalf("agreement member add: exit %d: %s", code, errs)
+			}
+			code, out, _ = runCLI(t, "agreement", "list", "--db", d.URL)
+			if code != 0 || !strings.Contains(out, "UCL study") || !strings.Contains(out, "ann@ucl.example,bob@lse.example") {
+				t.Errorf("agreement list: exit %d:\n%s", code, out)
+			}
+			for _, tc := range []struct {
+				args []string
+				code int
+				msg  string
+			}{
+				{[]string{"member", "add", "--db", d.URL, "--agreement", id, "--evaluators", "nobody@x.example"}, 1, "there is no user nobody@x.example"},
+				{[]string{"member", "add", "--db", d.URL, "--agreement", "999", "--evaluators", "ann@ucl.example"}, 1, "no data sharing agreement 999"},
+				{[]string{"member", "add", "--db", d.URL, "--agreement", id}, 2, "--evaluators"},
+				{[]string{"add", "--db", d.URL, "--name", "x", "--purpose", "p", "--boroughs", "camden", "--expires", "2099-01-01", "--evaluators", "nobody@x.example"}, 1, "there is no user"},
+				{[]string{"member"}, 2, "Usage"},
+			} {
+				code, _, errs := runCLI(t, append([]string{"agreement"}, tc.args...)...)
+				if code != tc.code || !strings.Contains(errs, tc.msg) {
+					t.Errorf("agreement %q: exit %d, %q; want exit %d mentioning %q", tc.args, code, errs, tc.code, tc.msg)
+				}
+			}
+		})
+	}
+}
