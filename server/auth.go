@@ -171,8 +171,21 @@ func landing(u *ateval.User) string {
 
 // safeNext returns next if it is a path on this site, else "".
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") && !strings.ContainsAny(next, "\r\n") {
-		return next
+	if !strings.HasPrefix(next, "/") {
+		return ""
 	}
-	return ""
+	// Browsers drop tabs and newlines from URLs and read a backslash as a
+	// slash, so "/\t/evil.example" would become "//evil.example": refuse
+	// every control character and backslash outright, then require a path
+	// with no scheme and no host.
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	return next
 }

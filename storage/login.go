@@ -54,6 +54,16 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	g := db.gorm.WithContext(ctx)
 	now := db.Now().Unix()
 	since := now - int64(lim.Window/time.Second)
+
+	// The attempt is recorded, and committed, before the password is
+	// checked; then the attempts in the window are counted, this one
+	// included. Concurrent attempts each see every attempt committed before
+	// their count, so however many arrive at once, at most the limit of
+	// them go on to a password check.
+	attempt := []loginFailureRow{{KeyHash: emailKey, At: now}, {KeyHash: addrKey, At: now}}
+	if err := g.Create(&attempt).Error; err != nil {
+		return nil, err
+	}
 	for _, k := range []struct {
 		key   string
 		limit int
@@ -62,7 +72,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 		if err := g.Model(&loginFailureRow{}).Where("key_hash = ? AND at > ?", k.key, since).Count(&n).Error; err != nil {
 			return nil, err
 		}
-		if n >= int64(k.limit) {
+		if n > int64(k.limit) {
 			return nil, errTooMany
 		}
 	}
@@ -76,14 +86,15 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	if !found {
 		hash = dummyHash
 	}
-	ok := checkPassword(hash, password) && found
+	match, err := db.checkPasswordBounded(ctx, hash, password)
+	if err != nil {
+		return nil, err
+	}
+	ok := match && found
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if !ok {
+			// The attempt's rows stay: they are the failure.
 			if err := tx.g.Where("at <= ?", since).Delete(&loginFailureRow{}).Error; err != nil {
-				return err
-			}
-			fails := []loginFailureRow{{KeyHash: emailKey, At: now}, {KeyHash: addrKey, At: now}}
-			if err := tx.g.Create(&fails).Error; err != nil {
 				return err
 			}
 			e := ateval.AuditEntry{Action: ateval.ActionLoginFailed}
@@ -94,7 +105,9 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 			}
 			return db.audit(ctx, tx.g, e)
 		}
-		if err := tx.g.Where("key_hash = ?", emailKey).Delete(&loginFailureRow{}).Error; err != nil {
+		// A success clears the account's failures, and its own attempt
+		// does not count against the address.
+		if err := tx.g.Where("key_hash = ? OR id = ?", emailKey, attempt[1].ID).Delete(&loginFailureRow{}).Error; err != nil {
 			return err
 		}
 		u := row.domain()
@@ -107,4 +120,24 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 		return nil, errBadLogin
 	}
 	return row.domain(), nil
+}
+
+var errBusy = ateval.Errorf(ateval.ERATELIMITED, "Many people are signing in at once. Wait a moment and try again.")
+
+// checkPasswordBounded checks a password while holding one of a bounded
+// number of slots: each argon2id check takes 19 MiB, so unbounded
+// concurrent sign-ins could take the server's memory. A request that
+// cannot get a slot within a few seconds is refused as busy.
+func (db *DB) checkPasswordBounded(ctx context.Context, hash, password string) (bool, error) {
+	t := time.NewTimer(db.passwordWait)
+	defer t.Stop()
+	select {
+	case db.passwordSlots <- struct{}{}:
+		defer func() { <-db.passwordSlots }()
+		return checkPassword(hash, password), nil
+	case <-t.C:
+		return false, errBusy
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type DB struct {
 	dialect Dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// passwordSlots bounds concurrent password checks (see Authenticate),
+	// and passwordWait is how long a sign-in waits for one.
+	passwordSlots chan struct{}
+	passwordWait  time.Duration
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a
@@ -61,7 +66,7 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 		PrepareStmt:            false,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
 		db.gorm, err = gorm.Open(postgres.Open(dsn), cfg)

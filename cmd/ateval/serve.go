@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/ateval/ateval/server"
@@ -15,6 +16,8 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	dsn := dbFlag(fs, env)
 	addr := fs.String("addr", envOr(env, "ATEVAL_ADDR", "127.0.0.1:8080"), "address to listen on (default $ATEVAL_ADDR or 127.0.0.1:8080)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT or SIGTERM")
+	secure := fs.Bool("secure-cookies", envBool(env, "ATEVAL_SECURE_COOKIES"), "mark cookies Secure and send HSTS, for a server behind a proxy that terminates TLS (default $ATEVAL_SECURE_COOKIES)")
+	proxies := fs.String("trusted-proxies", env.Getenv("ATEVAL_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For gives the client address for the audit log and sign-in limits (default $ATEVAL_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,7 +26,27 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return serve(ctx, env, db, server.Config{Addr: *addr, ShutdownTimeout: *shutdown}, nil)
+	cfg := server.Config{Addr: *addr, ShutdownTimeout: *shutdown, SecureCookies: *secure, TrustedProxies: splitList(*proxies)}
+	return serve(ctx, env, db, cfg, nil)
+}
+
+func envBool(env *cliEnv, key string) bool {
+	switch strings.ToLower(env.Getenv(key)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// splitList splits a comma-separated list, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // serve runs the web application until ctx is done. ready, if set, is
