@@ -15,6 +15,7 @@ const (
 	EUNAUTHORIZED   = "unauthorized"    // who you are is unknown
 	EFORBIDDEN      = "forbidden"       // known, but not allowed
 	ENOTIMPLEMENTED = "not_implemented" // a capability this build does not have
+	ETOOLARGE       = "too_large"       // the request is bigger than the server accepts
 )
 
 // Error is an error a user may be shown. Message must be safe to display: no

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -28,6 +29,8 @@ func statusOf(code string) int {
 		return http.StatusNotImplemented
 	case ateval.ERATELIMITED:
 		return http.StatusTooManyRequests
+	case ateval.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -46,6 +49,12 @@ type errorBody struct {
 // request's method and route only (never its parameters, which may be
 // personal data), and shown as a generic message.
 func (s *Server) writeError(c *gin.Context, err error) {
+	// A body cut short by the size limit surfaces wherever it was being
+	// read; it is the client's mistake, not ours, wherever that was.
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		err = errTooLarge(tooLarge.Limit)
+	}
 	code := ateval.ErrorCode(err)
 	status := statusOf(code)
 	if code == ateval.EINTERNAL {

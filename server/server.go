@@ -40,6 +40,15 @@ type Config struct {
 	Sessions storage.SessionTimeouts
 	// LoginLimits bound failed sign-ins: storage.DefaultLoginLimits unless set.
 	LoginLimits storage.LoginLimits
+	// MaxBody bounds a request body in bytes: DefaultMaxBody unless set.
+	MaxBody int64
+}
+
+func (c Config) maxBody() int64 {
+	if c.MaxBody > 0 {
+		return c.MaxBody
+	}
+	return DefaultMaxBody
 }
 
 // Server is the web application over one database.
@@ -84,7 +93,7 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	r.Use(s.observe(), s.recoverer(), s.securityHeaders())
+	r.Use(s.observe(), s.recoverer(), s.securityHeaders(), s.limitBody(cfg.maxBody()))
 	s.routes(r)
 	s.router = r
 	return s, nil
@@ -188,6 +197,9 @@ func (s *Server) securityHeaders() gin.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		if s.cfg.SecureCookies || c.Request.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		c.Next()
 	}
 }
