@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/ateval/ateval/evaluation"
@@ -38,6 +39,30 @@ type BoroughEffect struct {
 	NComparison int     `json:"n_comparison,omitempty"`
 	Yi          float64 `json:"yi"`
 	Vi          float64 `json:"vi"`
+	// Combined is how many small boroughs the unnamed row combines; 0 for
+	// a named borough.
+	Combined int `json:"combined,omitempty"`
+}
+
+// BoroughsCovered returns how many boroughs the analysis's rows hold: a
+// row of small boroughs combined counts each of them.
+func (a *Analysis) BoroughsCovered() int {
+	n := 0
+	for _, b := range a.Boroughs {
+		n += max(b.Combined, 1)
+	}
+	return n
+}
+
+// RowsText says how many rows were pooled, and how many boroughs they
+// hold when small boroughs were combined: "4 boroughs", or "4 rows (15
+// boroughs)".
+func (a *Analysis) RowsText() string {
+	k, n := len(a.Boroughs), a.BoroughsCovered()
+	if k == n {
+		return fmt.Sprintf("%d %s", k, plural(k, "borough", "boroughs"))
+	}
+	return fmt.Sprintf("%d rows (%d boroughs)", k, n)
 }
 
 // Analysis is one finding: an outcome, a device category and a follow-up,
@@ -183,7 +208,7 @@ func analyse(o Outcome, category, timepoint, design string, cells map[string]map
 			a.Notes = append(a.Notes, p.Borough+" left out: its effect cannot be estimated (too little variation)")
 			continue
 		}
-		be := BoroughEffect{Borough: p.Borough, N: opt.Disclosure.Count(p.T.N), Yi: e.Yi, Vi: e.Vi}
+		be := BoroughEffect{Borough: p.Borough, N: opt.Disclosure.Count(p.T.N), Yi: e.Yi, Vi: e.Vi, Combined: p.Merged}
 		if withC {
 			be.NComparison = opt.Disclosure.Count(p.C.N)
 		}

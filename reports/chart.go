@@ -104,7 +104,7 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 		XValues: []float64{p.CILower, p.Estimate, p.CIUpper, p.Estimate, p.CILower},
 		YValues: []float64{1.5, 1.85, 1.5, 1.15, 1.5},
 		Style:   chart.Style{StrokeColor: okVermilion, FillColor: okVermilion, StrokeWidth: 2}})
-	ticks = append(ticks, chart.Tick{Value: 1.5, Label: fmt.Sprintf("Pooled, %d boroughs", p.K)})
+	ticks = append(ticks, chart.Tick{Value: 1.5, Label: "Pooled, " + a.RowsText()})
 	grow(p.CILower, p.CIUpper)
 	if !math.IsNaN(p.PILower) {
 		series = append(series, line("Prediction interval", []float64{p.PILower, p.PIUpper}, []float64{0.6, 0.6}, okVermilion, 3, []float64{8, 5}))
@@ -125,7 +125,12 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 	xr := &chart.ContinuousRange{Min: lo - pad, Max: hi + pad}
 	xaxis := chart.XAxis{Name: xlabel, NameStyle: axisStyle(), Style: axisStyle(), Range: xr}
 	if !ratio {
+		// go-chart draws the axis from the first tick to the last, so the
+		// ticks must enclose every interval, or lines run into the labels.
 		xaxis.Ticks = niceTicks(xr.Min, xr.Max)
+		if t := xaxis.Ticks; len(t) > 0 {
+			xr.Min, xr.Max = math.Min(xr.Min, t[0].Value), math.Max(xr.Max, t[len(t)-1].Value)
+		}
 	}
 	if ratio {
 		// Ticks at round ratios, placed on the log scale.
@@ -150,8 +155,8 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 		return Chart{}, err
 	}
 	name := fmt.Sprintf("forest-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure)
-	alt := fmt.Sprintf("Forest plot of %s for residents given %s at %s: %d boroughs; pooled %s %s (95%% CI %s to %s)",
-		o.Label, article(CategoryName(a.DeviceCategory)), TimepointName(a.Timepoint), p.K, a.Measure,
+	alt := fmt.Sprintf("Forest plot of %s for residents given %s at %s: %s; pooled %s %s (95%% CI %s to %s)",
+		o.Label, article(CategoryName(a.DeviceCategory)), TimepointName(a.Timepoint), a.RowsText(), a.Measure,
 		num(p.Estimate), num(p.CILower), num(p.CIUpper))
 	if !math.IsNaN(p.PILower) {
 		alt += fmt.Sprintf(", prediction interval %s to %s", num(p.PILower), num(p.PIUpper))
@@ -159,7 +164,8 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 	return Chart{Name: name, Title: fmt.Sprintf("%s, %s, %s (%s)", o.Label, CategoryName(a.DeviceCategory), TimepointName(a.Timepoint), a.Design), Alt: alt + ".", PNG: png}, nil
 }
 
-// niceTicks returns about six ticks at round values between lo and hi.
+// niceTicks returns about six ticks at round values from the last at or
+// below lo to the first at or above hi.
 func niceTicks(lo, hi float64) []chart.Tick {
 	step := math.Pow(10, math.Floor(math.Log10((hi-lo)/5)))
 	for _, m := range []float64{1, 2, 5, 10} {
@@ -169,8 +175,10 @@ func niceTicks(lo, hi float64) []chart.Tick {
 		}
 	}
 	var t []chart.Tick
-	for x := math.Ceil(lo/step) * step; x <= hi+1e-12; x += step {
-		t = append(t, chart.Tick{Value: x, Label: strconv.FormatFloat(math.Round(x/step)*step, 'g', 4, 64)})
+	first, last := math.Floor(lo/step+1e-9), math.Ceil(hi/step-1e-9)
+	for i := first; i <= last; i++ {
+		x := i * step
+		t = append(t, chart.Tick{Value: x, Label: strconv.FormatFloat(x, 'g', 4, 64)})
 	}
 	return t
 }

@@ -13,7 +13,11 @@ func sentence(o Outcome, a *Analysis) string {
 	var b strings.Builder
 	who := "residents given " + article(CategoryName(a.DeviceCategory))
 	when := TimepointName(a.Timepoint)
-	fmt.Fprintf(&b, "Across %d %s, ", p.K, plural(p.K, "borough", "boroughs"))
+	if n := a.BoroughsCovered(); n != p.K {
+		fmt.Fprintf(&b, "Across %d boroughs (%d rows, small boroughs combined), ", n, p.K)
+	} else {
+		fmt.Fprintf(&b, "Across %d %s, ", p.K, plural(p.K, "borough", "boroughs"))
+	}
 	switch a.Measure {
 	case MC, MCDiff:
 		dir := "higher"

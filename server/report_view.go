@@ -52,7 +52,7 @@ type findingRow struct {
 	Title, Outcome, Category, Timepoint, Design string
 	Sentence, Certainty, CertaintyReasons       string
 	K                                           string
-	Estimate, Interval, Prediction              string
+	Estimate, CI, Interval, Prediction          string
 	Heterogeneity                               string
 	Chart                                       *chartLink
 	Rows                                        []boroughRowView
@@ -133,8 +133,9 @@ func (v *reportView) fillReport(r *reports.Report, known []ateval.Borough) {
 		o, _ := reports.OutcomeByID(a.Outcome)
 		f := findingRow{Outcome: o.Label, Category: reports.CategoryName(a.DeviceCategory), Timepoint: reports.TimepointName(a.Timepoint),
 			Design: designName(a.Design), Sentence: a.Sentence, Certainty: a.Certainty.Level,
-			CertaintyReasons: strings.Join(a.Certainty.Reasons, "; "), K: rowsText(a),
-			Estimate: effectText(a, a.Pooled.Estimate), Interval: intervalText(a), Prediction: predictionText(a),
+			CertaintyReasons: strings.Join(a.Certainty.Reasons, "; "), K: a.RowsText(),
+			Estimate: effectText(a, a.Pooled.Estimate), Interval: intervalText(a),
+			CI: effectText(a, a.Pooled.CILower) + " to " + effectText(a, a.Pooled.CIUpper), Prediction: predictionText(a),
 			Heterogeneity: heterogeneityText(a.Pooled), Notes: a.Notes}
 		f.Title = fmt.Sprintf("%s: %s, %s", o.Label, f.Category, f.Timepoint)
 		for _, b := range a.Boroughs {
@@ -188,24 +189,6 @@ func designName(d string) string {
 		return "compared with residents without devices"
 	}
 	return "change from baseline"
-}
-
-// rowsText says how many rows were pooled and how many boroughs they
-// hold, since one row may combine several small boroughs.
-func rowsText(a *reports.Analysis) string {
-	total := 0
-	for _, b := range a.Boroughs {
-		var m int
-		if _, err := fmt.Sscanf(b.Borough, "Other boroughs (%d)", &m); err == nil {
-			total += m
-		} else {
-			total++
-		}
-	}
-	if total == len(a.Boroughs) {
-		return fmt.Sprintf("%d boroughs", total)
-	}
-	return fmt.Sprintf("%d rows (%d boroughs)", len(a.Boroughs), total)
 }
 
 // effectText shows an effect on the scale people read: ratios for the
