@@ -44,7 +44,16 @@ var errDryRun = errors.New("dry run")
 // Import loads the files in one transaction. On any bad row it returns an
 // EINVALID *ateval.Error listing each problem as "FILE line N" with
 // "field: what is wrong", and nothing of the invocation is written.
+//
+// An import is the operator's: called with no user in ctx it acts as the
+// command-line operator (ateval.SystemContext); a signed-in web user is
+// refused, since nothing scopes an import to one borough yet.
 func Import(ctx context.Context, db *storage.DB, files []Source, opt Options) (sum Summary, err error) {
+	if u := ateval.UserFromContext(ctx); u == nil {
+		ctx = ateval.SystemContext(ctx)
+	} else if !u.IsSystem() {
+		return sum, ateval.Errorf(ateval.EFORBIDDEN, "Imports are made by the operator at the command line.")
+	}
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = 100
 	}

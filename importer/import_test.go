@@ -245,3 +245,16 @@ func TestImportAssessmentsAlreadyStored(t *testing.T) {
 		}
 	})
 }
+
+// TestImportIsTheOperators: a signed-in web user cannot run an import.
+func TestImportIsTheOperators(t *testing.T) {
+	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
+	ctx := ateval.NewContextWithUser(context.Background(), &ateval.User{ID: 3, Role: ateval.RolePractitioner, BoroughID: 1})
+	_, err := importer.Import(ctx, db, sources(allFiles()...), importer.Options{})
+	if ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+		t.Errorf("import by a practitioner: %v, want forbidden", err)
+	}
+	if got := counts(t, db); got != (storage.Counts{}) {
+		t.Errorf("Counts = %+v, want nothing written", got)
+	}
+}

@@ -10,8 +10,11 @@ import (
 // statements whatever the batch's size. boroughIDs[i] is the borough of
 // as[i]'s resident, kept on the row so that per-borough summaries need no
 // join. It does not set the assessments' IDs: a bulk load has no use for
-// them (CreateAssessment, for one, does).
+// them (createAssessment, for one, does). Operator only.
 func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error {
+	if err := tx.operatorOnly(); err != nil {
+		return err
+	}
 	if len(as) != len(boroughIDs) {
 		panic("storage: CreateAssessments: one borough per assessment")
 	}
@@ -67,8 +70,9 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 			AND a.instrument = j.value->>1 AND a.timepoint = j.value->>2`, scores.String()).Error
 }
 
-// CreateAssessment stores one assessment with its scores and sets its ID.
-func (tx *Tx) CreateAssessment(a *forms.Assessment, boroughID int64) error {
+// createAssessment stores one assessment with its scores and sets its ID,
+// for RecordAssessment, after its scoping.
+func (tx *Tx) createAssessment(a *forms.Assessment, boroughID int64) error {
 	row := assessmentToRow(a, boroughID)
 	row.ID = 0
 	if err := tx.g.Create(&row).Error; err != nil {
@@ -95,7 +99,11 @@ type AssessmentKey struct {
 
 // StoredAssessments returns which of the residents' assessments are
 // stored already, so an import can name the line that repeats one.
+// Operator only.
 func (tx *Tx) StoredAssessments(residentIDs []int64) (map[AssessmentKey]bool, error) {
+	if err := tx.operatorOnly(); err != nil {
+		return nil, err
+	}
 	out := map[AssessmentKey]bool{}
 	for start := 0; start < len(residentIDs); start += batchSize {
 		end := min(start+batchSize, len(residentIDs))

@@ -27,7 +27,7 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 		a.FrameworkVersion = fw.Version()
 		in, _ := fw.Instrument(a.Instrument)
 		a.Scores = in.Score(a.Answers)
-		if err := tx.CreateAssessment(a, row.BoroughID); err != nil {
+		if err := tx.createAssessment(a, row.BoroughID); err != nil {
 			if ateval.ErrorCode(err) == ateval.ECONFLICT {
 				return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
 					Message: "a " + a.Instrument + " assessment at " + string(a.Timepoint) + " is already recorded for this resident"}})

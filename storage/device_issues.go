@@ -46,7 +46,7 @@ func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.Dev
 			return err
 		}
 		rows := []devices.DeviceIssue{*di}
-		if err := tx.CreateDeviceIssues(rows); err != nil {
+		if err := tx.createDeviceIssues(rows); err != nil {
 			return err
 		}
 		di.ID = rows[0].ID

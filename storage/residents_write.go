@@ -70,7 +70,7 @@ func (db *DB) CreateResident(ctx context.Context, r *devices.Resident, ident *de
 			ids = []devices.Identity{*ident}
 		}
 		rs := []devices.Resident{*r}
-		if err := tx.CreateResidents(rs, ids); err != nil {
+		if err := tx.createResidents(rs, ids); err != nil {
 			return err
 		}
 		r.ID = rs[0].ID

@@ -13,7 +13,7 @@ import (
 
 func TestMigrateIsIdempotent(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := sys
 		applied, err := db.Migrate(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -41,7 +41,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 // fixture stores one borough, one device and one enrolled resident.
 func fixture(t *testing.T, db *storage.DB) (ateval.Borough, devices.Device, devices.Resident) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sys
 	b := ateval.Borough{Slug: "camden", Name: "Camden", GSSCode: "E09000007"}
 	d := devices.Device{Code: "pendant-a", Category: "community-alarm", Product: "Pendant A", UnitCostPence: 9500, WeeklyMonitoringPence: 450, Monitored: true}
 	r := devices.Resident{Reference: "CAM-1", YearOfBirth: 1940, Sex: devices.Female, EthnicGroup: devices.EthnicWhite,
@@ -71,7 +71,7 @@ func fixture(t *testing.T, db *storage.DB) (ateval.Borough, devices.Device, devi
 
 func TestRoundTrip(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := sys
 		b, d, r := fixture(t, db)
 		four := 4.0
 		a := []forms.Assessment{{ResidentID: r.ID, Instrument: "swemwbs", Timepoint: forms.Baseline, AssessedOn: ateval.NewDate(2025, 2, 1),
@@ -122,7 +122,7 @@ func TestRoundTrip(t *testing.T) {
 
 func TestConflictsAreTranslated(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := sys
 		fixture(t, db)
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
 			return tx.CreateBorough(&ateval.Borough{Slug: "camden", Name: "Camden again"})
@@ -143,7 +143,7 @@ func TestConflictsAreTranslated(t *testing.T) {
 
 func TestForeignKeysAreEnforced(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		err := db.InTx(context.Background(), func(tx *storage.Tx) error {
+		err := db.InTx(sys, func(tx *storage.Tx) error {
 			return tx.CreateDeviceIssues([]devices.DeviceIssue{{ResidentID: 999, DeviceID: 999, IssuedOn: ateval.NewDate(2025, 1, 1)}})
 		})
 		if err == nil {
@@ -154,7 +154,7 @@ func TestForeignKeysAreEnforced(t *testing.T) {
 
 func TestFailedTransactionWritesNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := sys
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
 			if err := tx.CreateBorough(&ateval.Borough{Slug: "sutton", Name: "Sutton"}); err != nil {
 				return err
@@ -172,4 +172,37 @@ func TestFailedTransactionWritesNothing(t *testing.T) {
 			t.Errorf("after a rolled-back transaction, %d boroughs are stored, want 0", c.Boroughs)
 		}
 	})
+}
+
+// TestBulkMethodsAreOperatorOnly: the unscoped bulk methods refuse a web
+// user of any role, and code that names no user at all.
+func TestBulkMethodsAreOperatorOnly(t *testing.T) {
+	db := storagetest.Open(t, t.TempDir()+"/bulk.db")
+	for name, ctx := range map[string]context.Context{
+		"no user":      context.Background(),
+		"practitioner": ateval.NewContextWithUser(context.Background(), &ateval.User{ID: 7, Role: ateval.RolePractitioner, BoroughID: 1}),
+		"admin":        ateval.NewContextWithUser(context.Background(), &ateval.User{ID: 8, Role: ateval.RoleAdmin}),
+	} {
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			if _, err := tx.ResidentKeys(); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+				t.Errorf("%s: ResidentKeys: %v, want forbidden", name, err)
+			}
+			if _, err := tx.StoredAssessments([]int64{1}); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+				t.Errorf("%s: StoredAssessments: %v, want forbidden", name, err)
+			}
+			for what, err := range map[string]error{
+				"CreateResidents":    tx.CreateResidents([]devices.Resident{{}}, nil),
+				"CreateDeviceIssues": tx.CreateDeviceIssues([]devices.DeviceIssue{{}}),
+				"CreateAssessments":  tx.CreateAssessments([]forms.Assessment{{}}, []int64{1}),
+			} {
+				if ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+					t.Errorf("%s: %s: %v, want forbidden", name, what, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }

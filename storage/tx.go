@@ -106,9 +106,31 @@ func (tx *Tx) Devices() ([]devices.Device, error) {
 	return out, nil
 }
 
+// errOperatorOnly refuses the bulk methods below to anyone but the
+// command-line operator.
+var errOperatorOnly = ateval.Errorf(ateval.EFORBIDDEN, "Only the operator, at the command line, may load or read residents in bulk.")
+
+// operatorOnly guards the bulk methods an import uses: they read and write
+// residents of every borough with no scoping of their own, so a request
+// from the web (or code that forgot to say who it acts for) must never
+// reach them. Scoped methods use the unexported forms after their checks.
+func (tx *Tx) operatorOnly() error {
+	if ateval.UserFromContext(tx.g.Statement.Context).IsSystem() {
+		return nil
+	}
+	return errOperatorOnly
+}
+
 // CreateResidents stores residents with their identities (ids[i] belongs to
-// rs[i]; a nil ids stores none) and sets their IDs.
+// rs[i]; a nil ids stores none) and sets their IDs. Operator only.
 func (tx *Tx) CreateResidents(rs []devices.Resident, ids []devices.Identity) error {
+	if err := tx.operatorOnly(); err != nil {
+		return err
+	}
+	return tx.createResidents(rs, ids)
+}
+
+func (tx *Tx) createResidents(rs []devices.Resident, ids []devices.Identity) error {
 	rows := make([]residentRow, len(rs))
 	for i := range rs {
 		rows[i] = residentToRow(&rs[i])
@@ -131,8 +153,15 @@ func (tx *Tx) CreateResidents(rs []devices.Resident, ids []devices.Identity) err
 	return tx.g.CreateInBatches(&idRows, batchSize).Error
 }
 
-// CreateDeviceIssues stores device issues and sets their IDs.
+// CreateDeviceIssues stores device issues and sets their IDs. Operator only.
 func (tx *Tx) CreateDeviceIssues(dis []devices.DeviceIssue) error {
+	if err := tx.operatorOnly(); err != nil {
+		return err
+	}
+	return tx.createDeviceIssues(dis)
+}
+
+func (tx *Tx) createDeviceIssues(dis []devices.DeviceIssue) error {
 	rows := make([]deviceIssueRow, len(dis))
 	for i := range dis {
 		rows[i] = deviceIssueToRow(&dis[i])
@@ -158,7 +187,11 @@ type ResidentKey struct {
 
 // ResidentKeys returns every resident of the boroughs, keyed by reference,
 // per borough ID.
+// Operator only.
 func (tx *Tx) ResidentKeys() (map[int64]map[string]ResidentKey, error) {
+	if err := tx.operatorOnly(); err != nil {
+		return nil, err
+	}
 	type keyRow struct {
 		ID           int64
 		BoroughID    int64
