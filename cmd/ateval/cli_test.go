@@ -211,8 +211,8 @@ func TestServeAndShutdown(t *testing.T) {
 	if code, body := get(t, url+"healthz"); code != 200 || !strings.Contains(body, `"status":"ok"`) {
 		t.Errorf("GET /healthz = %d %s", code, body)
 	}
-	if code, body := get(t, url); code != 200 || !strings.Contains(body, "What this database holds") {
-		t.Errorf("GET / = %d", code)
+	if code, body := get(t, url); code != 200 || !strings.Contains(body, "Sign in") || strings.Contains(body, "What this database holds") {
+		t.Errorf("GET / signed out = %d; want a sign-in link and no counts", code)
 	}
 	if code, _ := get(t, url+"no-such-page"); code != 404 {
 		t.Errorf("GET /no-such-page = %d, want 404", code)
