@@ -1,0 +1,161 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/importer"
+	sampledata "github.com/ateval/ateval/sample-data"
+	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/storagetest"
+)
+
+// BenchmarkPractitionerPages times the two pages a practitioner opens all
+// day, a resident's timeline and the borough's due list, over real HTTP
+// on loopback, and reports their p50 and p99. The data are the committed
+// sample, or a generated London-wide set of about ATEVAL_BENCH_ASSESSMENTS
+// assessments (33 boroughs); on PostgreSQL too when ATEVAL_TEST_POSTGRES
+// is set. See BENCHMARKS.md.
+//
+//	ATEVAL_BENCH_ASSESSMENTS=1000000 go test -run '^$' -bench PractitionerPages -benchtime 400x -timeout 1h ./server
+func BenchmarkPractitionerPages(b *testing.B) {
+	srcs := benchSources(b)
+	run := func(b *testing.B, dsn string) {
+		db := storagetest.Open(b, dsn)
+		if _, err := importer.Import(context.Background(), db, srcs(), importer.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		sys := ateval.SystemContext(context.Background())
+		bs, err := db.View(sys).Boroughs()
+		if err != nil {
+			b.Fatal(err)
+		}
+		borough := bs[0]
+		u := &ateval.User{Email: "bench@example.org", Role: ateval.RolePractitioner, BoroughID: borough.ID}
+		if err := db.CreateUser(sys, u, "bench-password-long"); err != nil {
+			b.Fatal(err)
+		}
+		tok, _, err := db.CreateSession(sys, u.ID, storage.CookieSession, storage.SessionTimeouts{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ids []int64
+		sqlDB, _ := db.SQL()
+		rows, err := sqlDB.Query("SELECT id FROM residents WHERE borough_id = " + strconv.FormatInt(borough.ID, 10))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		srv, err := New(Config{}, db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hs := &http.Server{Handler: srv.Handler()}
+		ts := newLoopback(b, hs)
+		client := &http.Client{}
+		get := func(path string) time.Duration {
+			req, _ := http.NewRequest("GET", ts+path, nil)
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: tok})
+			start := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("GET %s = %d", path, resp.StatusCode)
+			}
+			return time.Since(start)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		var timeline, due []time.Duration
+		b.ResetTimer()
+		for b.Loop() {
+			timeline = append(timeline, get(fmt.Sprintf("/residents/%d", ids[rng.IntN(len(ids))])))
+			due = append(due, get("/due"))
+		}
+		b.StopTimer()
+		b.ReportMetric(ms(pct(timeline, 0.5)), "timeline-p50-ms")
+		b.ReportMetric(ms(pct(timeline, 0.99)), "timeline-p99-ms")
+		b.ReportMetric(ms(pct(due, 0.5)), "due-p50-ms")
+		b.ReportMetric(ms(pct(due, 0.99)), "due-p99-ms")
+		b.ReportMetric(float64(len(ids)), "borough-residents")
+	}
+	b.Run("sqlite", func(b *testing.B) { run(b, filepath.Join(b.TempDir(), "pages.db")) })
+	if u := os.Getenv(storagetest.EnvPostgres); u != "" {
+		b.Run("postgres", func(b *testing.B) { run(b, storagetest.NewPostgresDatabase(b, u)) })
+	}
+}
+
+// benchSources returns a function giving fresh readers of the benchmark's
+// dataset each time it is called.
+func benchSources(b *testing.B) func() []importer.Source {
+	target, _ := strconv.Atoi(os.Getenv("ATEVAL_BENCH_ASSESSMENTS"))
+	if target <= 0 {
+		return func() []importer.Source {
+			s, err := sampledata.Sources()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}
+	}
+	dir := b.TempDir()
+	cfg := sampledata.Config{Seed: 1, Boroughs: 33}
+	n, err := sampledata.ResidentsFor(cfg, target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Residents = n
+	if _, err := sampledata.WriteDir(dir, cfg); err != nil {
+		b.Fatal(err)
+	}
+	return func() []importer.Source {
+		var out []importer.Source
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		for _, p := range paths {
+			f, err := os.Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { f.Close() })
+			out = append(out, importer.Source{Name: filepath.Base(p), R: f})
+		}
+		return out
+	}
+}
+
+func pct(d []time.Duration, p float64) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// newLoopback serves hs on a loopback port until the benchmark ends and
+// returns its base URL.
+func newLoopback(b *testing.B, hs *http.Server) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go hs.Serve(l)
+	b.Cleanup(func() { hs.Close() })
+	return "http://" + l.Addr().String()
+}
