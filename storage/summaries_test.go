@@ -1,0 +1,302 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/importer"
+	"github.com/ateval/ateval/reports/summary"
+	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/storagetest"
+)
+
+// summaryResident is one resident of the summaries' fixture: who they
+// are, their devices, and their SWEMWBS raw scores, falls and device use
+// at baseline and 6 months. A score of 0 means "not assessed".
+type summaryResident struct {
+	borough, ref, group string
+	enrolled, objected  string // dates, "" for none
+	devices             []string
+	swB, swF            int
+	fallsB, daysB       int
+	fallsF, daysF       int
+	inUse               int // at 6 months: 1 yes, 0 no, -1 not asked
+}
+
+var summaryDevices = map[string]struct {
+	category     string
+	unit, weekly int
+}{
+	"pendant":  {"community-alarm", 14500, 420},
+	"wrist-fd": {"fall-detector", 9800, 150},
+	"speaker":  {"voice-assistant", 4999, 0},
+}
+
+// summaryFixture covers what the queries must get right: the primary
+// category is the first device issued; comparison residents have none;
+// residents not enrolled or who objected are left out; a follow-up without
+// its baseline is left out.
+var summaryFixture = []summaryResident{
+	{"camden", "C1", "intervention", "2025-01-10", "", []string{"wrist-fd", "pendant"}, 20, 24, 3, 90, 1, 182, 1},
+	{"camden", "C2", "intervention", "2025-01-12", "", []string{"wrist-fd"}, 18, 19, 2, 60, 2, 180, 0},
+	{"camden", "C3", "intervention", "2025-02-01", "", []string{"pendant"}, 27, 25, 0, 90, 0, 181, 1},
+	{"camden", "C4", "comparison", "2025-02-03", "", nil, 22, 21, 1, 30, 3, 179, -1},
+	{"camden", "C5", "comparison", "2025-03-01", "", nil, 15, 17, 4, 90, 2, 183, -1},
+	{"camden", "C6", "intervention", "", "", []string{"pendant"}, 30, 31, 1, 90, 1, 180, 1},                     // not enrolled
+	{"camden", "C7", "intervention", "2025-01-20", "2025-05-01", []string{"pendant"}, 12, 30, 5, 90, 0, 180, 1}, // objected
+	{"sutton", "S1", "intervention", "2025-04-01", "", []string{"pendant", "wrist-fd"}, 21, 23, 2, 90, 1, 182, 1},
+	{"sutton", "S2", "intervention", "2025-04-01", "", []string{"speaker"}, 25, 0, 0, 90, 0, 0, 1}, // no 6-month scores
+	{"sutton", "S3", "comparison", "2025-05-15", "", nil, 19, 22, 6, 90, 4, 184, -1},
+	{"sutton", "S4", "intervention", "2025-06-01", "", []string{"wrist-fd"}, 0, 26, 0, 0, 2, 180, 0}, // no baseline
+}
+
+// swemwbsAnswers spreads a raw score over the seven items (each 1-5).
+func swemwbsAnswers(raw int) string {
+	var a []string
+	for i := 1; i <= 7; i++ {
+		v := raw / 7
+		if i <= raw%7 {
+			v++
+		}
+		a = append(a, fmt.Sprintf("swemwbs_%d=%d", i, v))
+	}
+	return strings.Join(a, ";")
+}
+
+func eventsAnswers(falls, days int) string {
+	return fmt.Sprintf("events_period_days=%d;events_source=1;events_falls=%d;events_hospital_admissions=0;events_ae_visits=0;events_gp_contacts=1;events_care_home_admission=0;events_home_care_hours=5;events_death=0", days, falls)
+}
+
+func importSummaryFixture(t *testing.T, db *storage.DB) {
+	t.Helper()
+	var dev, res, iss, asm strings.Builder
+	dev.WriteString("device,category,product,supplier,unit_cost_pence,weekly_monitoring_pence,monitored,generation_tier\n")
+	for _, code := range []string{"pendant", "wrist-fd", "speaker"} {
+		d := summaryDevices[code]
+		fmt.Fprintf(&dev, "%s,%s,%s product,Supplier Ltd,%d,%d,true,digital\n", code, d.category, code, d.unit, d.weekly)
+	}
+	res.WriteString("borough,resident_ref,year_of_birth,sex,ethnic_group,living_alone,primary_support_reason,registered_on,group,enrolled_on,objected_on,given_name,family_name,nhs_number,address,postcode,date_of_birth\n")
+	iss.WriteString("borough,resident_ref,device,issued_on,installed_on,removed_on,removal_reason,removal_note\n")
+	asm.WriteString("borough,resident_ref,instrument,timepoint,assessed_on,respondent,framework_version,answers\n")
+	for _, r := range summaryFixture {
+		group := r.group
+		if r.enrolled == "" {
+			group = ""
+		}
+		fmt.Fprintf(&res, "%s,%s,1940,female,white,true,physical,2024-12-01,%s,%s,%s,,,,,,\n", r.borough, r.ref, group, r.enrolled, r.objected)
+		start := r.enrolled
+		if start == "" {
+			start = "2025-01-10"
+		}
+		d0, _ := ateval.ParseDate(start)
+		for i, code := range r.devices {
+			fmt.Fprintf(&iss, "%s,%s,%s,%s,,,,\n", r.borough, r.ref, code, d0.AddDays(i*7))
+		}
+		m6 := d0.AddDays(182)
+		if r.enrolled == "" {
+			continue // the import refuses assessments of residents not enrolled
+		}
+		if r.swB > 0 {
+			fmt.Fprintf(&asm, "%s,%s,swemwbs,baseline,%s,resident,2026.1,%s\n", r.borough, r.ref, d0, swemwbsAnswers(r.swB))
+		}
+		if r.swF > 0 {
+			fmt.Fprintf(&asm, "%s,%s,swemwbs,m6,%s,resident,2026.1,%s\n", r.borough, r.ref, m6, swemwbsAnswers(r.swF))
+		}
+		if r.daysB > 0 {
+			fmt.Fprintf(&asm, "%s,%s,events,baseline,%s,resident,2026.1,%s\n", r.borough, r.ref, d0, eventsAnswers(r.fallsB, r.daysB))
+		}
+		if r.daysF > 0 {
+			fmt.Fprintf(&asm, "%s,%s,events,m6,%s,resident,2026.1,%s\n", r.borough, r.ref, m6, eventsAnswers(r.fallsF, r.daysF))
+		}
+		switch r.inUse {
+		case 1:
+			fmt.Fprintf(&asm, "%s,%s,device-use,m6,%s,resident,2026.1,device_use_in_use=1;device_use_frequency=5;device_use_satisfaction=3\n", r.borough, r.ref, m6)
+		case 0:
+			fmt.Fprintf(&asm, "%s,%s,device-use,m6,%s,resident,2026.1,device_use_in_use=0;device_use_satisfaction=5;device_use_stop_reason=4\n", r.borough, r.ref, m6)
+		}
+	}
+	files := map[string]string{
+		"boroughs.csv": "borough,name,gss_code\ncamden,Camden,E09000007\nsutton,Sutton,E09000029\n",
+		"devices.csv":  dev.String(), "residents.csv": res.String(), "device_issues.csv": iss.String(), "assessments.csv": asm.String(),
+	}
+	var srcs []importer.Source
+	for name, body := range files {
+		srcs = append(srcs, importer.Source{Name: name, R: strings.NewReader(body)})
+	}
+	if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expected computes, in Go from the fixture, what each summary should
+// hold for a filter.
+type expected struct {
+	change map[summary.Key]summary.Change
+	events map[summary.Key]summary.Event
+	props  map[summary.Key]summary.Proportion
+	enrol  map[string]int // borough|group|date
+	costs  map[[2]string]summary.Cost
+}
+
+func expect(f summary.Filter) expected {
+	e := expected{change: map[summary.Key]summary.Change{}, events: map[summary.Key]summary.Event{},
+		props: map[summary.Key]summary.Proportion{}, enrol: map[string]int{}, costs: map[[2]string]summary.Cost{}}
+	in := func(slug string, xs []string) bool {
+		for _, x := range xs {
+			if x == slug {
+				return true
+			}
+		}
+		return len(xs) == 0
+	}
+	for _, r := range summaryFixture {
+		if r.enrolled == "" || r.objected != "" || !in(r.borough, f.Boroughs) {
+			continue
+		}
+		d, _ := ateval.ParseDate(r.enrolled)
+		if (!f.From.IsZero() && d.Before(f.From)) || (!f.To.IsZero() && d.After(f.To)) {
+			continue
+		}
+		cat := ""
+		if len(r.devices) > 0 {
+			cat = summaryDevices[r.devices[0]].category
+		}
+		if f.DeviceCategory != "" && cat != f.DeviceCategory && r.group != summary.Comparison {
+			continue
+		}
+		k := summary.Key{Borough: r.borough, Category: cat, Group: r.group}
+		e.enrol[r.borough+"|"+r.group+"|"+r.enrolled]++
+		if r.swB > 0 && r.swF > 0 {
+			c := e.change[k]
+			b, fu := float64(r.swB), float64(r.swF)
+			c.Key, c.N = k, c.N+1
+			c.SumB, c.SumF, c.SumBB, c.SumFF, c.SumBF = c.SumB+b, c.SumF+fu, c.SumBB+b*b, c.SumFF+fu*fu, c.SumBF+b*fu
+			e.change[k] = c
+		}
+		if r.daysB > 0 && r.daysF > 0 {
+			v := e.events[k]
+			v.Key, v.N = k, v.N+1
+			v.CountBefore += float64(r.fallsB)
+			v.DaysBefore += float64(r.daysB)
+			v.CountAfter += float64(r.fallsF)
+			v.DaysAfter += float64(r.daysF)
+			e.events[k] = v
+		}
+		if r.inUse >= 0 {
+			p := e.props[k]
+			p.Key, p.N, p.Yes = k, p.N+1, p.Yes+r.inUse
+			e.props[k] = p
+		}
+		if r.group == summary.Intervention {
+			c := e.costs[[2]string{r.borough, cat}]
+			c.Borough, c.Category, c.N = r.borough, cat, c.N+1
+			for _, code := range r.devices {
+				c.UnitPence += float64(summaryDevices[code].unit)
+				c.WeeklyPence += float64(summaryDevices[code].weekly)
+			}
+			e.costs[[2]string{r.borough, cat}] = c
+		}
+	}
+	return e
+}
+
+// TestSummaries runs the grouped summary queries on SQLite and
+// PostgreSQL and checks every number against sums computed in Go from the
+// same fixture, for several filters.
+func TestSummaries(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		importSummaryFixture(t, db)
+		ctx := ateval.SystemContext(context.Background())
+		for name, f := range map[string]summary.Filter{
+			"everyone":          {},
+			"sutton":            {Boroughs: []string{"sutton"}},
+			"enrolled in Q1":    {From: ateval.NewDate(2025, 1, 11), To: ateval.NewDate(2025, 3, 31)},
+			"fall detectors":    {DeviceCategory: "fall-detector"},
+			"no such borough":   {Boroughs: []string{"atlantis"}},
+			"camden and sutton": {Boroughs: []string{"camden", "sutton"}, DeviceCategory: "community-alarm"},
+		} {
+			want := expect(f)
+			changes, err := db.ChangeSummaries(ctx, f, "swemwbs", "raw", "m6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[summary.Key]summary.Change{}
+			for _, c := range changes {
+				got[c.Key] = c
+			}
+			if !reflect.DeepEqual(got, want.change) {
+				t.Errorf("%s: ChangeSummaries\n got %+v\nwant %+v", name, got, want.change)
+			}
+			events, err := db.EventSummaries(ctx, f, "falls_per_30_days", "m6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotE := map[summary.Key]summary.Event{}
+			for _, e := range events {
+				gotE[e.Key] = e
+			}
+			if !reflect.DeepEqual(gotE, want.events) {
+				t.Errorf("%s: EventSummaries\n got %+v\nwant %+v", name, gotE, want.events)
+			}
+			props, err := db.ProportionSummaries(ctx, f, "device-use", "in_use", "m6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotP := map[summary.Key]summary.Proportion{}
+			for _, p := range props {
+				gotP[p.Key] = p
+			}
+			if !reflect.DeepEqual(gotP, want.props) {
+				t.Errorf("%s: ProportionSummaries\n got %+v\nwant %+v", name, gotP, want.props)
+			}
+			enrol, err := db.Enrolments(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotN := map[string]int{}
+			for _, e := range enrol {
+				gotN[e.Borough+"|"+e.Group+"|"+e.EnrolledOn.String()] += e.N
+			}
+			if !reflect.DeepEqual(gotN, want.enrol) {
+				t.Errorf("%s: Enrolments\n got %v\nwant %v", name, gotN, want.enrol)
+			}
+			costs, err := db.Costs(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotC := map[[2]string]summary.Cost{}
+			for _, c := range costs {
+				gotC[[2]string{c.Borough, c.Category}] = c
+			}
+			if !reflect.DeepEqual(gotC, want.costs) {
+				t.Errorf("%s: Costs\n got %+v\nwant %+v", name, gotC, want.costs)
+			}
+		}
+		// Taken: every assessment of the residents covered, by instrument
+		// and timepoint. S4's "not in use" answer skips the frequency item,
+		// so its frequency score is missing and Taken counts the assessment
+		// incomplete: a skip, not a gap. (Known limitation of the query.)
+		taken, err := db.Taken(ctx, summary.Filter{Boroughs: []string{"sutton"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []string
+		for _, x := range taken {
+			rows = append(rows, fmt.Sprintf("%s %s %s %s %d/%d", x.Borough, x.Group, x.Instrument, x.Timepoint, x.N, x.Incomplete))
+		}
+		sort.Strings(rows)
+		want := []string{
+			"sutton comparison events baseline 1/0", "sutton comparison events m6 1/0", "sutton comparison swemwbs baseline 1/0", "sutton comparison swemwbs m6 1/0",
+			"sutton intervention device-use m6 3/1", "sutton intervention events baseline 2/0", "sutton intervention events m6 2/0",
+			"sutton intervention swemwbs baseline 2/0", "sutton intervention swemwbs m6 2/0",
+		}
+		if !reflect.DeepEqual(rows, want) {
+			t.Errorf("Taken(sutton)\n got %q\nwant %q", rows, want)
+		}
+	})
+}
