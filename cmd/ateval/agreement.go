@@ -12,10 +12,9 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-const agreementUsage = `Usage:
-  ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]
-  ateval agreement member add --db PATH|URL --agreement ID --evaluators a@x,b@y
-  ateval agreement list --db PATH|URL [--json]`
+const agreementUsage = `Usage: ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]
+       ateval agreement member add --db PATH|URL --agreement ID --evaluators a@x,b@y
+       ateval agreement list --db PATH|URL [--json]`
 
 // runAgreement keeps the register of data sharing agreements: add one,
 // name the evaluators who may export under it, list the register.
