@@ -58,6 +58,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/exports/codebook", "/exports/codebook", expect{see, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}},
 		{"GET", "/exports/disclosure", "/exports/disclosure", expect{see, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}},
 		{"GET", "/admin/agreements", "/admin/agreements", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/agreements/:id/evaluators", "/admin/agreements/1/evaluators", expect{forb, forb, forb, forb, forb, forb, http.StatusUnprocessableEntity}}, // no one named: see TestExportPage
 		{"GET", "/api/v1/reports", "/api/v1/reports", expect{unau, forb, ok, forb, ok, ok, forb}},
 		{"GET", "/api/v1/agreements", "/api/v1/agreements", expect{unau, forb, forb, forb, forb, ok, ok}},
 		{"POST", "/api/v1/exports", "/api/v1/exports", expect{unau, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no body: see TestExportAPI

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,13 +46,58 @@ func (s *Server) apiAgreements(c *gin.Context) error {
 }
 
 // agreementsPage is the administrator's view of the register: each
-// agreement, what it covers, until when, and who is named on it.
+// agreement, what it covers, until when, and who is named on it, with a
+// form to name more evaluators.
 func (s *Server) agreementsPage(c *gin.Context) error {
+	return s.renderAgreements(c, 0, "", nil)
+}
+
+func (s *Server) renderAgreements(c *gin.Context, id int64, typed string, failed error) error {
 	as, err := s.agreementViews(c)
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "agreements", pageData{Title: "Data sharing agreements", Data: gin.H{"Agreements": as}})
+	data := gin.H{"Agreements": as, "Failed": id, "Typed": typed}
+	status, title := http.StatusOK, "Data sharing agreements"
+	if failed != nil {
+		code := ateval.ErrorCode(failed)
+		if code == ateval.EINTERNAL {
+			return failed
+		}
+		msgs := []string{ateval.ErrorMessage(failed)}
+		for _, f := range ateval.ErrorFields(failed) {
+			msgs = append(msgs, f.Message)
+		}
+		data["Errors"] = msgs
+		status, title = statusOf(code), "Error: "+title
+	}
+	s.render(c, status, "agreements", pageData{Title: title, Data: data})
+	return nil
+}
+
+// nameEvaluators names evaluators, by email, on an agreement (the
+// administrator's form), and goes back to the register.
+func (s *Server) nameEvaluators(c *gin.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFoundPage
+	}
+	typed := c.PostForm("evaluators")
+	var emails []string
+	for _, e := range strings.Split(typed, ",") {
+		if e = ateval.NormalizeEmail(e); e != "" {
+			emails = append(emails, e)
+		}
+	}
+	if len(emails) == 0 {
+		err = ateval.Invalid("Name at least one evaluator.", []ateval.FieldError{{Field: "evaluators", Message: "Enter evaluators' emails, separated by commas"}})
+	} else {
+		err = s.db.AddAgreementEvaluators(c.Request.Context(), id, emails)
+	}
+	if err != nil {
+		return s.renderAgreements(c, id, typed, err)
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/agreements")
 	return nil
 }
 

@@ -21,7 +21,9 @@ func (s *Server) exportRoutes(pages, api *gin.RouterGroup) {
 	pages.POST("/exports", evaluator, s.handle(s.exportForm))
 	pages.GET("/exports/codebook", evaluator, s.handle(s.exportCodebook))
 	pages.GET("/exports/disclosure", evaluator, s.handle(s.exportDisclosure))
-	pages.GET("/admin/agreements", s.requireRole(ateval.RoleAdmin), s.handle(s.agreementsPage))
+	admin := s.requireRole(ateval.RoleAdmin)
+	pages.GET("/admin/agreements", admin, s.handle(s.agreementsPage))
+	pages.POST("/admin/agreements/:id/evaluators", admin, s.handle(s.nameEvaluators))
 	api.GET("/agreements", s.requireRole(ateval.RoleEvaluator, ateval.RoleAdmin), s.handle(s.apiAgreements))
 	api.POST("/exports", evaluator, s.handle(s.apiExport))
 }

@@ -128,13 +128,28 @@ func TestExportPage(t *testing.T) {
 		t.Errorf("another's codebook: %d, want 403", rec.Code)
 	}
 
-	// The administrator's register names who is on each agreement.
-	admin, _ := w.session("admin", storage.CookieSession)
+	// The administrator's register names who is on each agreement, and
+	// names more: then the evaluator may export under it.
+	admin, adminCSRF := w.session("admin", storage.CookieSession)
 	reg := w.do(request{path: "/admin/agreements", cookie: admin}).Body.String()
 	for _, want := range []string{"UCL falls study", "LSE costs study", "evaluator@test.example", "other_evaluator@test.example", "Expired "} {
 		if !strings.Contains(reg, want) {
 			t.Errorf("the register page lacks %q", want)
 		}
+	}
+	name := func(emails string) *httptest.ResponseRecorder {
+		return w.do(request{method: "POST", path: fmt.Sprintf("/admin/agreements/%d/evaluators", theirs), cookie: admin,
+			form: url.Values{"csrf_token": {adminCSRF}, "evaluators": {emails}}})
+	}
+	if rec := name("commissioner@test.example"); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "not an evaluator") ||
+		!strings.Contains(rec.Body.String(), fmt.Sprintf(`href="#evaluators-%d"`, theirs)) {
+		t.Errorf("naming a commissioner: %d, want 422 with an error summary linking to the field\n%.300s", rec.Code, rec.Body.String())
+	}
+	if rec := name(" Evaluator@test.example "); rec.Code != see || rec.Header().Get("Location") != "/admin/agreements" {
+		t.Fatalf("naming the evaluator: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := post(url.Values{"csrf_token": {csrf}, "agreement": {fmt.Sprint(theirs)}}); rec.Code != ok {
+		t.Errorf("export once named on the agreement: %d, want the CSV", rec.Code)
 	}
 }
 
