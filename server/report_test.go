@@ -78,6 +78,12 @@ func TestReportPage(t *testing.T) {
 		}
 	}
 
+	// An evaluator is pointed to their exports.
+	evalCookie, _ := w.session("evaluator", storage.CookieSession)
+	if body := w.reportPage("/reports", evalCookie).Body.String(); !strings.Contains(body, `href="/exports"`) {
+		t.Error("the evaluator's report page has no link to the exports")
+	}
+
 	// The borough lead sees their borough highlighted.
 	lead, _ := w.session("borough_lead", storage.CookieSession)
 	if body := w.reportPage("/reports", lead).Body.String(); !strings.Contains(body, "Camden (your borough)") {

@@ -21,6 +21,8 @@ type reportView struct {
 	User     *ateval.User
 	Errors   []ateval.FieldError
 	Building *buildProgress
+	// Evaluator is set for evaluators, who are pointed to their exports.
+	Evaluator bool
 
 	Outcomes   []choice
 	Categories []choice
@@ -86,6 +88,7 @@ func (v *reportView) fillChoices(known []ateval.Borough) {
 	for _, c := range devices.Categories() {
 		v.Categories = append(v.Categories, choice{c.ID, c.Name, c.ID == v.Query.Category})
 	}
+	v.Evaluator = v.User != nil && v.User.Role == ateval.RoleEvaluator
 	chosen := map[string]bool{}
 	for _, b := range v.Query.Boroughs {
 		chosen[b] = true
