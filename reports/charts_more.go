@@ -43,6 +43,11 @@ func (r *Report) buildCharts(outcomes []Outcome) error {
 			r.Charts = append(r.Charts, c)
 		}
 	}
+	if c, ok, err := r.abandonmentChart(); err != nil {
+		return err
+	} else if ok {
+		r.Charts = append(r.Charts, c)
+	}
 	c, err := r.completenessChart()
 	if err != nil {
 		return err

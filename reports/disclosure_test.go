@@ -46,6 +46,18 @@ func (tempting) Costs(context.Context, summary.Filter) ([]summary.Cost, error) {
 	return []summary.Cost{{Borough: "pair", Category: "fall-detector", N: 2, UnitPence: 20000, WeeklyPence: 700}}, nil
 }
 
+// Issues: 3 fall detectors issued a year ago, 2 of them abandoned within
+// six weeks; and 12 pendants, 1 abandoned.
+func (tempting) Issues(context.Context, summary.Filter) ([]summary.Issue, error) {
+	d := ateval.NewDate(2025, 10, 1)
+	return []summary.Issue{
+		{Category: "fall-detector", IssuedOn: d, N: 1},
+		{Category: "fall-detector", IssuedOn: d, RemovedOn: d.AddDays(20), Abandoned: true, N: 2},
+		{Category: "community-alarm", IssuedOn: d, N: 11},
+		{Category: "community-alarm", IssuedOn: d, RemovedOn: d.AddDays(100), Abandoned: true, N: 1},
+	}, nil
+}
+
 // TestDisclosure proves the rules on everything results.json and the HTML
 // publish: no small borough named, every count a multiple of 5, no mean of
 // fewer than 8 values.
@@ -94,9 +106,19 @@ func TestDisclosure(t *testing.T) {
 			t.Errorf("mean device cost of 2 residents published: %s", raw)
 		}
 	}
+	if len(r.Abandonment) == 0 {
+		t.Fatal("no abandonment rows: the test proves nothing")
+	}
+	for _, a := range r.Abandonment {
+		raw, _ := json.Marshal(a)
+		if a.DeviceCategory == "fall-detector" && !strings.Contains(string(raw), `"share":null`) {
+			t.Errorf("share abandoned of 3 fall detectors published: %s", raw)
+		}
+	}
 }
 
-var countKeys = map[string]bool{"n": true, "n_comparison": true, "due": true, "recorded": true, "not_recorded": true, "incomplete": true, "residents": true}
+var countKeys = map[string]bool{"n": true, "n_comparison": true, "due": true, "recorded": true, "not_recorded": true, "incomplete": true, "residents": true,
+	"at_risk": true, "abandoned": true}
 
 func walkCounts(t *testing.T, key string, v any) {
 	switch x := v.(type) {

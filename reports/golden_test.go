@@ -84,6 +84,9 @@ func structure(t *testing.T, r *reports.Report) string {
 		sort.Strings(saved)
 		fmt.Fprintf(&out, "cost %s savings=%s net=%v\n", c.DeviceCategory, strings.Join(saved, ","), c.Net != nil)
 	}
+	for _, a := range r.Abandonment {
+		fmt.Fprintf(&out, "abandonment %s %s\n", a.DeviceCategory, a.Timepoint)
+	}
 	for _, u := range r.UnitCosts.Items {
 		fmt.Fprintf(&out, "unit_cost %s\n", u.ID)
 	}

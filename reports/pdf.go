@@ -91,6 +91,18 @@ func (r *Report) WritePDF(w io.Writer) error {
 			f.Borough, f.Timepoint, f.Due, f.Recorded, f.NotRecorded, pctText(float64(f.Completeness)))), "", 1, "L", false, 0, "")
 	}
 	pdf.AddPage()
+	h(14, "Outcomes over time")
+	para("Mean change from baseline at each follow-up (share still in use, for device use), with 95% intervals; means of too few residents are gaps. Then the share of devices abandoned by each follow-up's distance from issue, among devices issued at least that long ago.")
+	for _, c := range r.Charts {
+		if strings.HasPrefix(c.Name, "trajectory-") || c.Name == "abandonment.png" {
+			if pdf.GetY() > 190 {
+				pdf.AddPage()
+			}
+			h(10, c.Title)
+			image(c, 150)
+		}
+	}
+	pdf.AddPage()
 	h(14, "Costs and consequences (per resident, per year, GBP)")
 	para("Savings are shown with their 95% range, never as a bare figure; positive is a saving. Unit costs marked unverified must be checked before use.")
 	pdf.SetFont("Helvetica", "", 8)

@@ -20,6 +20,7 @@ type Source interface {
 	Enrolments(ctx context.Context, f summary.Filter) ([]summary.Enrolment, error)
 	Taken(ctx context.Context, f summary.Filter) ([]summary.Taken, error)
 	Costs(ctx context.Context, f summary.Filter) ([]summary.Cost, error)
+	Issues(ctx context.Context, f summary.Filter) ([]summary.Issue, error)
 }
 
 // Options configure a report. The zero value (with a Source) gives the
@@ -91,6 +92,7 @@ type Report struct {
 	FollowUp         []FollowUp        `json:"follow_up"`
 	Quality          []Quality         `json:"data_quality"`
 	CostConsequence  []CostConsequence `json:"cost_consequence"`
+	Abandonment      []Abandonment     `json:"abandonment"`
 	UnitCosts        UnitCosts         `json:"unit_costs"`
 	// Charts maps a chart's file name (under charts/) to its PNG and alt
 	// text; not part of results.json.
@@ -173,6 +175,9 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	if err := r.buildCosts(ctx, src, &opt); err != nil {
 		return nil, err
 	}
+	if err := r.buildAbandonment(ctx, src, &opt); err != nil {
+		return nil, err
+	}
 	if err := r.buildCharts(outcomes); err != nil {
 		return nil, err
 	}
@@ -240,8 +245,10 @@ func CategoryName(id string) string {
 	return id
 }
 
+// lowerFirst lowers the first letter for use mid-sentence, unless the
+// word is an abbreviation ("GPS or location device").
 func lowerFirst(s string) string {
-	if s == "" {
+	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
 		return s
 	}
 	return string(s[0]|0x20) + s[1:]

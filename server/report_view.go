@@ -40,9 +40,12 @@ type reportView struct {
 	FollowUp []followUpRow
 	Quality  []qualityRow
 	Costs    []costRow
-	Charts   []chartLink // trajectories and completeness
-	Notes    []string
-	Methods  []string
+	// Abandonment rows: category, time since issue, devices followed,
+	// abandoned, share.
+	Abandonment [][5]string
+	Charts      []chartLink // trajectories and completeness
+	Notes       []string
+	Methods     []string
 }
 
 type choice struct {
@@ -180,8 +183,12 @@ func (v *reportView) fillReport(r *reports.Report, known []ateval.Borough) {
 		}
 		v.Costs = append(v.Costs, row)
 	}
+	for _, a := range r.Abandonment {
+		v.Abandonment = append(v.Abandonment, [5]string{reports.CategoryName(a.DeviceCategory), reports.TimepointName(a.Timepoint),
+			fmt.Sprint(a.AtRisk), fmt.Sprint(a.Abandoned), percent(float64(a.Share))})
+	}
 	for _, ch := range r.Charts {
-		if strings.HasPrefix(ch.Name, "trajectory-") || ch.Name == "follow-up-completeness.png" {
+		if strings.HasPrefix(ch.Name, "trajectory-") || ch.Name == "follow-up-completeness.png" || ch.Name == "abandonment.png" {
 			v.Charts = append(v.Charts, *link(ch))
 		}
 	}

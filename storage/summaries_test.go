@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,6 +27,8 @@ type summaryResident struct {
 	fallsB, daysB       int
 	fallsF, daysF       int
 	inUse               int // at 6 months: 1 yes, 0 no, -1 not asked
+	// removed is "DAYS:REASON" for the first device's removal, "" for none.
+	removed string
 }
 
 var summaryDevices = map[string]struct {
@@ -42,17 +45,17 @@ var summaryDevices = map[string]struct {
 // residents not enrolled or who objected are left out; a follow-up without
 // its baseline is left out.
 var summaryFixture = []summaryResident{
-	{"camden", "C1", "intervention", "2025-01-10", "", []string{"wrist-fd", "pendant"}, 20, 24, 3, 90, 1, 182, 1},
-	{"camden", "C2", "intervention", "2025-01-12", "", []string{"wrist-fd"}, 18, 19, 2, 60, 2, 180, 0},
-	{"camden", "C3", "intervention", "2025-02-01", "", []string{"pendant"}, 27, 25, 0, 90, 0, 181, 1},
-	{"camden", "C4", "comparison", "2025-02-03", "", nil, 22, 21, 1, 30, 3, 179, -1},
-	{"camden", "C5", "comparison", "2025-03-01", "", nil, 15, 17, 4, 90, 2, 183, -1},
-	{"camden", "C6", "intervention", "", "", []string{"pendant"}, 30, 31, 1, 90, 1, 180, 1},                     // not enrolled
-	{"camden", "C7", "intervention", "2025-01-20", "2025-05-01", []string{"pendant"}, 12, 30, 5, 90, 0, 180, 1}, // objected
-	{"sutton", "S1", "intervention", "2025-04-01", "", []string{"pendant", "wrist-fd"}, 21, 23, 2, 90, 1, 182, 1},
-	{"sutton", "S2", "intervention", "2025-04-01", "", []string{"speaker"}, 25, 0, 0, 90, 0, 0, 1}, // no 6-month scores
-	{"sutton", "S3", "comparison", "2025-05-15", "", nil, 19, 22, 6, 90, 4, 184, -1},
-	{"sutton", "S4", "intervention", "2025-06-01", "", []string{"wrist-fd"}, 0, 26, 0, 0, 2, 180, 0}, // no baseline
+	{"camden", "C1", "intervention", "2025-01-10", "", []string{"wrist-fd", "pendant"}, 20, 24, 3, 90, 1, 182, 1, "40:abandoned"},
+	{"camden", "C2", "intervention", "2025-01-12", "", []string{"wrist-fd"}, 18, 19, 2, 60, 2, 180, 0, ""},
+	{"camden", "C3", "intervention", "2025-02-01", "", []string{"pendant"}, 27, 25, 0, 90, 0, 181, 1, ""},
+	{"camden", "C4", "comparison", "2025-02-03", "", nil, 22, 21, 1, 30, 3, 179, -1, ""},
+	{"camden", "C5", "comparison", "2025-03-01", "", nil, 15, 17, 4, 90, 2, 183, -1, ""},
+	{"camden", "C6", "intervention", "", "", []string{"pendant"}, 30, 31, 1, 90, 1, 180, 1, ""},                     // not enrolled
+	{"camden", "C7", "intervention", "2025-01-20", "2025-05-01", []string{"pendant"}, 12, 30, 5, 90, 0, 180, 1, ""}, // objected
+	{"sutton", "S1", "intervention", "2025-04-01", "", []string{"pendant", "wrist-fd"}, 21, 23, 2, 90, 1, 182, 1, "200:moved"},
+	{"sutton", "S2", "intervention", "2025-04-01", "", []string{"speaker"}, 25, 0, 0, 90, 0, 0, 1, ""}, // no 6-month scores
+	{"sutton", "S3", "comparison", "2025-05-15", "", nil, 19, 22, 6, 90, 4, 184, -1, ""},
+	{"sutton", "S4", "intervention", "2025-06-01", "", []string{"wrist-fd"}, 0, 26, 0, 0, 2, 180, 0, "30:abandoned"}, // no baseline
 }
 
 // swemwbsAnswers spreads a raw score over the seven items (each 1-5).
@@ -95,7 +98,12 @@ func importSummaryFixture(t *testing.T, db *storage.DB) {
 		}
 		d0, _ := ateval.ParseDate(start)
 		for i, code := range r.devices {
-			fmt.Fprintf(&iss, "%s,%s,%s,%s,,,,\n", r.borough, r.ref, code, d0.AddDays(i*7))
+			removedOn, reason := "", ""
+			if days, why, ok := strings.Cut(r.removed, ":"); ok && i == 0 {
+				n, _ := strconv.Atoi(days)
+				removedOn, reason = d0.AddDays(n).String(), why
+			}
+			fmt.Fprintf(&iss, "%s,%s,%s,%s,,%s,%s,\n", r.borough, r.ref, code, d0.AddDays(i*7), removedOn, reason)
 		}
 		m6 := d0.AddDays(182)
 		if r.enrolled == "" {
@@ -141,11 +149,12 @@ type expected struct {
 	props  map[summary.Key]summary.Proportion
 	enrol  map[string]int // borough|group|date
 	costs  map[[2]string]summary.Cost
+	issues map[summary.Issue]bool
 }
 
 func expect(f summary.Filter) expected {
 	e := expected{change: map[summary.Key]summary.Change{}, events: map[summary.Key]summary.Event{},
-		props: map[summary.Key]summary.Proportion{}, enrol: map[string]int{}, costs: map[[2]string]summary.Cost{}}
+		props: map[summary.Key]summary.Proportion{}, enrol: map[string]int{}, costs: map[[2]string]summary.Cost{}, issues: map[summary.Issue]bool{}}
 	in := func(slug string, xs []string) bool {
 		for _, x := range xs {
 			if x == slug {
@@ -165,6 +174,22 @@ func expect(f summary.Filter) expected {
 		cat := ""
 		if len(r.devices) > 0 {
 			cat = summaryDevices[r.devices[0]].category
+		}
+		// Issues are of every device of the intervention residents covered,
+		// filtered by the device's own category, not the resident's first.
+		if r.group == summary.Intervention {
+			for i, code := range r.devices {
+				dc := summaryDevices[code].category
+				if f.DeviceCategory != "" && dc != f.DeviceCategory {
+					continue
+				}
+				is := summary.Issue{Category: dc, IssuedOn: d.AddDays(i * 7), N: 1}
+				if days, why, ok := strings.Cut(r.removed, ":"); ok && i == 0 {
+					n, _ := strconv.Atoi(days)
+					is.RemovedOn, is.Abandoned = d.AddDays(n), why == "abandoned"
+				}
+				e.issues[is] = true
+			}
 		}
 		if f.DeviceCategory != "" && cat != f.DeviceCategory && r.group != summary.Comparison {
 			continue
@@ -275,6 +300,17 @@ func TestSummaries(t *testing.T) {
 			}
 			if !reflect.DeepEqual(gotC, want.costs) {
 				t.Errorf("%s: Costs\n got %+v\nwant %+v", name, gotC, want.costs)
+			}
+			issues, err := db.Issues(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotI := map[summary.Issue]bool{}
+			for _, is := range issues {
+				gotI[is] = true // each fixture device has a day of its own, so N is 1
+			}
+			if !reflect.DeepEqual(gotI, want.issues) {
+				t.Errorf("%s: Issues\n got %+v\nwant %+v", name, gotI, want.issues)
 			}
 		}
 		// Taken: every assessment of the residents covered, by instrument

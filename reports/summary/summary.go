@@ -92,3 +92,15 @@ type Cost struct {
 	N                      int
 	UnitPence, WeeklyPence float64
 }
+
+// Issue counts the devices of one category issued to intervention
+// residents on one day and removed on another (RemovedOn zero: still in
+// place), abandoned or not: enough to follow abandonment over time since
+// issue without a row per device.
+type Issue struct {
+	Category  string
+	IssuedOn  ateval.Date
+	RemovedOn ateval.Date
+	Abandoned bool
+	N         int
+}

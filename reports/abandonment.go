@@ -1,0 +1,146 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	chart "github.com/wcharczuk/go-chart/v2"
+)
+
+// Abandonment is, for one device category and one follow-up's distance
+// from issue (6 weeks, 3, 6 and 12 months), the devices observed that
+// long (AtRisk) and those removed as abandoned by then (Abandoned), and
+// the share. Only devices issued at least that long before the report's
+// as-of date count, abandoned or not (counting a recent device only when
+// abandoned would inflate the share); nor does one removed for another
+// reason before then (moved, died, faulty...): it could no longer be
+// abandoned.
+// Counts are rounded; Share is withheld (NaN, null in JSON) below
+// MinValues devices.
+type Abandonment struct {
+	DeviceCategory string     `json:"device_category"`
+	Timepoint      string     `json:"timepoint"`
+	Days           int        `json:"days"`
+	AtRisk         int        `json:"at_risk"`
+	Abandoned      int        `json:"abandoned"`
+	Share          jsonNumber `json:"share"`
+}
+
+func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options) error {
+	issues, err := src.Issues(ctx, opt.Filter)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		cat string
+		tp  int
+	}
+	type agg struct{ atRisk, abandoned int }
+	counts := map[key]*agg{}
+	var cats []string
+	seen := map[string]bool{}
+	windows := opt.Framework.Windows()
+	for _, is := range issues {
+		if !seen[is.Category] {
+			seen[is.Category] = true
+			cats = append(cats, is.Category)
+		}
+		removed := !is.RemovedOn.IsZero()
+		for i, w := range windows {
+			if w.Timepoint == "baseline" {
+				continue
+			}
+			by := is.IssuedOn.AddDays(w.TargetDays)
+			abandoned := is.Abandoned && removed && !is.RemovedOn.After(by)
+			observed := !by.After(opt.AsOf)
+			goneOtherwise := removed && !is.Abandoned && is.RemovedOn.Before(by)
+			if !observed || goneOtherwise {
+				continue
+			}
+			a := counts[key{is.Category, i}]
+			if a == nil {
+				a = &agg{}
+				counts[key{is.Category, i}] = a
+			}
+			a.atRisk += is.N
+			if abandoned {
+				a.abandoned += is.N
+			}
+		}
+	}
+	sort.Strings(cats)
+	d := opt.Disclosure
+	for _, c := range cats {
+		for i, w := range windows {
+			a := counts[key{c, i}]
+			if w.Timepoint == "baseline" || a == nil {
+				continue
+			}
+			row := Abandonment{DeviceCategory: c, Timepoint: string(w.Timepoint), Days: w.TargetDays,
+				AtRisk: d.Count(a.atRisk), Abandoned: d.Count(a.abandoned), Share: jsonNumber(math.NaN())}
+			if d.MeanShown(a.atRisk) {
+				row.Share = jsonNumber(float64(a.abandoned) / float64(a.atRisk))
+			}
+			r.Abandonment = append(r.Abandonment, row)
+		}
+	}
+	return nil
+}
+
+// abandonmentChart draws, per device category, the share of devices
+// abandoned by each follow-up's distance from issue; withheld shares are
+// gaps.
+func (r *Report) abandonmentChart() (Chart, bool, error) {
+	var order []string
+	byCat := map[string][]Abandonment{}
+	for _, a := range r.Abandonment {
+		if math.IsNaN(float64(a.Share)) {
+			continue
+		}
+		if _, ok := byCat[a.DeviceCategory]; !ok {
+			order = append(order, a.DeviceCategory)
+		}
+		byCat[a.DeviceCategory] = append(byCat[a.DeviceCategory], a)
+	}
+	if len(order) == 0 {
+		return Chart{}, false, nil
+	}
+	var ss []chart.Series
+	var alt []string
+	top := 1.0
+	for i, c := range order {
+		col := palette[i%len(palette)]
+		var dash []float64
+		if i >= len(palette) {
+			dash = []float64{10, 6} // the palette repeats: dashed from the eighth line on
+		}
+		var xs, ys []float64
+		for _, a := range byCat[c] {
+			xs, ys = append(xs, float64(tpOrder(a.Timepoint))), append(ys, 100*float64(a.Share))
+			top = math.Max(top, 100*float64(a.Share))
+			alt = append(alt, fmt.Sprintf("%s by %s %.0f%%", CategoryName(c), TimepointName(a.Timepoint), 100*float64(a.Share)))
+		}
+		ss = append(ss, chart.ContinuousSeries{Name: CategoryName(c), XValues: xs, YValues: ys,
+			Style: chart.Style{StrokeColor: col, StrokeWidth: 3, StrokeDashArray: dash, DotColor: col, DotWidth: 5}})
+	}
+	yticks := niceTicks(0, top)
+	var ticks []chart.Tick
+	for i, tp := range []string{"w6", "m3", "m6", "m12"} {
+		ticks = append(ticks, chart.Tick{Value: float64(i + 1), Label: TimepointName(tp)})
+	}
+	c := chart.Chart{Width: chartWidth, Height: 600,
+		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 420, Right: 30, Bottom: 20}},
+		XAxis:      chart.XAxis{Name: "Time since the device was issued", NameStyle: axisStyle(), Style: axisStyle(), Ticks: ticks, Range: &chart.ContinuousRange{Min: 0.7, Max: 4.3}},
+		YAxis: chart.YAxis{Name: "% of devices abandoned by then", NameStyle: axisStyle(), Style: axisStyle(), Ticks: yticks,
+			Range: &chart.ContinuousRange{Min: yticks[0].Value, Max: yticks[len(yticks)-1].Value}},
+		Series: ss}
+	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
+	png, err := render(c)
+	if err != nil {
+		return Chart{}, false, err
+	}
+	return Chart{Name: "abandonment.png", Title: "Devices abandoned since issue, by device category",
+		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", PNG: png}, true, nil
+}
