@@ -123,6 +123,8 @@ func number(name, s string, positive bool) (float64, string) {
 		return 0, fmt.Sprintf("%s: must be positive", name)
 	case positive && x*x == 0 && name == "sei":
 		return 0, fmt.Sprintf("%s: %q is too small: its square is 0", name, s)
+	case positive && math.IsInf(x*x, 0) && name == "sei":
+		return 0, fmt.Sprintf("%s: %q is too large: its square is not a finite number", name, s)
 	}
 	return x, ""
 }
