@@ -50,7 +50,8 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 		return q, known, nil, err
 	}
 	opt.AsOf = ateval.DateOf(h.cache.now())
-	return q, known, h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt), nil
+	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt)
+	return q, known, j, err
 }
 
 // built waits for the report for as long as the request lasts.

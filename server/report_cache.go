@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
 )
 
@@ -51,20 +52,28 @@ func newReportCache(build func(ctx context.Context, opt reports.Options) (*repor
 		slots: make(chan struct{}, 2), now: time.Now, jobs: map[string]*reportJob{}}
 }
 
+// errReportsBusy refuses a new report while the cache is full of reports
+// still being built, so that many filter sets at once cannot pile up
+// builds without bound.
+var errReportsBusy = ateval.Errorf(ateval.ERATELIMITED, "Too many reports are being built at once. Try again in a minute.")
+
 // job returns the build of the report for key, starting one if there is
 // none, or if the last has expired or failed.
-func (c *reportCache) job(key string, opt reports.Options) *reportJob {
+func (c *reportCache) job(key string, opt reports.Options) (*reportJob, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
 	if j, ok := c.jobs[key]; ok && !j.stale(now, c.ttl) {
-		return j
+		return j, nil
 	}
 	c.evict(now)
+	if len(c.jobs) >= c.max {
+		return nil, errReportsBusy
+	}
 	j := &reportJob{started: now, done: make(chan struct{}), waitingSlot: true}
 	c.jobs[key] = j
 	go c.run(j, opt)
-	return j
+	return j, nil
 }
 
 // evict drops expired and failed reports, then, if the cache is full,

@@ -32,8 +32,8 @@ func TestReportCache(t *testing.T) {
 	c.now = func() time.Time { clock.Lock(); defer clock.Unlock(); return now }
 	advance := func(d time.Duration) { clock.Lock(); now = now.Add(d); clock.Unlock() }
 
-	j := c.job("a", reports.Options{})
-	if j2 := c.job("a", reports.Options{}); j2 != j {
+	j := mustJob(t, c, "a")
+	if j2 := mustJob(t, c, "a"); j2 != j {
 		t.Fatal("a second request for the same report started another build")
 	}
 	if j.wait(context.Background(), 10*time.Millisecond) {
@@ -54,29 +54,63 @@ func TestReportCache(t *testing.T) {
 		t.Fatalf("result %v, %v", r, err)
 	}
 	advance(5 * time.Minute)
-	if c.job("a", reports.Options{}) != j {
+	if mustJob(t, c, "a") != j {
 		t.Error("the report was built again within its time to live")
 	}
 	advance(10 * time.Minute)
-	j3 := c.job("a", reports.Options{})
+	j3 := mustJob(t, c, "a")
 	if j3 == j {
 		t.Fatal("an expired report was served")
 	}
 	j3.wait(context.Background(), 5*time.Second)
 	fail.Store(true)
 	advance(time.Hour)
-	j4 := c.job("a", reports.Options{})
+	j4 := mustJob(t, c, "a")
 	j4.wait(context.Background(), 5*time.Second)
 	if _, err := j4.result(); err == nil {
 		t.Fatal("the failing build gave no error")
 	}
 	fail.Store(false)
-	j5 := c.job("a", reports.Options{})
+	j5 := mustJob(t, c, "a")
 	if j5 == j4 {
 		t.Error("a failed build was kept rather than tried again")
 	}
 	j5.wait(context.Background(), 5*time.Second)
 	if builds.Load() < 4 {
 		t.Errorf("%d builds, want at least 4", builds.Load())
+	}
+}
+
+func mustJob(t *testing.T, c *reportCache, key string) *reportJob {
+	t.Helper()
+	j, err := c.job(key, reports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// TestReportCacheFull refuses a new report while every place in the
+// cache holds one still being built, and takes it once one finishes.
+func TestReportCacheFull(t *testing.T) {
+	release := make(chan struct{})
+	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+		<-release
+		return &reports.Report{}, nil
+	})
+	c.max = 3
+	var jobs []*reportJob
+	for _, k := range []string{"a", "b", "c"} {
+		jobs = append(jobs, mustJob(t, c, k))
+	}
+	if _, err := c.job("d", reports.Options{}); err != errReportsBusy {
+		t.Fatalf("a fourth report while three are building: %v, want errReportsBusy", err)
+	}
+	close(release)
+	for _, j := range jobs {
+		j.wait(context.Background(), 5*time.Second)
+	}
+	if _, err := c.job("d", reports.Options{}); err != nil {
+		t.Errorf("a fourth report once the others are built: %v", err)
 	}
 }
