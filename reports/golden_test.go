@@ -99,7 +99,7 @@ func structure(t *testing.T, r *reports.Report) string {
 // change, and read the diff.
 func TestReportStructure(t *testing.T) {
 	db := loadGenerated(t, 900)
-	r, err := reports.Build(context.Background(), db, reports.Options{AsOf: sampledata.AsOf(),
+	r, err := reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
 		Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func BenchmarkReport(b *testing.B) {
 	opt := reports.Options{AsOf: sampledata.AsOf()}
 	var analyses int
 	for b.Loop() {
-		r, err := reports.Build(context.Background(), db, opt)
+		r, err := reports.Build(ateval.SystemContext(context.Background()), db, opt)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package sampledata_test
 
 import (
 	"context"
+	"github.com/ateval/ateval"
 	"math"
 	"path/filepath"
 	"testing"
@@ -40,7 +41,7 @@ func TestReportRecoversTrueEffects(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports the whole sample")
 	}
-	ctx := context.Background()
+	ctx := ateval.SystemContext(context.Background())
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sample.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -101,7 +101,10 @@ func (c *reportCache) run(j *reportJob, opt reports.Options) {
 	j.mu.Lock()
 	j.waitingSlot = false
 	j.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	// A report is built once for every permitted reader of the same
+	// filters, so it is built on the application's own account; who may
+	// read it is decided by the route's guard.
+	ctx, cancel := context.WithTimeout(ateval.SystemContext(context.Background()), c.timeout)
 	defer cancel()
 	opt.Progress = func(done, total int) {
 		j.mu.Lock()

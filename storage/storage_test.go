@@ -7,6 +7,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -203,6 +204,34 @@ func TestBulkMethodsAreOperatorOnly(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestSummariesAreForReportReaders: the per-borough summaries go to the
+// roles that read reports, and to the operator, not to anyone else.
+func TestSummariesAreForReportReaders(t *testing.T) {
+	db := storagetest.Open(t, t.TempDir()+"/summaries.db")
+	as := func(r ateval.Role) context.Context {
+		return ateval.NewContextWithUser(context.Background(), &ateval.User{ID: 1, Role: r, BoroughID: 1})
+	}
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		want string
+	}{
+		{"no user", context.Background(), ateval.EUNAUTHORIZED},
+		{"practitioner", as(ateval.RolePractitioner), ateval.EFORBIDDEN},
+		{"admin", as(ateval.RoleAdmin), ateval.EFORBIDDEN},
+		{"borough lead", as(ateval.RoleBoroughLead), ""},
+		{"commissioner", as(ateval.RoleCommissioner), ""},
+		{"evaluator", as(ateval.RoleEvaluator), ""},
+		{"operator", sys, ""},
+	} {
+		_, err := db.ChangeSummaries(c.ctx, summary.Filter{}, "swemwbs", "raw", "m6")
+		_, err2 := db.Enrolments(c.ctx, summary.Filter{})
+		if got := ateval.ErrorCode(err); got != c.want || ateval.ErrorCode(err2) != c.want {
+			t.Errorf("%s: ChangeSummaries %q, Enrolments %q; want %q", c.name, got, ateval.ErrorCode(err2), c.want)
 		}
 	}
 }

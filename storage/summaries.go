@@ -60,10 +60,33 @@ type changeRow struct {
 	SumB, SumF, SumBB, SumFF, SumBF float64
 }
 
+// errSummaries refuses the per-borough summaries to users whose role reads
+// no reports.
+var errSummaries = ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to the evidence reports.")
+
+// summaryReader checks that the acting user may read per-borough
+// summaries: the operator (the command line, or the application building a
+// shared report), borough leads, commissioners and evaluators. Summaries
+// hold no resident, but they are not for every role, nor for code that
+// names no user.
+func summaryReader(ctx context.Context) error {
+	u := ateval.UserFromContext(ctx)
+	switch {
+	case u == nil:
+		return errSignIn
+	case u.IsSystem(), u.Role == ateval.RoleBoroughLead, u.Role == ateval.RoleCommissioner, u.Role == ateval.RoleEvaluator:
+		return nil
+	}
+	return errSummaries
+}
+
 // ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
 // "anxious", ...) at baseline and at a follow-up timepoint, per borough,
 // primary device category and group, over residents scored at both.
 func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) (_ []summary.Change, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "change summaries of %s %s at %s", instrument, score, timepoint)
 	cte, args := residentsCTE(f)
 	q := cte + `, sc AS (
@@ -114,6 +137,9 @@ type eventsRow struct {
 // days / 30 rounded, with the days each record covers, at baseline and at
 // a follow-up, per borough, primary device category and group.
 func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) (_ []summary.Event, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "event summaries of %s at %s", score, timepoint)
 	cte, args := residentsCTE(f)
 	q := cte + `, ev AS (
@@ -151,6 +177,9 @@ type proportionRow struct {
 // no) of an instrument at a timepoint, and those answering yes, per
 // borough, primary device category and group.
 func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) (_ []summary.Proportion, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "proportions of %s %s at %s", instrument, score, timepoint)
 	cte, args := residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,

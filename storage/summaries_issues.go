@@ -19,6 +19,9 @@ type issueRow struct {
 // report to follow abandonment over time since issue. A device category
 // filter keeps devices of that category.
 func (db *DB) Issues(ctx context.Context, f summary.Filter) (_ []summary.Issue, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "device issues")
 	cte, args := residentsCTE(f)
 	abandoned := "CASE WHEN di.removal_reason = 'abandoned' THEN 1 ELSE 0 END"

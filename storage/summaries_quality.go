@@ -16,6 +16,9 @@ type enrolmentRow struct {
 // enrolment: enough to know how many follow-ups are due by any date
 // without loading a row per resident.
 func (db *DB) Enrolments(ctx context.Context, f summary.Filter) (_ []summary.Enrolment, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "enrolments")
 	cte, args := residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, r.enrolled_on AS enrolled_on, COUNT(*) AS n
@@ -42,6 +45,9 @@ type takenRow struct {
 // group, instrument and timepoint, and those with a score that could not be
 // computed (an item missing).
 func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "assessments taken")
 	cte, args := residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, a.instrument AS instrument, a.timepoint AS timepoint,
@@ -71,6 +77,9 @@ type costRow struct {
 // and weekly monitoring charge of every device issued to the intervention
 // residents f covers.
 func (db *DB) Costs(ctx context.Context, f summary.Filter) (_ []summary.Cost, err error) {
+	if err := summaryReader(ctx); err != nil {
+		return nil, err
+	}
 	defer ateval.Wrap(&err, "device costs")
 	cte, args := residentsCTE(f)
 	q := cte + `, per AS (

@@ -78,7 +78,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	defer db.Close()
 	bar := newProgressBar(env, "report")
 	opt.Progress = func(done, total int) { bar.Update(int64(done), int64(total)) }
-	r, err := reports.Build(ctx, db, opt)
+	r, err := reports.Build(ateval.SystemContext(ctx), db, opt)
 	bar.Done()
 	if err != nil {
 		return err
