@@ -7,11 +7,15 @@ import (
 	"strconv"
 )
 
-// jsonNumber is a float64 that JSON writes as null when it is NaN or
-// infinite (which JSON cannot represent) and reads null back as NaN.
-type jsonNumber float64
+// Float is a float64 that JSON writes as null when it is NaN or infinite
+// (which JSON cannot represent: an undefined or withheld figure) and reads
+// null back as NaN. Reports use it for every number they publish.
+type Float float64
 
-func (f jsonNumber) MarshalJSON() ([]byte, error) {
+type jsonNumber = Float
+
+// MarshalJSON writes the number, or null for NaN and infinities.
+func (f Float) MarshalJSON() ([]byte, error) {
 	x := float64(f)
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return []byte("null"), nil
@@ -19,7 +23,8 @@ func (f jsonNumber) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
 }
 
-func (f *jsonNumber) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads a number, or null as NaN.
+func (f *Float) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) {
 		*f = jsonNumber(math.NaN())
 		return nil

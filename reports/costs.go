@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -38,7 +39,7 @@ var requiredUnitCosts = []string{"fall_ambulance", "hospital_admission", "home_c
 
 // DefaultUnitCosts returns the table shipped with ateval.
 func DefaultUnitCosts() UnitCosts {
-	uc, err := ReadUnitCosts(bytesReader(defaultUnitCosts))
+	uc, err := ReadUnitCosts(bytes.NewReader(defaultUnitCosts))
 	if err != nil {
 		panic("reports: embedded unit costs are broken: " + err.Error())
 	}
