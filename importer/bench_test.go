@@ -5,15 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/metrics"
-	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ateval/ateval/importer"
+	"github.com/ateval/ateval/internal/benchutil"
 	sampledata "github.com/ateval/ateval/sample-data"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -43,26 +40,14 @@ func BenchmarkImportSample(b *testing.B) {
 //
 //	ATEVAL_BENCH_ASSESSMENTS=1000000 go test -run '^$' -bench ImportScale -benchtime 1x -timeout 1h ./importer
 func BenchmarkImportScale(b *testing.B) {
-	target, _ := strconv.Atoi(os.Getenv("ATEVAL_BENCH_ASSESSMENTS"))
+	target := benchutil.Target()
 	if target <= 0 {
 		b.Skip("set ATEVAL_BENCH_ASSESSMENTS, such as 1000000")
 	}
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		b.Skip("the reference needs the sqlite3 command (Debian package sqlite3)")
 	}
-	dir := b.TempDir()
-	cfg := sampledata.Config{Seed: 1, Boroughs: 33}
-	n, err := sampledata.ResidentsFor(cfg, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.Residents = n
-	sum, err := sampledata.WriteDir(dir, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("generated %d residents, %d assessments", sum.Residents, sum.Assessments)
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	dir := benchutil.Generate(b, target)
 
 	reference := func() float64 {
 		start := time.Now()
@@ -79,10 +64,13 @@ func BenchmarkImportScale(b *testing.B) {
 			b.StopTimer()
 			db := storagetest.Open(b, dsn())
 			ref += reference()
-			stop := watchHeap()
+			srcs := benchutil.Files(b, dir)
+			stop := benchutil.WatchHeap()
 			b.StartTimer()
 			start := time.Now()
-			importAll(b, db, paths)
+			if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+				b.Fatal(err)
+			}
 			secs += time.Since(start).Seconds()
 			b.StopTimer()
 			peak = max(peak, stop())
@@ -101,48 +89,5 @@ func BenchmarkImportScale(b *testing.B) {
 		b.Run("postgres", func(b *testing.B) {
 			run(b, func() string { return storagetest.NewPostgresDatabase(b, u) })
 		})
-	}
-}
-
-func importAll(b *testing.B, db *storage.DB, paths []string) {
-	var srcs []importer.Source
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		srcs = append(srcs, importer.Source{Name: filepath.Base(p), R: f})
-	}
-	if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
-		b.Fatal(err)
-	}
-}
-
-// watchHeap samples the Go heap every 10 ms until the returned function is
-// called, which returns the peak in MB.
-func watchHeap() func() float64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}()
-	return func() float64 {
-		close(done)
-		<-stopped
-		return float64(peak.Load()) / (1 << 20)
 	}
 }

@@ -8,14 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
-	sampledata "github.com/ateval/ateval/sample-data"
+	"github.com/ateval/ateval/internal/benchutil"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -29,7 +28,7 @@ import (
 //
 //	ATEVAL_BENCH_ASSESSMENTS=1000000 go test -run '^$' -bench PractitionerPages -benchtime 400x -timeout 1h ./server
 func BenchmarkPractitionerPages(b *testing.B) {
-	srcs := benchSources(b)
+	srcs := benchutil.Dataset(b)
 	run := func(b *testing.B, dsn string) {
 		db := storagetest.Open(b, dsn)
 		if _, err := importer.Import(context.Background(), db, srcs(), importer.Options{}); err != nil {
@@ -90,10 +89,10 @@ func BenchmarkPractitionerPages(b *testing.B) {
 			due = append(due, get("/due"))
 		}
 		b.StopTimer()
-		b.ReportMetric(ms(pct(timeline, 0.5)), "timeline-p50-ms")
-		b.ReportMetric(ms(pct(timeline, 0.99)), "timeline-p99-ms")
-		b.ReportMetric(ms(pct(due, 0.5)), "due-p50-ms")
-		b.ReportMetric(ms(pct(due, 0.99)), "due-p99-ms")
+		b.ReportMetric(benchutil.Millis(benchutil.Percentile(timeline, 0.5)), "timeline-p50-ms")
+		b.ReportMetric(benchutil.Millis(benchutil.Percentile(timeline, 0.99)), "timeline-p99-ms")
+		b.ReportMetric(benchutil.Millis(benchutil.Percentile(due, 0.5)), "due-p50-ms")
+		b.ReportMetric(benchutil.Millis(benchutil.Percentile(due, 0.99)), "due-p99-ms")
 		b.ReportMetric(float64(len(ids)), "borough-residents")
 	}
 	b.Run("sqlite", func(b *testing.B) { run(b, filepath.Join(b.TempDir(), "pages.db")) })
@@ -101,52 +100,6 @@ func BenchmarkPractitionerPages(b *testing.B) {
 		b.Run("postgres", func(b *testing.B) { run(b, storagetest.NewPostgresDatabase(b, u)) })
 	}
 }
-
-// benchSources returns a function giving fresh readers of the benchmark's
-// dataset each time it is called.
-func benchSources(b *testing.B) func() []importer.Source {
-	target, _ := strconv.Atoi(os.Getenv("ATEVAL_BENCH_ASSESSMENTS"))
-	if target <= 0 {
-		return func() []importer.Source {
-			s, err := sampledata.Sources()
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s
-		}
-	}
-	dir := b.TempDir()
-	cfg := sampledata.Config{Seed: 1, Boroughs: 33}
-	n, err := sampledata.ResidentsFor(cfg, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.Residents = n
-	if _, err := sampledata.WriteDir(dir, cfg); err != nil {
-		b.Fatal(err)
-	}
-	return func() []importer.Source {
-		var out []importer.Source
-		paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-		for _, p := range paths {
-			f, err := os.Open(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { f.Close() })
-			out = append(out, importer.Source{Name: filepath.Base(p), R: f})
-		}
-		return out
-	}
-}
-
-func pct(d []time.Duration, p float64) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(p*float64(len(s))))]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // newLoopback serves hs on a loopback port until the benchmark ends and
 // returns its base URL.

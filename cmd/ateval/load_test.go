@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ateval/ateval/internal/benchutil"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -211,15 +211,6 @@ func storedSlots(t *testing.T, dsn string) map[ack]bool {
 	return out
 }
 
-func percentile(d []time.Duration, p float64) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(p*float64(len(s))))]
-}
-
 // loadSeconds is how long the load test writes: 60 s unless
 // ATEVAL_LOAD_SECONDS says otherwise.
 func loadSeconds() time.Duration {
@@ -261,7 +252,7 @@ func TestManyWriters(t *testing.T) {
 			}
 			t.Logf("%s: %d writes in %s by 100 clients (%.0f/s); latency p50 %s, p99 %s",
 				d.Name, len(acks), loadSeconds(), float64(len(acks))/loadSeconds().Seconds(),
-				percentile(lat, 0.50).Round(time.Millisecond/10), percentile(lat, 0.99).Round(time.Millisecond/10))
+				benchutil.Percentile(lat, 0.50).Round(time.Millisecond/10), benchutil.Percentile(lat, 0.99).Round(time.Millisecond/10))
 		})
 	}
 }
