@@ -138,10 +138,15 @@ func (a *Agreement) Validate(f *forms.Framework) error {
 // Permits says whether the agreement allows an export on today of the
 // boroughs asked for: it must be in force (today before ExpiresOn) and
 // cover every one of them. It returns an EFORBIDDEN error naming the
-// reason otherwise.
+// reason otherwise, and refuses a zero today as a caller's mistake.
 func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	if a == nil || a.ID == 0 {
 		return ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement.")
+	}
+	if today.IsZero() {
+		// A zero date is before every expiry: it would let an expired
+		// agreement through.
+		return ateval.Errorf(ateval.EINTERNAL, "no date to check data sharing agreement %d against", a.ID)
 	}
 	if !today.Before(a.ExpiresOn) {
 		return ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn)

@@ -72,6 +72,7 @@ func TestPermits(t *testing.T) {
 		{"in force, its boroughs", a, before, []string{"camden", "sutton"}, ""},
 		{"last day", a, last, []string{"sutton"}, ""},
 		{"expiry day", a, on, []string{"camden"}, ateval.EFORBIDDEN},
+		{"no date", func() *Agreement { x := *a; x.ExpiresOn = ateval.NewDate(2020, 1, 1); return &x }(), ateval.Date{}, []string{"camden"}, ateval.EINTERNAL},
 		{"borough outside", a, before, []string{"camden", "brent"}, ateval.EFORBIDDEN},
 		{"no agreement", nil, before, []string{"camden"}, ateval.EFORBIDDEN},
 		{"unsaved agreement", &Agreement{Boroughs: []string{"camden"}, ExpiresOn: on}, before, []string{"camden"}, ateval.EFORBIDDEN},

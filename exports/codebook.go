@@ -118,7 +118,7 @@ func fnum(v *float64) string {
 func (d *Disclosure) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Disclosure report\n\n")
-	fmt.Fprintf(&b, "k-anonymity with k = %d over the quasi-identifiers age_band, sex, ethnic_group, borough, device_category, living_alone: every combination of their values in the export is shared by at least %d residents.\n\n", d.K, d.K)
+	fmt.Fprintf(&b, "k-anonymity with k = %d over the quasi-identifiers age_band, sex, ethnic_group, borough, device_category, living_alone and group: every combination of their values in the export is shared by at least %d residents.\n\n", d.K, d.K)
 	fmt.Fprintf(&b, "Search: %s Suppression limit: %.1f%% of residents; %d lattice nodes searched.\n\n", d.Search, 100*d.MaxSuppression, d.NodesSearched)
 	b.WriteString("| column | level | published as | values suppressed |\n|---|---|---|---|\n")
 	for _, g := range d.Generalisation {

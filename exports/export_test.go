@@ -293,6 +293,10 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("%s: Prepare error %v, want code %s", tc.name, err, tc.code)
 		}
 	}
+	// M1: a zero Today let an expired agreement through.
+	if _, err := Prepare(context.Background(), src, Options{Agreement: expired}); err == nil {
+		t.Error("Prepare without a date exported under an expired agreement")
+	}
 }
 
 func TestAgreementLimitsColumns(t *testing.T) {

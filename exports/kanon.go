@@ -47,16 +47,18 @@ type QIReport struct {
 
 // searchDescription is written into every disclosure report.
 const searchDescription = "Full-domain generalisation over the lattice of every combination of hierarchy levels " +
-	"(age 5 levels, sex 2, ethnic group 3, borough 2, device category 4, living alone 2: 480 nodes), each scored by " +
-	"the precision loss of Sweeney (2002) with attribute weights as ARX allows, the weighted mean over quasi-identifiers of " +
+	"(age 5 levels, sex 2, ethnic group 3, borough 2, device category 4, living alone 2: 480 nodes; the group, the " +
+	"evaluation arm, is a quasi-identifier never generalised), each scored by " +
+	"the precision loss of Sweeney (2002) with attribute weights as ARX allows, the weighted mean over the generalised quasi-identifiers of " +
 	"level / top level (weights: borough and age 3, sex and device category 2, ethnic group and living alone 1, so that " +
 	"the borough, each borough being a study of the pooled analysis, and age are the last to go). The node chosen is " +
 	"the one of least loss at which the residents in equivalence classes smaller than k are at most the suppression " +
-	"limit (ties: fewer such residents, then the lower levels in column order). Then local suppression, as sdcMicro's " +
+	"limit (ties: fewer such residents, then the lower levels in column order), or, if none is, the node with the fewest such residents. Then local suppression, as sdcMicro's " +
 	"localSuppression: each resident still in a class smaller than k has values replaced by * along patterns of one, " +
 	"then two, and more quasi-identifiers, least useful first (ethnic group and living alone, then sex and device " +
-	"category, then age and borough), taking the first pattern that joins a class of at least k. Residents left over " +
-	"when every value is suppressed are joined by residents fully suppressed from classes larger than k, or else removed."
+	"category, then age and borough, the group last), taking the first pattern that joins a class of at least k. Residents left over " +
+	"when every value is suppressed are joined by residents fully suppressed from classes larger than k if enough can be spared, " +
+	"or else removed; any class still smaller than k is removed whole."
 
 // anonymised is the outcome of k-anonymisation: each subject's published
 // quasi-identifiers, in qis() order, or nil for a subject removed.
@@ -83,7 +85,9 @@ func (t *interned) id(s string) uint16 {
 	return id
 }
 
-const bitsPerQI = 10 // 1023 distinct values per quasi-identifier and level
+// bitsPerQI packs the seven quasi-identifiers into 63 bits of a key:
+// 511 distinct values per quasi-identifier and level.
+const bitsPerQI = 9
 
 // anonymise makes the subjects' quasi-identifiers k-anonymous. maxSupp is
 // the suppression limit of the search, as a share of residents.
@@ -122,7 +126,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 	// The lattice, searched whole: 480 nodes, each one pass over residents.
 	limit := int(maxSupp * float64(n))
 	var best []int
-	bestLoss, bestSmall, searched := 2.0, n+1, 0
+	bestLoss, bestSmall, searched, bestWithin := 2.0, n+1, 0, false
 	node := make([]int, len(q))
 	counts := make(map[uint64]int)
 	for {
@@ -139,12 +143,28 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 		}
 		loss, weights := 0.0, 0.0
 		for j, x := range q {
-			loss += float64(x.weight) * float64(node[j]) / float64(len(x.levels)-1)
-			weights += float64(x.weight)
+			if len(x.levels) > 1 {
+				loss += float64(x.weight) * float64(node[j]) / float64(len(x.levels)-1)
+				weights += float64(x.weight)
+			}
 		}
 		loss /= weights
-		if small <= limit && (loss < bestLoss-1e-12 || (loss < bestLoss+1e-12 && small < bestSmall)) {
-			best, bestLoss, bestSmall = append([]int(nil), node...), loss, small
+		// The group is never generalised, so an arm of fewer than k
+		// residents keeps every node over the limit: then the node with
+		// the fewest residents in small classes is taken, and local
+		// suppression does the rest.
+		within := small <= limit
+		better := false
+		switch {
+		case within && !bestWithin:
+			better = true
+		case within:
+			better = loss < bestLoss-1e-12 || (loss < bestLoss+1e-12 && small < bestSmall)
+		case !bestWithin:
+			better = small < bestSmall || (small == bestSmall && loss < bestLoss-1e-12)
+		}
+		if better {
+			best, bestLoss, bestSmall, bestWithin = append([]int(nil), node...), loss, small, within
 		}
 		j := len(q) - 1
 		for ; j >= 0; j-- {
@@ -223,26 +243,53 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 	removed := make([]bool, n)
 	if len(pending) > 0 {
 		// Every value of these is suppressed already, and still fewer than
-		// k: fully suppress residents from classes with more than k.
+		// k: fully suppress residents from classes with more than k to
+		// join them, if there are enough to spare, or else remove them.
+		// The donors are counted before any is touched, so that a class is
+		// never left half-made.
 		all := uint(1)<<len(q) - 1
+		isPending := make([]bool, n)
+		for _, i := range pending {
+			isPending[i] = true
+		}
 		need := k - len(pending) - fixed[0]
-		for i := 0; i < n && need > 0; i++ {
-			if keys[i] != 0 && fixed[keys[i]] > k {
-				fixed[keys[i]]--
-				suppress(i, all)
-				fixed[0]++
-				need--
+		spare := 0
+		for key, c := range fixed {
+			if key != 0 && c > k {
+				spare += c - k
 			}
 		}
-		if need > 0 {
+		if need > spare {
 			for _, i := range pending {
 				removed[i] = true
 			}
 		} else {
+			for i := 0; i < n && need > 0; i++ {
+				if !isPending[i] && keys[i] != 0 && fixed[keys[i]] > k {
+					fixed[keys[i]]--
+					suppress(i, all)
+					fixed[0]++
+					need--
+				}
+			}
 			for _, i := range pending {
 				suppress(i, all)
 			}
 			fixed[0] += len(pending)
+		}
+	}
+	// Whatever the steps above left, no class smaller than k is published:
+	// its residents are removed. Removing a whole class leaves every other
+	// class as it was, so one pass is enough.
+	sizes := map[uint64]int{}
+	for i := range keys {
+		if !removed[i] {
+			sizes[keys[i]]++
+		}
+	}
+	for i := range keys {
+		if !removed[i] && sizes[keys[i]] < k {
+			removed[i] = true
 		}
 	}
 
@@ -280,12 +327,11 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 		}
 		d.SmallestClass = min(d.SmallestClass, c)
 	}
-	if d.Residents > 0 {
-		d.HighestRisk = 1 / float64(d.SmallestClass)
-		d.AverageRisk = float64(d.Classes) / float64(d.Residents)
-	} else {
-		d.SmallestClass = 0
+	if d.Residents == 0 {
+		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k)
 	}
+	d.HighestRisk = 1 / float64(d.SmallestClass)
+	d.AverageRisk = float64(d.Classes) / float64(d.Residents)
 	return out, nil
 }
 

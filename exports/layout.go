@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
 )
 
@@ -51,11 +50,6 @@ func (p *Plan) buildColumns() error {
 		sort.Slice(c.Levels, func(a, b int) bool { return c.Levels[a].Code < c.Levels[b].Code })
 		fixed = append(fixed, c)
 	}
-	group := Column{Name: "group", Type: "category", Label: "Evaluation arm"}
-	for _, g := range devices.Groups() {
-		group.Levels = append(group.Levels, ColumnLevel{Code: string(g), Label: string(g)})
-	}
-	fixed = append(fixed, group)
 	for _, c := range fixed {
 		if err := p.add("fixed:"+c.Name, c); err != nil {
 			return err
@@ -185,6 +179,7 @@ var qiLabels = map[string]string{
 	QIBorough:        "Borough (slug); * suppressed",
 	QIDeviceCategory: "Category of the first device issued, or its broader group if generalised; none for no device; * suppressed",
 	QILivingAlone:    "Living alone; * suppressed",
+	QIGroup:          "Evaluation arm (intervention or comparison), a quasi-identifier like the columns before it; * suppressed",
 }
 
 func levelLabel(v string) string {

@@ -17,6 +17,12 @@ const (
 	QIBorough        = "borough"
 	QIDeviceCategory = "device_category"
 	QILivingAlone    = "living_alone"
+	// QIGroup is the evaluation arm. It is a quasi-identifier too: it
+	// splits classes, and the comparison arm has no device, so the arm
+	// would give away a suppressed device category. It is never
+	// generalised (the arm is what the evaluation compares), but a value
+	// may be suppressed locally.
+	QIGroup = "group"
 )
 
 // Suppressed is written in place of a suppressed or fully generalised
@@ -37,7 +43,7 @@ const TopAge = 90
 type qi struct {
 	name string
 	// levels describes each level, for the disclosure report; the last is
-	// always full suppression.
+	// full suppression, but for the group, which has one level.
 	levels []string
 	// weight orders local suppression: the QI of least analytic value is
 	// suppressed first.
@@ -48,6 +54,7 @@ type qi struct {
 // qis returns the quasi-identifiers. The hierarchies follow what
 // evaluators expect of ARX or sdcMicro: age in 5-, 10- and 20-year bands,
 // then under 65, 65-79 and 80+;
+// the group as recorded, and never generalised;
 // ethnic group as the six ONS 2021 groups, then white, ethnic minority or
 // not stated; the device category, then its broader group.
 func qis() []qi {
@@ -75,6 +82,12 @@ func qis() []qi {
 				return "yes"
 			}
 			return "no"
+		}},
+		{QIGroup, []string{"as recorded (suppressed only locally)"}, 4, func(s *Subject, l int) string {
+			if l == 0 {
+				return string(s.Group)
+			}
+			return Suppressed
 		}},
 	}
 }

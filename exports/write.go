@@ -122,7 +122,6 @@ func (p *Plan) start(row []string, e *entry) {
 	clear(row)
 	row[0] = e.pseudonym
 	copy(row[1:], e.qis)
-	row[1+len(e.qis)] = string(e.group)
 }
 
 type countingWriter struct {
