@@ -31,7 +31,7 @@ const (
 // TestAccessMatrix walks every route for every role and asserts the
 // answer. {cam} is a Camden resident's id, {sut} a Sutton one's. Pages
 // are called with a session cookie (and its CSRF token on POSTs), the API
-// with a bearer token. ACCESS.md is this table in prose.
+// with a bearer token. the README's access matrix is this table in prose.
 func TestAccessMatrix(t *testing.T) {
 	w := newWorld(t)
 	matrix := []struct {

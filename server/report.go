@@ -14,7 +14,7 @@ import (
 
 // evidenceRoutes registers the commissioner's and evaluator's side: the
 // evidence report (page, charts, PDF, results.json) and anonymised
-// exports under data sharing agreements. ACCESS.md lists who may call
+// exports under data sharing agreements. the README's access matrix lists who may call
 // each; TestAccessMatrix checks it.
 func (s *Server) evidenceRoutes(pages, api *gin.RouterGroup) {
 	rh := &reportHandlers{s: s, pageWait: 1500 * time.Millisecond,

@@ -102,7 +102,7 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 // Handler returns the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.router }
 
-// routes registers every route. The access each allows is in ACCESS.md,
+// routes registers every route. The access each allows is in the README's access matrix,
 // and TestAccessMatrix checks it for every role.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handle(s.healthz))
