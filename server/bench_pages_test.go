@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -44,7 +46,7 @@ func BenchmarkPractitionerPages(b *testing.B) {
 		if err := db.CreateUser(sys, u, "bench-password-long"); err != nil {
 			b.Fatal(err)
 		}
-		tok, _, err := db.CreateSession(sys, u.ID, storage.CookieSession, storage.SessionTimeouts{})
+		tok, _, err := db.CreateSession(sys, u.ID, storage.CookieSession, storage.SessionTimeouts{Idle: time.Hour, Absolute: 12 * time.Hour})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,8 +68,10 @@ func BenchmarkPractitionerPages(b *testing.B) {
 		}
 		hs := &http.Server{Handler: srv.Handler()}
 		ts := newLoopback(b, hs)
-		client := &http.Client{}
-		get := func(path string) time.Duration {
+		// Redirects are not followed: an expired session would otherwise
+		// time the sign-in page instead of the page asked for.
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		get := func(path, want string) time.Duration {
 			req, _ := http.NewRequest("GET", ts+path, nil)
 			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: tok})
 			start := time.Now()
@@ -75,18 +79,20 @@ func BenchmarkPractitionerPages(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			body, err := io.ReadAll(resp.Body)
+			took := time.Since(start)
 			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("GET %s = %d", path, resp.StatusCode)
+			if err != nil || resp.StatusCode != 200 || !bytes.Contains(body, []byte(want)) {
+				b.Fatalf("GET %s = %d, without %q", path, resp.StatusCode, want)
 			}
-			return time.Since(start)
+			return took
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
 		var timeline, due []time.Duration
 		b.ResetTimer()
 		for b.Loop() {
-			timeline = append(timeline, get(fmt.Sprintf("/residents/%d", ids[rng.IntN(len(ids))])))
-			due = append(due, get("/due"))
+			timeline = append(timeline, get(fmt.Sprintf("/residents/%d", ids[rng.IntN(len(ids))]), "Devices"))
+			due = append(due, get("/due", "Assessments due"))
 		}
 		b.StopTimer()
 		b.ReportMetric(benchutil.Millis(benchutil.Percentile(timeline, 0.5)), "timeline-p50-ms")

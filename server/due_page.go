@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,8 +34,40 @@ func (s *Server) duePage(c *gin.Context) error {
 			overdue++
 		}
 	}
-	s.render(c, http.StatusOK, "due", pageData{Title: "Assessments due", Data: gin.H{"Rows": rows, "Overdue": overdue}})
+	pg := paginate(len(rows), c.Query("page"), duePageSize)
+	s.render(c, http.StatusOK, "due", pageData{Title: "Assessments due", Data: gin.H{
+		"Rows": rows[pg.From:pg.To], "Total": len(rows), "Overdue": overdue, "Page": pg}})
 	return nil
+}
+
+// duePageSize is how many due items one page shows: enough for a day's
+// work, few enough that a large borough's page stays quick to send and read.
+const duePageSize = 100
+
+// page is one page of a list.
+type page struct {
+	Number, Pages int // 1-based
+	From, To      int // the slice of the list shown
+	Prev, Next    int // 0 when there is none
+}
+
+// paginate picks the page asked for (1 if absent or bad, the last if past
+// the end) of a list of n items.
+func paginate(n int, asked string, size int) page {
+	pages := max(1, (n+size-1)/size)
+	num, err := strconv.Atoi(asked)
+	if err != nil || num < 1 {
+		num = 1
+	}
+	num = min(num, pages)
+	p := page{Number: num, Pages: pages, From: (num - 1) * size, To: min(n, num*size)}
+	if num > 1 {
+		p.Prev = num - 1
+	}
+	if num < pages {
+		p.Next = num + 1
+	}
+	return p
 }
 
 // apiDue answers the borough's due list.

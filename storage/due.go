@@ -32,6 +32,10 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 		return nil, ateval.Errorf(ateval.EINVALID, "the due list is of one borough; act as a user of it")
 	}
 	today := db.today()
+	// Nothing of a resident enrolled before the horizon can be due or
+	// overdue: every window of theirs, and its grace, has closed. Leaving
+	// them out keeps the list's cost to the residents it can hold.
+	since := today.AddDays(-dueHorizon(fw)).String()
 	var out []DueItem
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var residents []struct {
@@ -40,7 +44,7 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 			EnrolledOn string
 		}
 		if err := tx.g.Model(&residentRow{}).Select("id, reference, enrolled_on").
-			Where("borough_id = ? AND enrolled_on IS NOT NULL AND objected_on IS NULL", borough).
+			Where("borough_id = ? AND enrolled_on IS NOT NULL AND enrolled_on >= ? AND objected_on IS NULL", borough, since).
 			Order("reference").Scan(&residents).Error; err != nil {
 			return err
 		}
@@ -50,8 +54,10 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 			Timepoint  string
 			AssessedOn string
 		}
-		if err := tx.g.Model(&assessmentRow{}).Select("resident_id, instrument, timepoint, assessed_on").
-			Where("borough_id = ?", borough).Scan(&taken).Error; err != nil {
+		if err := tx.g.Table("assessments a").Select("a.resident_id, a.instrument, a.timepoint, a.assessed_on").
+			Joins("JOIN residents r ON r.id = a.resident_id").
+			Where("a.borough_id = ? AND r.enrolled_on >= ? AND r.objected_on IS NULL", borough, since).
+			Scan(&taken).Error; err != nil {
 			return err
 		}
 		byResident := map[int64][]forms.Taken{}
@@ -79,4 +85,14 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadDueList, BoroughID: borough, Detail: strconv.Itoa(len(out)) + " due"})
 	})
 	return out, err
+}
+
+// dueHorizon is how many days after enrolment the last window of the
+// schedule, with its grace, closes.
+func dueHorizon(fw *forms.Framework) int {
+	h := 0
+	for _, w := range fw.Windows() {
+		h = max(h, w.TargetDays+w.WindowAfter+w.GraceDays)
+	}
+	return h
 }
