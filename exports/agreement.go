@@ -32,10 +32,6 @@ type Agreement struct {
 	// ExpiresOn is the first day on which the agreement is no longer in
 	// force.
 	ExpiresOn ateval.Date `json:"expires_on"`
-	// Key is the agreement's pseudonym key: 32 random bytes made when the
-	// agreement is created. It never leaves storage but to make
-	// pseudonyms, and is never printed.
-	Key []byte `json:"-"`
 	// Evaluators are the emails of the evaluators named on the agreement:
 	// the only users who may export under it.
 	Evaluators []string `json:"evaluators,omitempty"`
@@ -47,7 +43,9 @@ const (
 	FieldScores = "scores"
 )
 
-// KeySize is the length in bytes of an agreement's pseudonym key.
+// KeySize is the length in bytes of an agreement's pseudonym key: random
+// bytes made when the agreement is registered, kept by storage, which
+// alone makes pseudonyms with it.
 const KeySize = 32
 
 var (
@@ -150,9 +148,6 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	}
 	if !today.Before(a.ExpiresOn) {
 		return ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn)
-	}
-	if len(a.Key) != KeySize {
-		return ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d has no pseudonym key", a.ID)
 	}
 	covered := map[string]bool{}
 	for _, b := range a.Boroughs {

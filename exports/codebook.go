@@ -119,6 +119,12 @@ func (d *Disclosure) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Disclosure report\n\n")
 	fmt.Fprintf(&b, "k-anonymity with k = %d over the quasi-identifiers age_band, sex, ethnic_group, borough, device_category, living_alone and group: every combination of their values in the export is shared by at least %d residents.\n\n", d.K, d.K)
+	if d.EarlierExports > 0 {
+		fmt.Fprintf(&b, "This export is checked together with the %d earlier export%s under this agreement. Pseudonyms are the same in every export under it, so they can be joined: the generalisation levels are those the first export chose; a resident published before shows no value that was suppressed then or has changed since (%d values withheld); and every combination of the quasi-identifiers known of a resident from all the exports joined (a borough suppressed counting as the boroughs exported) is shared by at least %d of the %d residents ever published under the agreement: %d combinations, the smallest holding a resident of this export of %d.\n\n",
+			d.EarlierExports, map[bool]string{true: "", false: "s"}[d.EarlierExports == 1], d.ValuesWithheld, d.K, d.JoinedResidents, d.JoinedClasses, d.JoinedSmallestClass)
+	} else {
+		fmt.Fprintf(&b, "This is the first export under this agreement: its generalisation levels are kept by every later one, and each later export is checked together with the earlier ones, joined on the pseudonym.\n\n")
+	}
 	fmt.Fprintf(&b, "Search: %s Suppression limit: %.1f%% of residents; %d lattice nodes searched.\n\n", d.Search, 100*d.MaxSuppression, d.NodesSearched)
 	b.WriteString("| column | level | published as | values suppressed |\n|---|---|---|---|\n")
 	for _, g := range d.Generalisation {

@@ -3,9 +3,9 @@ package exports
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
 )
 
@@ -40,7 +40,7 @@ type Options struct {
 	// forms.Default()).
 	Framework *forms.Framework
 	// Today is the day of the export, checked against the agreement's
-	// expiry.
+	// expiry; required.
 	Today ateval.Date
 }
 
@@ -54,6 +54,7 @@ type Plan struct {
 	columns  []Column
 	position map[string]int // column index by colKey
 	codebook *Codebook
+	release  Release
 	// instruments allowed, by id, and the kinds of column.
 	allowed      map[string]bool
 	items, score bool
@@ -61,18 +62,20 @@ type Plan struct {
 
 // entry is one exported resident, in pseudonym order.
 type entry struct {
-	residentID int64
-	pseudonym  string
-	qis        []string
-	group      devices.Group
-	origin     ateval.Date
+	pseudonym string
+	qis       []string
+	origin    ateval.Date
 }
 
 // Prepare checks the agreement, reads every eligible resident's
-// quasi-identifiers from src and makes them k-anonymous (the first of an
-// export's two passes), and fixes the columns. Its errors are refusals
-// to show the user: no agreement, an expired one, a borough outside it,
-// too few residents.
+// quasi-identifiers from src and makes them k-anonymous, by themselves and
+// together with the earlier exports under the agreement (the first of an
+// export's two passes), and fixes the columns. Its errors are refusals to
+// show the user: no agreement, an expired one, a borough outside it, too
+// few residents. The source checks the agreement again, by its own clock.
+//
+// The export may be published only once its Release is recorded (see
+// Plan.Release): the next export under the agreement is checked against it.
 func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) {
 	defer ateval.Wrap(&err, "exports.Prepare")
 	if opt.Layout == "" {
@@ -105,12 +108,20 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if len(opt.Boroughs) == 0 {
 		return nil, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
 	}
+	a := opt.Agreement
+	earlier, err := src.ExportReleases(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if earlier.Exports > 0 && opt.K < earlier.K {
+		return nil, ateval.Errorf(ateval.EINVALID, "An earlier export under data sharing agreement %d was made at k = %d; a later one must use at least that.", a.ID, earlier.K)
+	}
 	wanted := map[string]bool{}
 	for _, b := range opt.Boroughs {
 		wanted[b] = true
 	}
 	var subjects []Subject
-	err = src.ExportSubjects(ctx, opt.Boroughs, func(s Subject) error {
+	err = src.ExportSubjects(ctx, a.ID, opt.Boroughs, func(s Subject) error {
 		// Storage selects these already; checked again because an export
 		// of a resident who objected cannot be taken back.
 		if s.inEvaluation() && wanted[s.Borough] {
@@ -121,29 +132,34 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err != nil {
 		return nil, err
 	}
-	an, err := anonymise(subjects, opt.K, opt.MaxSuppression)
+	an, err := anonymise(subjects, opt.K, opt.MaxSuppression, &earlier, boroughScope{agreement: a.Boroughs, exported: opt.Boroughs})
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{src: src, opt: opt, allowed: map[string]bool{},
-		items: opt.Agreement.allowsField(FieldItems), score: opt.Agreement.allowsField(FieldScores)}
+		items: a.allowsField(FieldItems), score: a.allowsField(FieldScores)}
+	p.release = Release{AgreementID: a.ID, Sequence: earlier.Exports + 1, Boroughs: opt.Boroughs, K: opt.K,
+		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string][]string{}}
 	seen := map[string]bool{}
 	for i := range subjects {
 		if an.values[i] == nil {
 			continue
 		}
 		s := &subjects[i]
-		ps := Pseudonym(opt.Agreement.Key, s.Borough, s.Reference)
-		if seen[ps] {
-			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a pseudonym")
+		ps := s.Pseudonym
+		if seen[ps] || !strings.HasPrefix(ps, PseudonymPrefix) {
+			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a pseudonym, or one has none")
 		}
 		seen[ps] = true
-		p.entries = append(p.entries, entry{residentID: s.ResidentID, pseudonym: ps, qis: an.values[i], group: s.Group, origin: s.origin()})
+		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.origin()})
+		if before := earlier.Records[ps]; before == nil || recordKey(before) != recordKey(an.joined[i]) {
+			p.release.Records[ps] = an.joined[i]
+		}
 	}
 	// Pseudonym order: no trace of the order residents were stored in.
 	sort.Slice(p.entries, func(a, b int) bool { return p.entries[a].pseudonym < p.entries[b].pseudonym })
 	for _, in := range opt.Framework.Instruments() {
-		if opt.Agreement.allowsInstrument(in.ID) {
+		if a.allowsInstrument(in.ID) {
 			p.allowed[in.ID] = true
 		}
 	}
@@ -152,6 +168,13 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	}
 	p.codebook = p.newCodebook(an.disclosure)
 	return p, nil
+}
+
+// Release returns what the export releases, to be recorded with its audit
+// entry before any of it is published.
+func (p *Plan) Release() *Release {
+	r := p.release
+	return &r
 }
 
 // Residents returns how many residents the export holds.

@@ -6,7 +6,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -17,38 +19,96 @@ import (
 
 // memSource is an exports.Source over slices, for the package's own
 // tests; storage's implementation is tested against real databases in
-// cmd/ateval and storage.
+// cmd/ateval and storage. Like storage, it makes the pseudonyms from
+// internal ids it never hands over, and keeps what each agreement
+// released; its key for agreement N is 32 bytes of N.
 type memSource struct {
-	subjects    []Subject
+	subjects    []Subject // Pseudonym empty: made when handed over
+	ids         []int64   // each subject's internal id
 	assessments []forms.Assessment
+	released    map[int64]*Released
 }
 
-func (m *memSource) ExportSubjects(_ context.Context, boroughs []string, fn func(Subject) error) error {
-	for _, s := range m.subjects {
-		for _, b := range boroughs {
-			if s.Borough == b {
-				if err := fn(s); err != nil {
-					return err
-				}
-			}
+func memKey(agreementID int64) []byte { return bytes.Repeat([]byte{byte(agreementID)}, KeySize) }
+
+func (m *memSource) add(id int64, s Subject) {
+	m.subjects, m.ids = append(m.subjects, s), append(m.ids, id)
+}
+
+func inList(x string, xs []string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
-func (m *memSource) ExportAssessments(_ context.Context, ids []int64, fn func(forms.Assessment) error) error {
-	want := map[int64]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	for _, a := range m.assessments {
-		if want[a.ResidentID] {
-			if err := fn(a); err != nil {
+func (m *memSource) ExportSubjects(_ context.Context, agreementID int64, boroughs []string, fn func(Subject) error) error {
+	for i, s := range m.subjects {
+		if inList(s.Borough, boroughs) {
+			s.Pseudonym = Pseudonym(memKey(agreementID), m.ids[i])
+			if err := fn(s); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// memBatch is how many residents the memSource hands over at once.
+const memBatch = 500
+
+func (m *memSource) ExportAssessments(_ context.Context, agreementID int64, boroughs []string, fn func([]Assessments) error) error {
+	var all []Assessments
+	at := map[int64]int{}
+	for i, s := range m.subjects {
+		if inList(s.Borough, boroughs) && s.inEvaluation() {
+			at[m.ids[i]] = len(all)
+			all = append(all, Assessments{Pseudonym: Pseudonym(memKey(agreementID), m.ids[i])})
+		}
+	}
+	for _, a := range m.assessments {
+		if i, ok := at[a.ResidentID]; ok {
+			a.ID, a.ResidentID = 0, 0
+			all[i].Assessments = append(all[i].Assessments, a)
+		}
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].Pseudonym < all[b].Pseudonym })
+	for start := 0; start < len(all); start += memBatch {
+		if err := fn(all[start:min(start+memBatch, len(all))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memSource) ExportReleases(_ context.Context, agreementID int64) (Released, error) {
+	if r := m.released[agreementID]; r != nil {
+		out := *r
+		out.Records = maps.Clone(r.Records)
+		return out, nil
+	}
+	return Released{}, nil
+}
+
+// record keeps what an export released, as storage.RecordExport does.
+func (m *memSource) record(rel *Release) {
+	if m.released == nil {
+		m.released = map[int64]*Released{}
+	}
+	r := m.released[rel.AgreementID]
+	if r == nil {
+		r = &Released{Levels: rel.Levels, Records: map[string][]string{}}
+		m.released[rel.AgreementID] = r
+	}
+	if rel.Sequence != r.Exports+1 {
+		panic("memSource: an export recorded out of sequence")
+	}
+	r.Exports, r.K = rel.Sequence, max(r.K, rel.K)
+	for p, v := range rel.Records {
+		r.Records[p] = v
+	}
 }
 
 func fptr(v float64) *float64 { return &v }
@@ -60,33 +120,34 @@ func population(n int) *memSource {
 	m := &memSource{}
 	enrolled := ateval.NewDate(2026, 3, 2)
 	for i := 0; i < n; i++ {
-		s := Subject{ResidentID: int64(1000 + i), Borough: []string{"camden", "sutton"}[i%2], Reference: fmt.Sprintf("REF-%05d", i),
+		id := int64(1000 + i)
+		s := Subject{Borough: []string{"camden", "sutton"}[i%2],
 			YearOfBirth: 1930 + i%25, Sex: []devices.Sex{devices.Female, devices.Male}[i/2%2], EthnicGroup: devices.EthnicGroups()[i%6],
 			LivingAlone: i%3 == 0, Group: devices.Intervention, EnrolledOn: enrolled, FirstIssuedOn: enrolled.AddDays(2),
 			DeviceCategory: []string{"community-alarm", "fall-detector", "medication-dispenser"}[i%3]}
 		if i%10 == 9 {
 			s.Group, s.FirstIssuedOn, s.DeviceCategory = devices.Comparison, ateval.Date{}, ""
 		}
-		m.subjects = append(m.subjects, s)
+		m.add(id, s)
 		var answers []forms.Answer
 		for j := 1; j <= 7; j++ {
 			answers = append(answers, forms.Answer{Item: fmt.Sprintf("swemwbs_%d", j), Value: fptr(3)})
 		}
-		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5000 + 2*i), ResidentID: s.ResidentID, Instrument: "swemwbs",
+		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5000 + 2*i), ResidentID: id, Instrument: "swemwbs",
 			Timepoint: forms.Baseline, AssessedOn: enrolled, Respondent: forms.RespondentResident, FrameworkVersion: "2026.1", Answers: answers,
 			Scores: []forms.Score{{Name: "metric", Value: fptr(17.43), Method: "swemwbs-metric/stewart-brown-2009"}, {Name: "raw", Value: fptr(21), Method: "swemwbs-raw/1"}}})
 		later := append([]forms.Answer(nil), answers...)
 		later[1] = forms.Answer{Item: "swemwbs_2", Missing: forms.Refused}
-		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5001 + 2*i), ResidentID: s.ResidentID, Instrument: "swemwbs",
+		m.assessments = append(m.assessments, forms.Assessment{ID: int64(5001 + 2*i), ResidentID: id, Instrument: "swemwbs",
 			Timepoint: forms.Month3, AssessedOn: enrolled.AddDays(93), Respondent: forms.RespondentProxy, FrameworkVersion: "2026.1", Answers: later,
 			Scores: []forms.Score{{Name: "metric", Method: "swemwbs-metric/stewart-brown-2009", NotScorable: "1 of 7 items missing"}}})
 	}
 	return m
 }
 
-func agreement(id int64, key byte) *Agreement {
+func agreement(id int64) *Agreement {
 	return &Agreement{ID: id, Name: "study", Purpose: "test", Boroughs: []string{"camden", "sutton"},
-		ExpiresOn: ateval.NewDate(2099, 1, 1), Key: bytes.Repeat([]byte{key}, KeySize)}
+		ExpiresOn: ateval.NewDate(2099, 1, 1)}
 }
 
 // export runs an export to memory and reads it back with encoding/csv,
@@ -99,6 +160,9 @@ func export(t *testing.T, src Source, opt Options) (*Plan, [][]string, Stats) {
 	p, err := Prepare(context.Background(), src, opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r, ok := src.(interface{ record(*Release) }); ok {
+		r.record(p.Release())
 	}
 	var buf bytes.Buffer
 	var calls int
@@ -119,11 +183,20 @@ func export(t *testing.T, src Source, opt Options) (*Plan, [][]string, Stats) {
 	return p, recs, st
 }
 
+func readBack(t *testing.T, s string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatalf("the export does not read back as CSV: %v", err)
+	}
+	return recs
+}
+
 var safeNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 func TestColumnsAreSafeAndDescribed(t *testing.T) {
 	for _, layout := range []string{LayoutLong, LayoutWide} {
-		p, recs, _ := export(t, population(60), Options{Agreement: agreement(1, 1), Layout: layout})
+		p, recs, _ := export(t, population(60), Options{Agreement: agreement(1), Layout: layout})
 		cols := p.Codebook().Columns
 		if len(cols) != len(recs[0]) {
 			t.Fatalf("%s: the codebook describes %d columns, the file has %d", layout, len(cols), len(recs[0]))
@@ -163,7 +236,7 @@ func TestSafeName(t *testing.T) {
 
 func TestLongRows(t *testing.T) {
 	src := population(60)
-	p, recs, st := export(t, src, Options{Agreement: agreement(1, 1)})
+	p, recs, st := export(t, src, Options{Agreement: agreement(1)})
 	col := map[string]int{}
 	for i, n := range recs[0] {
 		col[n] = i
@@ -198,7 +271,7 @@ func TestLongRows(t *testing.T) {
 }
 
 func TestWideRows(t *testing.T) {
-	_, recs, st := export(t, population(60), Options{Agreement: agreement(1, 1), Layout: LayoutWide})
+	_, recs, st := export(t, population(60), Options{Agreement: agreement(1), Layout: LayoutWide})
 	col := map[string]int{}
 	for i, n := range recs[0] {
 		col[n] = i
@@ -233,7 +306,7 @@ func TestPseudonyms(t *testing.T) {
 		}
 		return out
 	}
-	a1, again, a2 := pseudonyms(agreement(1, 1)), pseudonyms(agreement(1, 1)), pseudonyms(agreement(2, 2))
+	a1, again, a2 := pseudonyms(agreement(1)), pseudonyms(agreement(1)), pseudonyms(agreement(2))
 	if len(a1) != 60 {
 		t.Fatalf("%d distinct pseudonyms for 60 residents", len(a1))
 	}
@@ -254,27 +327,22 @@ func TestNeverExported(t *testing.T) {
 	src := population(60)
 	src.subjects[0].ObjectedOn = ateval.NewDate(2026, 5, 1)
 	src.subjects[1].EnrolledOn = ateval.Date{}
-	a := agreement(1, 1)
+	a := agreement(1)
 	_, recs, _ := export(t, src, Options{Agreement: a})
 	var all strings.Builder
 	for _, r := range recs {
 		all.WriteString(strings.Join(r, ",") + "\n")
 	}
-	for _, s := range src.subjects[:2] {
-		if strings.Contains(all.String(), Pseudonym(a.Key, s.Borough, s.Reference)) {
-			t.Errorf("resident %s (objected or not enrolled) is in the export", s.Reference)
-		}
-	}
-	for _, s := range src.subjects {
-		if strings.Contains(all.String(), s.Reference) {
-			t.Errorf("reference %s is in the export", s.Reference)
+	for _, id := range src.ids[:2] {
+		if strings.Contains(all.String(), Pseudonym(memKey(a.ID), id)) {
+			t.Errorf("resident %d (objected or not enrolled) is in the export", id)
 		}
 	}
 }
 
 func TestRefusals(t *testing.T) {
 	src := population(60)
-	expired := agreement(1, 1)
+	expired := agreement(1)
 	expired.ExpiresOn = ateval.NewDate(2026, 1, 1)
 	for _, tc := range []struct {
 		name string
@@ -283,10 +351,10 @@ func TestRefusals(t *testing.T) {
 	}{
 		{"no agreement", Options{}, ateval.EFORBIDDEN},
 		{"expired", Options{Agreement: expired}, ateval.EFORBIDDEN},
-		{"borough outside", Options{Agreement: agreement(1, 1), Boroughs: []string{"camden", "brent"}}, ateval.EFORBIDDEN},
-		{"bad layout", Options{Agreement: agreement(1, 1), Layout: "tall"}, ateval.EINVALID},
-		{"k of 1", Options{Agreement: agreement(1, 1), K: 1}, ateval.EINVALID},
-		{"fewer residents than k", Options{Agreement: agreement(1, 1), K: 61}, ateval.EINVALID},
+		{"borough outside", Options{Agreement: agreement(1), Boroughs: []string{"camden", "brent"}}, ateval.EFORBIDDEN},
+		{"bad layout", Options{Agreement: agreement(1), Layout: "tall"}, ateval.EINVALID},
+		{"k of 1", Options{Agreement: agreement(1), K: 1}, ateval.EINVALID},
+		{"fewer residents than k", Options{Agreement: agreement(1), K: 61}, ateval.EINVALID},
 	} {
 		tc.opt.Today = ateval.NewDate(2026, 11, 23)
 		if _, err := Prepare(context.Background(), src, tc.opt); ateval.ErrorCode(err) != tc.code {
@@ -300,7 +368,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestAgreementLimitsColumns(t *testing.T) {
-	a := agreement(1, 1)
+	a := agreement(1)
 	a.Instruments, a.Fields = []string{"swemwbs"}, []string{FieldScores}
 	_, recs, _ := export(t, population(60), Options{Agreement: a})
 	for _, n := range recs[0] {
@@ -310,24 +378,13 @@ func TestAgreementLimitsColumns(t *testing.T) {
 	}
 }
 
-// batchSource records the largest batch of residents asked for at once.
-type batchSource struct {
-	*memSource
-	largest, calls int
-}
-
-func (b *batchSource) ExportAssessments(ctx context.Context, ids []int64, fn func(forms.Assessment) error) error {
-	b.largest, b.calls = max(b.largest, len(ids)), b.calls+1
-	return b.memSource.ExportAssessments(ctx, ids, fn)
-}
-
-// TestStreamsInBatches checks the bound on the second pass's memory: the
-// assessments are asked for a batch of residents at a time, never all.
+// TestStreamsInBatches checks the second pass: rows are written as the
+// source hands over each batch of residents, with progress after each.
 func TestStreamsInBatches(t *testing.T) {
-	n := 3*batchResidents + 7
-	src := &batchSource{memSource: population(n)}
+	n := 3*memBatch + 7
+	src := population(n)
 	var progress []int64
-	p, err := Prepare(context.Background(), src, Options{Agreement: agreement(1, 1), Today: ateval.NewDate(2026, 11, 23)})
+	p, err := Prepare(context.Background(), src, Options{Agreement: agreement(1), Today: ateval.NewDate(2026, 11, 23)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,10 +397,10 @@ func TestStreamsInBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if src.largest > batchResidents || src.calls != 4 || st.Rows != int64(2*n) {
-		t.Errorf("%d calls, largest batch %d residents, %d rows; want 4 calls of at most %d, %d rows", src.calls, src.largest, st.Rows, batchResidents, 2*n)
+	if st.Rows != int64(2*n) || st.Residents != n {
+		t.Errorf("%d rows of %d residents, want %d of %d", st.Rows, st.Residents, 2*n, n)
 	}
-	if len(progress) != 4 || progress[3] != int64(n) {
+	if len(progress) != 4 || progress[0] != memBatch || progress[3] != int64(n) {
 		t.Errorf("progress reported %v", progress)
 	}
 }

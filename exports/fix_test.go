@@ -19,12 +19,12 @@ func TestGroupIsQuasiIdentifier(t *testing.T) {
 	m := &memSource{}
 	enrolled := ateval.NewDate(2026, 3, 2)
 	add := func(i int, borough string, yob int, g devices.Group, cat string) {
-		s := Subject{ResidentID: int64(i + 1), Borough: borough, Reference: fmt.Sprint("R", i), YearOfBirth: yob, Sex: devices.Female,
+		s := Subject{Borough: borough, YearOfBirth: yob, Sex: devices.Female,
 			EthnicGroup: devices.EthnicWhite, Group: g, EnrolledOn: enrolled, DeviceCategory: cat}
 		if cat != "" {
 			s.FirstIssuedOn = enrolled
 		}
-		m.subjects = append(m.subjects, s)
+		m.add(int64(i+1), s)
 	}
 	for i := 0; i < 4; i++ {
 		add(i, "camden", 1940, devices.Intervention, "community-alarm")
@@ -33,7 +33,7 @@ func TestGroupIsQuasiIdentifier(t *testing.T) {
 	for i := 5; i < 60; i++ {
 		add(i, "sutton", 1950+i%3, devices.Intervention, "fall-detector")
 	}
-	_, recs, _ := export(t, m, Options{Agreement: agreement(1, 1), K: 5, Layout: LayoutWide})
+	_, recs, _ := export(t, m, Options{Agreement: agreement(1), K: 5, Layout: LayoutWide})
 	col := map[string]int{}
 	for i, n := range recs[0] {
 		col[n] = i
@@ -61,7 +61,7 @@ func randomSubjects(r *rand.Rand, n int) []Subject {
 	cats := []string{"", "community-alarm", "fall-detector", "gps-location", "bed-chair-sensor", "video-carephone"}
 	var out []Subject
 	for i := 0; i < n; i++ {
-		s := Subject{ResidentID: int64(i + 1), Reference: fmt.Sprint("R", i), Borough: boroughs[r.IntN(1+r.IntN(len(boroughs)))],
+		s := Subject{Pseudonym: fmt.Sprintf("ps_%06d", i), Borough: boroughs[r.IntN(1+r.IntN(len(boroughs)))],
 			YearOfBirth: 1920 + r.IntN(70), Sex: devices.Sexes()[r.IntN(len(devices.Sexes()))], EthnicGroup: devices.EthnicGroups()[r.IntN(6)],
 			LivingAlone: r.IntN(2) == 0, EnrolledOn: ateval.NewDate(2026, 1, 5), Group: devices.Intervention, DeviceCategory: cats[1+r.IntN(len(cats)-1)]}
 		if r.IntN(4) == 0 {
@@ -97,7 +97,7 @@ func TestAnonymiseSmallPopulations(t *testing.T) {
 	r := rand.New(rand.NewPCG(2026, 3))
 	for trial := 0; trial < 3000; trial++ {
 		n, k := 2+r.IntN(40), 2+r.IntN(9)
-		an, err := anonymise(randomSubjects(r, n), k, []float64{0, 0.05, 0.2}[trial%3])
+		an, err := anonymise(randomSubjects(r, n), k, []float64{0, 0.05, 0.2}[trial%3], nil, boroughScope{})
 		checkAnonymised(t, fmt.Sprintf("trial %d (n=%d, k=%d)", trial, n, k), an, err, k)
 	}
 }
@@ -111,7 +111,7 @@ func FuzzAnonymise(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed uint64, n, k uint8) {
 		kk := 2 + int(k)%9
 		r := rand.New(rand.NewPCG(seed, uint64(n)))
-		an, err := anonymise(randomSubjects(r, 1+int(n)%60), kk, 0.05)
+		an, err := anonymise(randomSubjects(r, 1+int(n)%60), kk, 0.05, nil, boroughScope{})
 		checkAnonymised(t, "fuzz", an, err, kk)
 	})
 }

@@ -28,13 +28,26 @@ type Disclosure struct {
 	// suppressed by local suppression; ValuesSuppressed the values.
 	ResidentsSuppressed int `json:"residents_with_suppressed_values"`
 	ValuesSuppressed    int `json:"values_suppressed"`
-	Classes             int `json:"equivalence_classes"`
-	SmallestClass       int `json:"smallest_class"`
+	// ValuesWithheld counts the values of residents published before
+	// that are suppressed because they were suppressed then or have changed
+	// since.
+	ValuesWithheld int `json:"values_withheld_for_earlier_exports"`
+	Classes        int `json:"equivalence_classes"`
+	SmallestClass  int `json:"smallest_class"`
 	// HighestRisk is the prosecutor risk of the most exposed resident,
 	// 1 / size of the smallest equivalence class; AverageRisk is its mean
 	// over residents, which is classes / residents.
 	HighestRisk float64 `json:"highest_prosecutor_risk"`
 	AverageRisk float64 `json:"average_prosecutor_risk"`
+	// EarlierExports counts the exports made under the agreement before
+	// this one. The export is checked together with them: joined on the
+	// pseudonym, the residents of every export under the agreement fall
+	// in JoinedClasses classes, the smallest of them (holding a resident
+	// of this export) of JoinedSmallestClass residents.
+	EarlierExports      int `json:"earlier_exports"`
+	JoinedResidents     int `json:"joined_residents"`
+	JoinedClasses       int `json:"joined_equivalence_classes"`
+	JoinedSmallestClass int `json:"joined_smallest_class"`
 }
 
 // QIReport says how one quasi-identifier is published.
@@ -63,7 +76,12 @@ const searchDescription = "Full-domain generalisation over the lattice of every 
 // anonymised is the outcome of k-anonymisation: each subject's published
 // quasi-identifiers, in qis() order, or nil for a subject removed.
 type anonymised struct {
-	values     [][]string
+	values [][]string
+	// joined are the published subjects' records in the join with the
+	// earlier exports (see enforce).
+	joined [][]string
+	// levels are the generalisation levels used, in qis() order.
+	levels     []int
 	disclosure Disclosure
 }
 
@@ -89,13 +107,29 @@ func (t *interned) id(s string) uint16 {
 // 511 distinct values per quasi-identifier and level.
 const bitsPerQI = 9
 
-// anonymise makes the subjects' quasi-identifiers k-anonymous. maxSupp is
-// the suppression limit of the search, as a share of residents.
-func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
+// anonymise makes the subjects' quasi-identifiers k-anonymous, by
+// themselves and joined with what the earlier exports under the agreement
+// released (nil for none). maxSupp is the suppression limit of the
+// search, as a share of residents; the first export's search fixes the
+// levels of every later one.
+func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc boroughScope) (anonymised, error) {
 	q := qis()
 	n := len(subjects)
 	if n < k {
 		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k)
+	}
+	if earlier == nil {
+		earlier = &Released{}
+	}
+	if earlier.Levels != nil {
+		if len(earlier.Levels) != len(q) {
+			return anonymised{}, fmt.Errorf("exports: internal error: %d generalisation levels recorded for %d quasi-identifiers", len(earlier.Levels), len(q))
+		}
+		for j, l := range earlier.Levels {
+			if l < 0 || l >= len(q[j].levels) {
+				return anonymised{}, fmt.Errorf("exports: internal error: level %d recorded for %s", l, q[j].name)
+			}
+		}
 	}
 	// ids[qi][level][subject]: the subject's value at that level, interned.
 	tables := make([][]*interned, len(q))
@@ -123,13 +157,18 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 		return key
 	}
 
-	// The lattice, searched whole: 480 nodes, each one pass over residents.
+	// The lattice, searched whole: 480 nodes, each one pass over residents;
+	// or not at all, when the first export under the agreement fixed the
+	// levels.
 	limit := int(maxSupp * float64(n))
 	var best []int
 	bestLoss, bestSmall, searched, bestWithin := 2.0, n+1, 0, false
 	node := make([]int, len(q))
 	counts := make(map[uint64]int)
-	for {
+	if earlier.Levels != nil {
+		best = append([]int(nil), earlier.Levels...)
+	}
+	for search := best == nil; search; {
 		searched++
 		clear(counts)
 		for i := 0; i < n; i++ {
@@ -178,11 +217,30 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 		}
 	}
 
-	// Local suppression at the chosen node.
+	// A resident published before shows no value not published then: a
+	// value suppressed then, or changed since, is suppressed now, so that
+	// joining the exports tells no more of them than the earlier ones did.
 	keys := make([]uint64, n)
-	clear(counts)
+	withheld := 0
 	for i := range keys {
 		keys[i] = keyAt(i, best)
+		before := earlier.Records[subjects[i].Pseudonym]
+		if before == nil {
+			continue
+		}
+		for j := range q {
+			shift := uint(bitsPerQI * (len(q) - 1 - j))
+			id := keys[i] >> shift & (1<<bitsPerQI - 1)
+			if id != 0 && tables[j][best[j]].names[id] != before[j] {
+				keys[i] &^= (1<<bitsPerQI - 1) << shift
+				withheld++
+			}
+		}
+	}
+
+	// Local suppression at the chosen node.
+	clear(counts)
+	for i := range keys {
 		counts[keys[i]]++
 	}
 	fixed := map[uint64]int{}
@@ -278,34 +336,14 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 			fixed[0] += len(pending)
 		}
 	}
-	// Whatever the steps above left, no class smaller than k is published:
-	// its residents are removed. Removing a whole class leaves every other
-	// class as it was, so one pass is enough.
-	sizes := map[uint64]int{}
-	for i := range keys {
-		if !removed[i] {
-			sizes[keys[i]]++
-		}
-	}
-	for i := range keys {
-		if !removed[i] && sizes[keys[i]] < k {
-			removed[i] = true
-		}
-	}
-
+	// Whatever the steps above left, no class smaller than k is published,
+	// in this export or in its join with the earlier ones.
 	out := anonymised{values: make([][]string, n)}
-	d := &out.disclosure
-	d.K, d.MaxSuppression, d.Search, d.NodesSearched = k, maxSupp, searchDescription, searched
-	final := map[uint64]int{}
+	pseudonyms := make([]string, n)
 	for i := range subjects {
+		pseudonyms[i] = subjects[i].Pseudonym
 		if removed[i] {
-			d.Removed++
 			continue
-		}
-		d.Residents++
-		final[keys[i]]++
-		if touched[i] {
-			d.ResidentsSuppressed++
 		}
 		row := make([]string, len(q))
 		for j := range q {
@@ -313,6 +351,36 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 			row[j] = tables[j][best[j]].names[id]
 		}
 		out.values[i] = row
+	}
+	out.joined = enforce(pseudonyms, out.values, earlier.Records, k, sc)
+	out.levels = best
+
+	d := &out.disclosure
+	d.K, d.MaxSuppression, d.Search, d.NodesSearched = k, maxSupp, searchDescription, searched
+	d.EarlierExports, d.ValuesWithheld = earlier.Exports, withheld
+	final, union := map[string]int{}, map[string]int{}
+	for i, v := range out.values {
+		if v == nil {
+			d.Removed++
+			continue
+		}
+		d.Residents++
+		final[recordKey(v)]++
+		union[recordKey(out.joined[i])]++
+		if touched[i] {
+			d.ResidentsSuppressed++
+		}
+	}
+	published := map[string]bool{}
+	for i, v := range out.values {
+		if v != nil {
+			published[pseudonyms[i]] = true
+		}
+	}
+	for p, r := range earlier.Records {
+		if !published[p] {
+			union[recordKey(r)]++
+		}
 	}
 	for j, x := range q {
 		d.Generalisation = append(d.Generalisation, QIReport{Column: x.name, Level: best[j], Hierarchy: x.levels[best[j]], ValuesSuppressed: suppressedBy[j]})
@@ -326,6 +394,25 @@ func anonymise(subjects []Subject, k int, maxSupp float64) (anonymised, error) {
 			return anonymised{}, fmt.Errorf("exports: internal error: an equivalence class of %d < k = %d", c, k)
 		}
 		d.SmallestClass = min(d.SmallestClass, c)
+	}
+	d.JoinedClasses, d.JoinedSmallestClass = len(union), 0
+	for i, v := range out.values {
+		if v == nil {
+			continue
+		}
+		// Only an earlier class with no one published now may be under k
+		// (k raised since, or a record made before this check existed):
+		// this export adds nothing to it.
+		c := union[recordKey(out.joined[i])]
+		if c < k {
+			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < k = %d", c, k)
+		}
+		if d.JoinedSmallestClass == 0 || c < d.JoinedSmallestClass {
+			d.JoinedSmallestClass = c
+		}
+	}
+	for _, c := range union {
+		d.JoinedResidents += c
 	}
 	if d.Residents == 0 {
 		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k)

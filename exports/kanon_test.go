@@ -62,15 +62,15 @@ func TestSingle97YearOld(t *testing.T) {
 	enrolled := ateval.NewDate(2026, 3, 2)
 	var subjects []Subject
 	for i := 0; i < 200; i++ {
-		subjects = append(subjects, Subject{ResidentID: int64(i + 1), Borough: "camden", Reference: fmt.Sprint(i), YearOfBirth: 1946 + i%10,
+		subjects = append(subjects, Subject{Pseudonym: fmt.Sprint("ps_", i), Borough: "camden", YearOfBirth: 1946 + i%10,
 			Sex: devices.Sexes()[i%2], EthnicGroup: devices.EthnicWhite, Group: devices.Intervention, EnrolledOn: enrolled,
 			DeviceCategory: "community-alarm", LivingAlone: i%2 == 0})
 	}
-	old := Subject{ResidentID: 999, Borough: "city-of-london", Reference: "OLD", YearOfBirth: 1929, Sex: devices.SexOther,
+	old := Subject{Pseudonym: "ps_old", Borough: "city-of-london", YearOfBirth: 1929, Sex: devices.SexOther,
 		EthnicGroup: devices.EthnicMixed, Group: devices.Intervention, EnrolledOn: enrolled, DeviceCategory: "epilepsy-monitor"}
 	subjects = append(subjects, old)
 	for _, k := range []int{2, 5, 11} {
-		an, err := anonymise(subjects, k, DefaultMaxSuppression)
+		an, err := anonymise(subjects, k, DefaultMaxSuppression, nil, boroughScope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,11 +104,11 @@ func TestAnonymiseRandom(t *testing.T) {
 		n, k := 5+r.IntN(400), 2+r.IntN(9)
 		var subjects []Subject
 		for i := 0; i < n; i++ {
-			subjects = append(subjects, Subject{ResidentID: int64(i), Borough: boroughs[r.IntN(1+r.IntN(len(boroughs)))], YearOfBirth: 1920 + r.IntN(70),
+			subjects = append(subjects, Subject{Pseudonym: fmt.Sprint("ps_", i), Borough: boroughs[r.IntN(1+r.IntN(len(boroughs)))], YearOfBirth: 1920 + r.IntN(70),
 				Sex: devices.Sexes()[r.IntN(4)], EthnicGroup: devices.EthnicGroups()[r.IntN(6)], LivingAlone: r.IntN(2) == 0,
 				EnrolledOn: ateval.NewDate(2026, 1, 5), DeviceCategory: cats[r.IntN(len(cats))]})
 		}
-		an, err := anonymise(subjects, k, []float64{0, 0.05, 0.2}[trial%3])
+		an, err := anonymise(subjects, k, []float64{0, 0.05, 0.2}[trial%3], nil, boroughScope{})
 		if n < k {
 			if ateval.ErrorCode(err) != ateval.EINVALID {
 				t.Errorf("n=%d < k=%d: error %v, want EINVALID", n, k, err)

@@ -8,13 +8,14 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-// Subject is what an export needs of one resident. ResidentID and
-// Reference are read to join assessments and to make the pseudonym; no
-// export ever writes them.
+// Subject is what an export needs of one resident. It carries no
+// identifier: the source makes the pseudonym, with the agreement's key,
+// which never leaves it.
 type Subject struct {
-	ResidentID  int64
+	// Pseudonym is the resident's pseudonym under the agreement (see
+	// Pseudonym).
+	Pseudonym   string
 	Borough     string // slug
-	Reference   string
 	YearOfBirth int
 	Sex         devices.Sex
 	EthnicGroup devices.EthnicGroup
@@ -42,12 +43,28 @@ func (s *Subject) origin() ateval.Date {
 	return s.EnrolledOn
 }
 
-// Source is where an export reads from; storage.DB implements it.
+// Assessments are one resident's assessments, by pseudonym. The
+// assessments' ID and ResidentID are zero: no internal id reaches an
+// export.
+type Assessments struct {
+	Pseudonym   string
+	Assessments []forms.Assessment
+}
+
+// Source is where an export reads from; storage.DB implements it. Every
+// method takes the agreement the export is made under and refuses
+// (EFORBIDDEN) unless the acting user may export under it, it is in force
+// by the source's own clock, and it covers every borough asked for: the
+// source, not its caller, decides who sees which residents.
 type Source interface {
 	// ExportSubjects calls fn for each resident of the boroughs (slugs)
 	// who is enrolled and has not objected.
-	ExportSubjects(ctx context.Context, boroughs []string, fn func(Subject) error) error
-	// ExportAssessments calls fn for each assessment, with its scores, of
-	// the residents with the given ids, in any order.
-	ExportAssessments(ctx context.Context, residentIDs []int64, fn func(forms.Assessment) error) error
+	ExportSubjects(ctx context.Context, agreementID int64, boroughs []string, fn func(Subject) error) error
+	// ExportAssessments calls fn with the same residents as
+	// ExportSubjects, in pseudonym order, a bounded batch of them at a
+	// time, each with their assessments and scores.
+	ExportAssessments(ctx context.Context, agreementID int64, boroughs []string, fn func([]Assessments) error) error
+	// ExportReleases returns what the earlier exports under the agreement
+	// released.
+	ExportReleases(ctx context.Context, agreementID int64) (Released, error)
 }

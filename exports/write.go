@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/forms"
@@ -21,16 +22,15 @@ type Stats struct {
 	SHA256    string `json:"sha256"` // of exactly the bytes written
 }
 
-// batchResidents is how many residents' assessments are read at once:
-// it bounds the memory of the second pass, whatever the export's size.
-const batchResidents = 500
-
 // WriteCSV streams the export to w (the second pass): a header, then the
-// rows, residents in pseudonym order, reading the assessments of
-// batchResidents residents at a time. progress, if not nil, is called
-// after each batch with residents done and in all. It returns what it
-// wrote and the SHA-256 of it. If it fails part-way, what was written is
-// incomplete and must be discarded.
+// rows, residents in pseudonym order, as the source hands over their
+// assessments a bounded batch of residents at a time. progress, if not
+// nil, is called after each batch with residents done and in all. It
+// returns what it wrote and the SHA-256 of it. If it fails part-way, what
+// was written is incomplete and must be discarded.
+//
+// A resident who objected after Prepare is no longer handed over, and so
+// not written.
 func (p *Plan) WriteCSV(ctx context.Context, w io.Writer, progress func(done, total int64)) (Stats, error) {
 	h := sha256.New()
 	cw := &countingWriter{w: io.MultiWriter(w, h)}
@@ -51,30 +51,32 @@ func (p *Plan) WriteCSV(ctx context.Context, w io.Writer, progress func(done, to
 	for i, in := range p.opt.Framework.Instruments() {
 		instOrder[in.ID] = i
 	}
+	byPseudonym := make(map[string]*entry, len(p.entries))
+	for i := range p.entries {
+		byPseudonym[p.entries[i].pseudonym] = &p.entries[i]
+	}
 	row := make([]string, len(p.columns))
-	for start := 0; start < len(p.entries); start += batchResidents {
+	last := ""
+	err := p.src.ExportAssessments(ctx, p.opt.Agreement.ID, p.opt.Boroughs, func(batch []Assessments) error {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return err
 		}
-		batch := p.entries[start:min(start+batchResidents, len(p.entries))]
-		ids := make([]int64, len(batch))
-		byResident := make(map[int64][]forms.Assessment, len(batch))
-		for i, e := range batch {
-			ids[i] = e.residentID
-		}
-		err := p.src.ExportAssessments(ctx, ids, func(a forms.Assessment) error {
-			if p.allowed[a.Instrument] && a.Timepoint.Valid() {
-				byResident[a.ResidentID] = append(byResident[a.ResidentID], a)
+		for _, r := range batch {
+			if r.Pseudonym <= last {
+				return fmt.Errorf("exports: internal error: the source handed over residents out of pseudonym order")
 			}
-			return nil
-		})
-		if err != nil {
-			return st, err
-		}
-		for i := range batch {
-			e := &batch[i]
-			as := byResident[e.residentID]
-			sort.Slice(as, func(a, b int) bool {
+			last = r.Pseudonym
+			e := byPseudonym[r.Pseudonym]
+			if e == nil {
+				continue // removed for disclosure control
+			}
+			var as []forms.Assessment
+			for _, a := range r.Assessments {
+				if p.allowed[a.Instrument] && a.Timepoint.Valid() {
+					as = append(as, a)
+				}
+			}
+			sort.SliceStable(as, func(a, b int) bool {
 				if as[a].Timepoint != as[b].Timepoint {
 					return order[as[a].Timepoint] < order[as[b].Timepoint]
 				}
@@ -85,7 +87,7 @@ func (p *Plan) WriteCSV(ctx context.Context, w io.Writer, progress func(done, to
 					p.start(row, e)
 					p.fill(row, "", e, &as[j])
 					if err := out.Write(row); err != nil {
-						return st, err
+						return err
 					}
 					st.Rows++
 				}
@@ -95,7 +97,7 @@ func (p *Plan) WriteCSV(ctx context.Context, w io.Writer, progress func(done, to
 					p.fill(row, as[j].Timepoint, e, &as[j])
 				}
 				if err := out.Write(row); err != nil {
-					return st, err
+					return err
 				}
 				st.Rows++
 			}
@@ -103,11 +105,15 @@ func (p *Plan) WriteCSV(ctx context.Context, w io.Writer, progress func(done, to
 		}
 		out.Flush()
 		if err := out.Error(); err != nil {
-			return st, err
+			return err
 		}
 		if progress != nil {
-			progress(int64(start+len(batch)), int64(len(p.entries)))
+			progress(int64(st.Residents), int64(len(p.entries)))
 		}
+		return nil
+	})
+	if err != nil {
+		return st, err
 	}
 	out.Flush()
 	if err := out.Error(); err != nil {
@@ -136,9 +142,15 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 }
 
 // AuditEntry is the audit log's record of the export: its agreement, the
-// layout, the rows written and the file's SHA-256. The user and client
-// are filled in from the request's context where it is written.
-func (s Stats) AuditEntry(agreementID int64, layout string) ateval.AuditEntry {
-	return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: agreementID,
-		Detail: fmt.Sprintf("%s layout, %d rows, %d residents, sha256 %s", layout, s.Rows, s.Residents, s.SHA256)}
+// layout, k, the boroughs, and, given the stats of the file written, its
+// rows and SHA-256 (nil before it is written). It names no resident. The
+// user and client are filled in from the request's context where it is
+// written.
+func (p *Plan) AuditEntry(st *Stats) ateval.AuditEntry {
+	what := fmt.Sprintf("%s layout, k %d, boroughs %s", p.opt.Layout, p.opt.K, strings.Join(p.opt.Boroughs, ","))
+	detail := fmt.Sprintf("started: %s, %d residents, export %d under the agreement", what, len(p.entries), p.release.Sequence)
+	if st != nil {
+		detail = fmt.Sprintf("%s, %d rows, %d residents, export %d under the agreement, sha256 %s", what, st.Rows, st.Residents, p.release.Sequence, st.SHA256)
+	}
+	return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: p.opt.Agreement.ID, Detail: detail}
 }

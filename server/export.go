@@ -63,7 +63,8 @@ func exportRequestOf(get func(string) string) (exportRequest, error) {
 
 // prepareExport reads the agreement, which storage gives an evaluator
 // only if they are named on it, and makes the export's first pass, which
-// refuses an agreement out of force.
+// refuses an agreement out of force; storage checks both again as it
+// hands over each resident.
 func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.Plan, exports.Agreement, error) {
 	a, err := s.db.Agreement(ctx, r.Agreement)
 	if err != nil {
@@ -74,21 +75,17 @@ func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.P
 	return plan, a, err
 }
 
-// streamExport writes the CSV as a download and records it in the audit
-// log: once before the first byte leaves (so no export goes unrecorded),
-// and once with its rows and SHA-256 when it is whole.
-func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement, layout string) error {
-	if layout == "" {
-		layout = exports.LayoutLong
-	}
+// streamExport records the export (what it releases, checked by the next
+// export under the agreement, and its audit entry) before the first byte
+// leaves, so that no export goes unrecorded; then writes the CSV as a
+// download, and audits it again with its rows and SHA-256 when whole.
+func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement) error {
 	ctx := c.Request.Context()
-	err := s.db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: a.ID,
-		Detail: fmt.Sprintf("started: %s layout, %d residents", layout, plan.Residents())})
-	if err != nil {
+	if err := s.db.RecordExport(ctx, plan.Release(), plan.AuditEntry(nil)); err != nil {
 		return err
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.csv"`, a.ID, layout))
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.csv"`, a.ID, plan.Codebook().Layout))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
 	st, err := plan.WriteCSV(ctx, c.Writer, nil)
@@ -97,8 +94,8 @@ func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agre
 		s.log.Error("export failed part-way", "agreement", a.ID, "rows", st.Rows, "err", err)
 		return nil
 	}
-	if err := s.db.Audit(ctx, st.AuditEntry(a.ID, layout)); err != nil {
-		s.log.Error("export written but not audited", "agreement", a.ID, "err", err)
+	if err := s.db.Audit(ctx, plan.AuditEntry(&st)); err != nil {
+		s.log.Error("export written but its completion not audited", "agreement", a.ID, "err", err)
 	}
 	return nil
 }
@@ -116,7 +113,7 @@ func (s *Server) exportForm(c *gin.Context) error {
 	if err != nil {
 		return s.renderExports(c, r, err)
 	}
-	return s.streamExport(c, plan, a, r.Layout)
+	return s.streamExport(c, plan, a)
 }
 
 // apiExport is the API's export: a JSON body {"agreement","layout","k"}
@@ -138,7 +135,7 @@ func (s *Server) apiExport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.streamExport(c, plan, a, r.Layout)
+	return s.streamExport(c, plan, a)
 }
 
 // exportCodebook sends the codebook of the export the query describes,

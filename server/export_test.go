@@ -196,6 +196,27 @@ func TestExportAPI(t *testing.T) {
 	}
 }
 
+// exportAgreement returns the id of an agreement in force covering the
+// borough, registering one the first time, for tests that read export rows.
+func (w *world) exportAgreement(slug string) int64 {
+	w.t.Helper()
+	sys := ateval.SystemContext(context.Background())
+	all, err := w.db.Agreements(sys)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, a := range all {
+		if a.Name == "export test "+slug {
+			return a.ID
+		}
+	}
+	a := exports.Agreement{Name: "export test " + slug, Purpose: "test", Boroughs: []string{slug}, ExpiresOn: ateval.DateOf(time.Now()).AddDays(365)}
+	if err := w.db.CreateAgreement(sys, &a, forms.Default()); err != nil {
+		w.t.Fatal(err)
+	}
+	return a.ID
+}
+
 func contains(xs []string, x string) bool {
 	for _, s := range xs {
 		if s == x {

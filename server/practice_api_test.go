@@ -130,7 +130,7 @@ func TestObjectionThroughAPI(t *testing.T) {
 		for _, s := range ss {
 			n += s.N
 		}
-		if err := w.db.ExportSubjects(sys, []string{"camden"}, func(exportSubject) error { subjects++; return nil }); err != nil {
+		if err := w.db.ExportSubjects(sys, w.exportAgreement("camden"), []string{"camden"}, func(exportSubject) error { subjects++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return n, subjects

@@ -36,15 +36,22 @@ type agreementBoroughRow struct {
 
 func (agreementBoroughRow) TableName() string { return "agreement_boroughs" }
 
-// Parties are stored one per line: a party's name may hold a comma.
-func (r *agreementRow) domain(boroughs []string) (exports.Agreement, error) {
-	key, err := hex.DecodeString(r.PseudonymKey)
-	if err != nil || len(key) != exports.KeySize {
-		return exports.Agreement{}, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: malformed pseudonym key", r.ID)
-	}
+// domain is the agreement without its key. Parties are stored one per
+// line: a party's name may hold a comma.
+func (r *agreementRow) domain(boroughs []string) exports.Agreement {
 	return exports.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
 		LawfulBasis: r.LawfulBasis, Boroughs: boroughs, Instruments: splitNonEmpty(r.Instruments, ","),
-		Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn), Key: key}, nil
+		Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn)}
+}
+
+// key is the agreement's pseudonym key. It never leaves this package:
+// storage makes the pseudonyms (see exportGrant).
+func (r *agreementRow) key() ([]byte, error) {
+	key, err := hex.DecodeString(r.PseudonymKey)
+	if err != nil || len(key) != exports.KeySize {
+		return nil, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: malformed pseudonym key", r.ID)
+	}
+	return key, nil
 }
 
 func splitNonEmpty(s, sep string) []string {
@@ -55,8 +62,9 @@ func splitNonEmpty(s, sep string) []string {
 }
 
 // agreementScope refuses anyone but an administrator or the command-line
-// operator to keep the register; evaluators may read agreements (to
-// export under one), no one else.
+// operator to keep the register; evaluators may read agreements (those
+// naming them), no one else. Reading an agreement gives no resident-level
+// data: exporting under it is exportGrant's to allow.
 func agreementScope(ctx context.Context, write bool) error {
 	u := ateval.UserFromContext(ctx)
 	switch {
@@ -71,7 +79,8 @@ func agreementScope(ctx context.Context, write bool) error {
 }
 
 // CreateAgreement registers a data sharing agreement, made today, with a
-// fresh random pseudonym key, and sets its ID, CreatedOn and Key. Every
+// fresh random pseudonym key, which stays in storage, and sets its ID and
+// CreatedOn. Every
 // borough must exist, and a.Evaluators must be evaluators' emails: they
 // are named on it in the same transaction. The registration is audited.
 func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *forms.Framework) (err error) {
@@ -118,7 +127,7 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 		if err := tx.g.Create(&links).Error; err != nil {
 			return err
 		}
-		a.ID, a.Key = row.ID, key
+		a.ID = row.ID
 		if err := db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionCreateAgreement, ObjectType: "agreement", ObjectID: row.ID}); err != nil {
 			return err
 		}
@@ -129,9 +138,10 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 // ActionCreateAgreement is the audit action of registering an agreement.
 const ActionCreateAgreement = "create_agreement"
 
-// Agreement returns the agreement with its key and boroughs. An
-// evaluator gets only an agreement naming them (EFORBIDDEN otherwise), so
-// no export can be made under someone else's.
+// Agreement returns the agreement with its boroughs, never its key. An
+// evaluator gets only an agreement naming them (EFORBIDDEN otherwise);
+// exporting under it is checked again by every method an export reads
+// through (see exportGrant).
 func (db *DB) Agreement(ctx context.Context, id int64) (_ exports.Agreement, err error) {
 	defer ateval.Wrap(&err, "Agreement(%d)", id)
 	if err := agreementScope(ctx, false); err != nil {
@@ -152,5 +162,5 @@ func (db *DB) Agreement(ctx context.Context, id int64) (_ exports.Agreement, err
 		Where("ab.agreement_id = ?", id).Order("b.slug").Pluck("b.slug", &slugs).Error; err != nil {
 		return exports.Agreement{}, err
 	}
-	return row.domain(slugs)
+	return row.domain(slugs), nil
 }

@@ -2,42 +2,98 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+
+	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/exports"
-	"github.com/ateval/ateval/forms"
 )
 
-// exportScope lets the command-line operator, administrators and
-// evaluators read the rows an anonymised export is made from. Which
-// residents is the agreement's to say (exports.Prepare checks it); these
-// methods never return an identity.
-func exportScope(ctx context.Context) error {
+// The methods here implement exports.Source. Each takes the agreement the
+// export is made under and checks it itself (exportGrant): the caller
+// decides nothing about who sees which residents. They hand over no
+// identifier: no borough reference, no internal id; each resident is
+// named by their pseudonym under the agreement, made here with the
+// agreement's key, which never leaves this package.
+
+// exportGrant checks that the acting user may export under the agreement
+// now, and that it covers every borough asked for, and returns its
+// pseudonym key. The command-line operator may export under any
+// agreement; an evaluator only under one naming them; no one else, not
+// even an administrator, who keeps the register but sees no
+// resident-level data. The agreement must be in force by the database's
+// clock: today before its expiry.
+func (db *DB) exportGrant(ctx context.Context, g *gorm.DB, agreementID int64, boroughs []string) ([]byte, error) {
 	u := ateval.UserFromContext(ctx)
 	switch {
 	case u == nil:
-		return errSignIn
-	case u.IsSystem(), u.Role == ateval.RoleAdmin, u.Role == ateval.RoleEvaluator:
-		return nil
+		return nil, errSignIn
+	case u.IsSystem():
+	case u.Role == ateval.RoleEvaluator:
+		if err := memberScope(ctx, g, agreementID); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to anonymised exports: only the evaluators named on a data sharing agreement export under it.")
 	}
-	return ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to anonymised exports.")
+	var row agreementRow
+	if err := g.Where("id = ?", agreementID).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ateval.Errorf(ateval.ENOTFOUND, "There is no data sharing agreement %d.", agreementID)
+	} else if err != nil {
+		return nil, err
+	}
+	today := db.today()
+	expires, err := ateval.ParseDate(row.ExpiresOn)
+	switch {
+	case err != nil || expires.IsZero() || today.IsZero():
+		return nil, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: no expiry or no date to check it against", agreementID)
+	case !today.Before(expires):
+		return nil, ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", agreementID, expires)
+	}
+	var covered []string
+	if err := g.Table("agreement_boroughs ab").Joins("JOIN boroughs b ON b.id = ab.borough_id").
+		Where("ab.agreement_id = ?", agreementID).Pluck("b.slug", &covered).Error; err != nil {
+		return nil, err
+	}
+	for _, b := range boroughs {
+		found := false
+		for _, c := range covered {
+			found = found || c == b
+		}
+		if !found {
+			return nil, ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, agreementID)
+		}
+	}
+	return row.key()
 }
 
 // eligible is the condition on residents r that an export may include:
 // enrolled, and no objection recorded.
 const eligible = "r.enrolled_on IS NOT NULL AND r.objected_on IS NULL"
 
+func noBoroughs() error {
+	return ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
+}
+
 // ExportSubjects calls fn for every resident of the boroughs (slugs) who is
-// enrolled and has not objected, with the category and date of their
-// first device issue. It implements exports.Source: the first pass of an
-// export, one small struct per resident.
-func (db *DB) ExportSubjects(ctx context.Context, boroughs []string, fn func(exports.Subject) error) (err error) {
-	defer ateval.Wrap(&err, "ExportSubjects")
-	if err := exportScope(ctx); err != nil {
-		return err
+// enrolled and has not objected, with their pseudonym under the agreement
+// and the category and date of their first device issue: the first pass
+// of an export, one small struct per resident.
+func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []string, fn func(exports.Subject) error) (err error) {
+	defer ateval.Wrap(&err, "ExportSubjects(%d)", agreementID)
+	if len(boroughs) == 0 {
+		return noBoroughs()
 	}
 	g := db.gorm.WithContext(ctx)
+	key, err := db.exportGrant(ctx, g, agreementID, boroughs)
+	if err != nil {
+		return err
+	}
 	type firstIssue struct {
 		on       ateval.Date
 		category string
@@ -68,7 +124,7 @@ func (db *DB) ExportSubjects(ctx context.Context, boroughs []string, fn func(exp
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = g.Raw(`SELECT r.id, b.slug, r.reference, r.year_of_birth, r.sex, r.ethnic_group, r.living_alone,
+	rows, err = g.Raw(`SELECT r.id, b.slug, r.year_of_birth, r.sex, r.ethnic_group, r.living_alone,
 			r.evaluation_group, r.enrolled_on, r.objected_on
 		FROM residents r JOIN boroughs b ON b.id = r.borough_id
 		WHERE b.slug IN ? AND `+eligible+`
@@ -79,11 +135,13 @@ func (db *DB) ExportSubjects(ctx context.Context, boroughs []string, fn func(exp
 	defer rows.Close()
 	for rows.Next() {
 		var s exports.Subject
+		var id int64
 		var sex, eth, group string
 		var enrolled, objected *string
-		if err := rows.Scan(&s.ResidentID, &s.Borough, &s.Reference, &s.YearOfBirth, &sex, &eth, &s.LivingAlone, &group, &enrolled, &objected); err != nil {
+		if err := rows.Scan(&id, &s.Borough, &s.YearOfBirth, &sex, &eth, &s.LivingAlone, &group, &enrolled, &objected); err != nil {
 			return err
 		}
+		s.Pseudonym = exports.Pseudonym(key, id)
 		s.Sex, s.EthnicGroup, s.Group = devices.Sex(sex), devices.EthnicGroup(eth), devices.Group(group)
 		if s.EnrolledOn, err = fromNullDate(enrolled); err != nil {
 			return err
@@ -91,7 +149,7 @@ func (db *DB) ExportSubjects(ctx context.Context, boroughs []string, fn func(exp
 		if s.ObjectedOn, err = fromNullDate(objected); err != nil {
 			return err
 		}
-		if fi, ok := first[s.ResidentID]; ok {
+		if fi, ok := first[id]; ok {
 			s.FirstIssuedOn, s.DeviceCategory = fi.on, fi.category
 		}
 		if err := fn(s); err != nil {
@@ -101,40 +159,188 @@ func (db *DB) ExportSubjects(ctx context.Context, boroughs []string, fn func(exp
 	return rows.Err()
 }
 
-// ExportAssessments calls fn for every assessment, with its scores, of the
-// eligible residents among residentIDs. exports calls it a bounded batch
-// of residents at a time, so it reads the batch whole.
-func (db *DB) ExportAssessments(ctx context.Context, residentIDs []int64, fn func(forms.Assessment) error) (err error) {
-	defer ateval.Wrap(&err, "ExportAssessments")
-	if err := exportScope(ctx); err != nil {
-		return err
-	}
-	if len(residentIDs) == 0 {
-		return nil
+// ExportBatch is how many residents' assessments ExportAssessments reads
+// and hands over at once: it bounds the memory of an export's second pass,
+// whatever its size.
+const ExportBatch = 500
+
+// ExportAssessments calls fn with the residents ExportSubjects hands over,
+// in pseudonym order, ExportBatch at a time, each with their assessments
+// and scores (with no assessment or resident id).
+func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs []string, fn func([]exports.Assessments) error) (err error) {
+	defer ateval.Wrap(&err, "ExportAssessments(%d)", agreementID)
+	if len(boroughs) == 0 {
+		return noBoroughs()
 	}
 	g := db.gorm.WithContext(ctx)
-	in := `a.resident_id IN (SELECT r.id FROM residents r WHERE r.id IN ? AND ` + eligible + `)`
-	var as []assessmentRow
-	if err := g.Table("assessments a").Select("a.*").Where(in, residentIDs).Order("a.id").Find(&as).Error; err != nil {
+	key, err := db.exportGrant(ctx, g, agreementID, boroughs)
+	if err != nil {
 		return err
 	}
-	var ss []scoreRow
-	if err := g.Table("assessment_scores s").Select("s.*").Joins("JOIN assessments a ON a.id = s.assessment_id").
-		Where(in, residentIDs).Order("s.assessment_id, s.name").Find(&ss).Error; err != nil {
+	var ids []int64
+	if err := g.Raw(`SELECT r.id FROM residents r JOIN boroughs b ON b.id = r.borough_id
+		WHERE b.slug IN ? AND `+eligible, boroughs).Scan(&ids).Error; err != nil {
 		return err
 	}
-	scores := map[int64][]scoreRow{}
-	for _, s := range ss {
-		scores[s.AssessmentID] = append(scores[s.AssessmentID], s)
+	type named struct {
+		id        int64
+		pseudonym string
 	}
-	for i := range as {
-		a, err := as[i].domain(scores[as[i].ID])
-		if err != nil {
+	all := make([]named, len(ids))
+	for i, id := range ids {
+		all[i] = named{id, exports.Pseudonym(key, id)}
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].pseudonym < all[b].pseudonym })
+	for start := 0; start < len(all); start += ExportBatch {
+		batch := all[start:min(start+ExportBatch, len(all))]
+		ids := make([]int64, len(batch))
+		at := make(map[int64]int, len(batch))
+		out := make([]exports.Assessments, len(batch))
+		for i, r := range batch {
+			ids[i], at[r.id], out[i].Pseudonym = r.id, i, r.pseudonym
+		}
+		in := `a.resident_id IN (SELECT r.id FROM residents r WHERE r.id IN ? AND ` + eligible + `)`
+		var as []assessmentRow
+		if err := g.Table("assessments a").Select("a.*").Where(in, ids).Order("a.id").Find(&as).Error; err != nil {
 			return err
 		}
-		if err := fn(a); err != nil {
+		var ss []scoreRow
+		if err := g.Table("assessment_scores s").Select("s.*").Joins("JOIN assessments a ON a.id = s.assessment_id").
+			Where(in, ids).Order("s.assessment_id, s.name").Find(&ss).Error; err != nil {
+			return err
+		}
+		scores := map[int64][]scoreRow{}
+		for _, s := range ss {
+			scores[s.AssessmentID] = append(scores[s.AssessmentID], s)
+		}
+		for i := range as {
+			a, err := as[i].domain(scores[as[i].ID])
+			if err != nil {
+				return err
+			}
+			j := at[a.ResidentID]
+			a.ID, a.ResidentID = 0, 0
+			out[j].Assessments = append(out[j].Assessments, a)
+		}
+		if err := fn(out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type releaseRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	AgreementID int64
+	Sequence    int
+	MadeAt      string
+	Boroughs    string
+	K           int
+	Levels      string
+	Residents   int
+}
+
+func (releaseRow) TableName() string { return "export_releases" }
+
+type releasedResidentRow struct {
+	AgreementID      int64  `gorm:"primaryKey;autoIncrement:false"`
+	Pseudonym        string `gorm:"primaryKey"`
+	QuasiIdentifiers string
+}
+
+func (releasedResidentRow) TableName() string { return "export_released_residents" }
+
+// ExportReleases returns what the earlier exports under the agreement
+// released: how many, the largest k, the levels the first fixed, and each
+// resident's joined quasi-identifiers.
+func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.Released, err error) {
+	defer ateval.Wrap(&err, "ExportReleases(%d)", agreementID)
+	g := db.gorm.WithContext(ctx)
+	if _, err := db.exportGrant(ctx, g, agreementID, nil); err != nil {
+		return exports.Released{}, err
+	}
+	var rs []releaseRow
+	if err := g.Where("agreement_id = ?", agreementID).Order("sequence").Find(&rs).Error; err != nil {
+		return exports.Released{}, err
+	}
+	out := exports.Released{Exports: len(rs), Records: map[string][]string{}}
+	for i, r := range rs {
+		if r.Sequence != i+1 {
+			return exports.Released{}, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: export %d recorded as number %d", agreementID, i+1, r.Sequence)
+		}
+		out.K = max(out.K, r.K)
+		if i == 0 {
+			if err := json.Unmarshal([]byte(r.Levels), &out.Levels); err != nil {
+				return exports.Released{}, err
+			}
+		}
+	}
+	var recs []releasedResidentRow
+	if err := g.Where("agreement_id = ?", agreementID).Find(&recs).Error; err != nil {
+		return exports.Released{}, err
+	}
+	for _, r := range recs {
+		var v []string
+		if err := json.Unmarshal([]byte(r.QuasiIdentifiers), &v); err != nil {
+			return exports.Released{}, err
+		}
+		out.Records[r.Pseudonym] = v
+	}
+	return out, nil
+}
+
+// RecordExport records what an export releases, with its audit entry, in
+// one transaction, before any of the export is published: so that no
+// export goes unaudited, and the next export under the agreement is
+// checked against this one. It checks the agreement again; and if another
+// export under it was recorded since this one was prepared, it refuses
+// (ECONFLICT): the export must be prepared again.
+func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.AuditEntry) (err error) {
+	defer ateval.Wrap(&err, "RecordExport(%d)", rel.AgreementID)
+	if e.Action != ateval.ActionExport || e.ObjectID != rel.AgreementID {
+		return ateval.Errorf(ateval.EINTERNAL, "the audit entry is not of this export")
+	}
+	levels, err := json.Marshal(rel.Levels)
+	if err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := db.exportGrant(ctx, tx.g, rel.AgreementID, rel.Boroughs); err != nil {
+			return err
+		}
+		row := releaseRow{AgreementID: rel.AgreementID, Sequence: rel.Sequence, MadeAt: db.Now().UTC().Format(auditTimeLayout),
+			Boroughs: strings.Join(rel.Boroughs, ","), K: rel.K, Levels: string(levels), Residents: rel.Residents}
+		var n int64
+		if err := tx.g.Model(&releaseRow{}).Where("agreement_id = ?", rel.AgreementID).Count(&n).Error; err != nil {
+			return err
+		}
+		if err := tx.g.Create(&row).Error; err != nil || int(n) != rel.Sequence-1 {
+			if err == nil || isUniqueViolation(err) {
+				return ateval.Errorf(ateval.ECONFLICT, "Another export under data sharing agreement %d was made meanwhile: make this one again.", rel.AgreementID)
+			}
+			return err
+		}
+		var ps []string
+		var recs []releasedResidentRow
+		for p, v := range rel.Records {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+			recs = append(recs, releasedResidentRow{AgreementID: rel.AgreementID, Pseudonym: p, QuasiIdentifiers: string(b)})
+		}
+		for start := 0; start < len(ps); start += batchSize {
+			chunk := ps[start:min(start+batchSize, len(ps))]
+			if err := tx.g.Where("agreement_id = ? AND pseudonym IN ?", rel.AgreementID, chunk).Delete(&releasedResidentRow{}).Error; err != nil {
+				return err
+			}
+		}
+		if len(recs) > 0 {
+			if err := tx.g.CreateInBatches(recs, batchSize).Error; err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx.g, e)
+	})
 }

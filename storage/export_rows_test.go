@@ -2,7 +2,10 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
@@ -12,9 +15,40 @@ import (
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
+// exportAgreement returns the id of an agreement in force covering the
+// borough, registering one the first time, for tests that read export rows.
+func exportAgreement(t *testing.T, db *storage.DB, slug string, evaluators ...string) int64 {
+	t.Helper()
+	name := strings.Join(append([]string{"export test", slug}, evaluators...), " ")
+	all, err := db.Agreements(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		if a.Name == name {
+			return a.ID
+		}
+	}
+	a := exports.Agreement{Name: name, Purpose: "test", Boroughs: []string{slug}, ExpiresOn: ateval.DateOf(db.Now()).AddDays(365), Evaluators: evaluators}
+	if err := db.CreateAgreement(sys, &a, forms.Default()); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// subjects returns what ExportSubjects hands over, by pseudonym.
+func subjects(t *testing.T, db *storage.DB, ctx context.Context, agreement int64, boroughs ...string) map[string]exports.Subject {
+	t.Helper()
+	out := map[string]exports.Subject{}
+	if err := db.ExportSubjects(ctx, agreement, boroughs, func(s exports.Subject) error { out[s.Pseudonym] = s; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // TestExportRows checks the rows an export is made from: only enrolled
-// residents who have not objected, with their first device issue, their
-// assessments with scores, and only for roles allowed to export.
+// residents who have not objected, named by pseudonym, with their first
+// device issue, and their assessments with scores, with no id.
 func TestExportRows(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		b, d, r := fixture(t, db)
@@ -47,30 +81,212 @@ func TestExportRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []exports.Subject
-		if err := db.ExportSubjects(ctx, []string{"camden"}, func(s exports.Subject) error { got = append(got, s); return nil }); err != nil {
-			t.Fatal(err)
+		ag := exportAgreement(t, db, "camden")
+		got := subjects(t, db, ctx, ag, "camden")
+		var s exports.Subject
+		for _, x := range got {
+			s = x
 		}
-		if len(got) != 1 || got[0].ResidentID != r.ID || got[0].Borough != "camden" || got[0].Reference != "CAM-1" ||
-			got[0].DeviceCategory != "community-alarm" || got[0].FirstIssuedOn != ateval.NewDate(2025, 2, 3) || got[0].YearOfBirth != 1940 {
-			t.Fatalf("ExportSubjects = %+v, want only CAM-1, first issued 2025-02-03", got)
+		if len(got) != 1 || !strings.HasPrefix(s.Pseudonym, exports.PseudonymPrefix) || s.Borough != "camden" ||
+			s.DeviceCategory != "community-alarm" || s.FirstIssuedOn != ateval.NewDate(2025, 2, 3) || s.YearOfBirth != 1940 {
+			t.Fatalf("ExportSubjects = %+v, want only CAM-1, by pseudonym, first issued 2025-02-03", got)
 		}
-		if err := db.ExportSubjects(ctx, []string{"sutton"}, func(exports.Subject) error { t.Error("a subject of another borough"); return nil }); err != nil {
-			t.Fatal(err)
+		if strings.Contains(fmt.Sprintf("%+v", s), "CAM-") {
+			t.Errorf("a subject carries the borough's reference: %+v", s)
 		}
-		var got2 []forms.Assessment
-		err = db.ExportAssessments(ctx, []int64{r.ID, objected.ID, notEnrolled.ID}, func(a forms.Assessment) error { got2 = append(got2, a); return nil })
+		var batches [][]exports.Assessments
+		err = db.ExportAssessments(ctx, ag, []string{"camden"}, func(b []exports.Assessments) error { batches = append(batches, b); return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got2) != 1 || got2[0].ResidentID != r.ID || len(got2[0].Scores) != 1 || *got2[0].Scores[0].Value != 4 || len(got2[0].Answers) != 1 {
-			t.Errorf("ExportAssessments = %+v, want CAM-1's one assessment with its score, not the objector's", got2)
+		if len(batches) != 1 || len(batches[0]) != 1 || batches[0][0].Pseudonym != s.Pseudonym || len(batches[0][0].Assessments) != 1 {
+			t.Fatalf("ExportAssessments = %+v, want CAM-1's one assessment, not the objector's", batches)
 		}
-		for _, u := range []*ateval.User{{ID: 2, Email: "p@camden.gov.uk", Role: ateval.RolePractitioner, BoroughID: b.ID}, {ID: 3, Email: "c@gla.gov.uk", Role: ateval.RoleCommissioner}} {
-			err := db.ExportSubjects(as(u), []string{"camden"}, func(exports.Subject) error { return nil })
-			if ateval.ErrorCode(err) != ateval.EFORBIDDEN {
-				t.Errorf("%s: ExportSubjects error %v, want forbidden", u.Role, err)
+		a := batches[0][0].Assessments[0]
+		if a.ID != 0 || a.ResidentID != 0 || len(a.Scores) != 1 || *a.Scores[0].Value != 4 || len(a.Answers) != 1 {
+			t.Errorf("ExportAssessments handed over %+v: want no ids, the score and the answer", a)
+		}
+	})
+}
+
+// TestExportAssessmentsBatches checks the bound on the second pass:
+// ExportBatch residents at a time, in pseudonym order, every one once.
+func TestExportAssessmentsBatches(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		b, _, _ := fixture(t, db)
+		n := storage.ExportBatch + 3
+		var rs []devices.Resident
+		for i := 0; i < n; i++ {
+			rs = append(rs, devices.Resident{BoroughID: b.ID, Reference: fmt.Sprintf("B-%d", i), YearOfBirth: 1950, Sex: devices.Male,
+				EthnicGroup: devices.EthnicAsian, PrimarySupportReason: devices.SupportPhysical, RegisteredOn: ateval.NewDate(2025, 1, 6),
+				Group: devices.Comparison, EnrolledOn: ateval.NewDate(2025, 2, 1)})
+		}
+		if err := db.InTx(sys, func(tx *storage.Tx) error { return tx.CreateResidents(rs, nil) }); err != nil {
+			t.Fatal(err)
+		}
+		var sizes []int
+		last, seen := "", 0
+		err := db.ExportAssessments(sys, exportAgreement(t, db, "camden"), []string{"camden"}, func(batch []exports.Assessments) error {
+			sizes = append(sizes, len(batch))
+			for _, a := range batch {
+				if a.Pseudonym <= last {
+					t.Fatalf("%s after %s: not in pseudonym order", a.Pseudonym, last)
+				}
+				last, seen = a.Pseudonym, seen+1
 			}
+			return nil
+		})
+		if err != nil || seen != n+1 || len(sizes) != 2 || sizes[0] != storage.ExportBatch {
+			t.Errorf("batches of %v residents (%d in all, %v); want %d then the rest, %d in all", sizes, seen, err, storage.ExportBatch, n+1)
+		}
+	})
+}
+
+// TestExportGrant is H6 of the review: storage itself refuses an export
+// to anyone not entitled to it, whatever its caller checked: an evaluator
+// not named on the agreement, an administrator, an agreement expired by
+// the database's clock, a borough outside it.
+func TestExportGrant(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		b, _, _, _ := twoBoroughs(t, db)
+		ann := as(addUser(t, db, "ann@ucl.example", ateval.RoleEvaluator, 0))
+		bob := as(addUser(t, db, "bob@lse.example", ateval.RoleEvaluator, 0))
+		admin := as(addUser(t, db, "admin@x.example", ateval.RoleAdmin, 0))
+		lead := as(addUser(t, db, "lead@camden.example", ateval.RoleBoroughLead, b.ID))
+		anns := exportAgreement(t, db, "camden", "ann@ucl.example")
+		old := exports.Agreement{Name: "old", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.DateOf(time.Now()).AddDays(30),
+			Evaluators: []string{"ann@ucl.example"}}
+		if err := db.CreateAgreement(sys, &old, forms.Default()); err != nil {
+			t.Fatal(err)
+		}
+		calls := map[string]func(ctx context.Context, id int64, boroughs []string) error{
+			"ExportSubjects": func(ctx context.Context, id int64, bs []string) error {
+				return db.ExportSubjects(ctx, id, bs, func(exports.Subject) error { return nil })
+			},
+			"ExportAssessments": func(ctx context.Context, id int64, bs []string) error {
+				return db.ExportAssessments(ctx, id, bs, func([]exports.Assessments) error { return nil })
+			},
+			"ExportReleases": func(ctx context.Context, id int64, bs []string) error {
+				_, err := db.ExportReleases(ctx, id)
+				return err
+			},
+		}
+		for _, tc := range []struct {
+			name     string
+			ctx      context.Context
+			id       int64
+			boroughs []string
+			code     string
+			later    bool // run with the clock past the old agreement's expiry
+		}{
+			{"named evaluator", ann, anns, []string{"camden"}, "", false},
+			{"operator", sys, anns, []string{"camden"}, "", false},
+			{"evaluator not named", bob, anns, []string{"camden"}, ateval.EFORBIDDEN, false},
+			{"evaluator, no such agreement", bob, 999, []string{"camden"}, ateval.EFORBIDDEN, false},
+			{"administrator", admin, anns, []string{"camden"}, ateval.EFORBIDDEN, false},
+			{"borough lead", lead, anns, []string{"camden"}, ateval.EFORBIDDEN, false},
+			{"no user", context.Background(), anns, []string{"camden"}, ateval.EUNAUTHORIZED, false},
+			{"borough outside", ann, anns, []string{"camden", "sutton"}, ateval.EFORBIDDEN, false},
+			{"in force", ann, old.ID, []string{"camden"}, "", false},
+			{"expired", ann, old.ID, []string{"camden"}, ateval.EFORBIDDEN, true},
+		} {
+			db.Now = time.Now
+			if tc.later {
+				db.Now = func() time.Time { return time.Now().AddDate(0, 0, 30) }
+			}
+			for name, call := range calls {
+				if name == "ExportReleases" && tc.name == "borough outside" {
+					continue
+				}
+				if err := call(tc.ctx, tc.id, tc.boroughs); ateval.ErrorCode(err) != tc.code {
+					t.Errorf("%s: %s error %v, want code %q", tc.name, name, err, tc.code)
+				}
+			}
+		}
+		db.Now = time.Now
+	})
+}
+
+// TestPseudonymFollowsResident is M4 of the review: a pseudonym is made
+// from the resident's internal id, not the borough's reference, so
+// correcting a reference keeps it, and a new resident given the old
+// reference gets another.
+func TestPseudonymFollowsResident(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		p := newPractice(t, db)
+		ag := exportAgreement(t, db, "camden")
+		before := subjects(t, db, sys, ag, "camden")
+		if len(before) != 1 {
+			t.Fatalf("%d subjects, want CAM-1", len(before))
+		}
+		ref := "CAM-99"
+		if _, err := db.UpdateResident(p.cam, p.camRes.ID, storage.ResidentPatch{Reference: &ref}); err != nil {
+			t.Fatal(err)
+		}
+		after := subjects(t, db, sys, ag, "camden")
+		for ps := range before {
+			if _, ok := after[ps]; !ok || len(after) != 1 {
+				t.Fatalf("renaming the reference changed the pseudonym: %v then %v", before, after)
+			}
+		}
+		again := p.camRes
+		again.ID, again.Reference = 0, "CAM-1"
+		if err := db.InTx(sys, func(tx *storage.Tx) error { return tx.CreateResidents([]devices.Resident{again}, nil) }); err != nil {
+			t.Fatal(err)
+		}
+		both := subjects(t, db, sys, ag, "camden")
+		if len(both) != 2 {
+			t.Fatalf("a new resident given the old reference CAM-1 shares the first one's pseudonym: %v", both)
+		}
+		// Pseudonyms differ between agreements.
+		other := exports.Agreement{Name: "other", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+		if err := db.CreateAgreement(sys, &other, forms.Default()); err != nil {
+			t.Fatal(err)
+		}
+		for ps := range subjects(t, db, sys, other.ID, "camden") {
+			if _, ok := both[ps]; ok {
+				t.Errorf("pseudonym %s under two agreements", ps)
+			}
+		}
+	})
+}
+
+// TestRecordExport records two exports' releases under one agreement:
+// read back whole, in sequence, with the audit entry in the same
+// transaction; a second export prepared against the same earlier ones is
+// refused.
+func TestRecordExport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		fixture(t, db)
+		ag := exportAgreement(t, db, "camden")
+		entry := ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: ag, Detail: "long layout, k 5, boroughs camden"}
+		first := &exports.Release{AgreementID: ag, Sequence: 1, Boroughs: []string{"camden"}, K: 5, Levels: []int{1, 0, 2, 0, 0, 1, 0}, Residents: 2,
+			Records: map[string][]string{"ps_a": {"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, "ps_b": {"*", "male", "*", "camden", "none", "*", "comparison"}}}
+		if err := db.RecordExport(sys, first, entry); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordExport(sys, first, entry); ateval.ErrorCode(err) != ateval.ECONFLICT {
+			t.Errorf("recording export 1 twice: %v, want conflict", err)
+		}
+		second := &exports.Release{AgreementID: ag, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
+			Records: map[string][]string{"ps_b": {"*", "male", "*", "camden", "none", "*", "*"}}}
+		if err := db.RecordExport(sys, second, entry); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ExportReleases(sys, ag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Exports != 2 || got.K != 7 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
+			got.Records["ps_a"][0] != "60-69" || got.Records["ps_b"][6] != "*" {
+			t.Errorf("ExportReleases = %+v", got)
+		}
+		es, _, err := db.AuditLog(sys, storage.AuditFilter{Action: ateval.ActionExport})
+		if err != nil || len(es) != 2 || es[0].ObjectID != ag || !strings.Contains(es[0].Detail, "boroughs camden") {
+			t.Errorf("audit of the recorded exports: %+v (%v), want 2, the refused one not among them", es, err)
+		}
+		if err := db.RecordExport(sys, &exports.Release{AgreementID: ag, Sequence: 3}, ateval.AuditEntry{Action: ateval.ActionExport, ObjectID: ag + 1}); err == nil {
+			t.Error("an export recorded with another agreement's audit entry")
 		}
 	})
 }

@@ -27,6 +27,7 @@ func migrations() []migration {
 		{3, "data sharing agreements", schemaV3},
 		{4, "device units, reviews and the due list", schemaV4},
 		{5, "evaluators named on data sharing agreements", schemaV5},
+		{6, "what each data sharing agreement has released", schemaV6},
 	}
 }
 

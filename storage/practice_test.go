@@ -308,7 +308,7 @@ func TestObjectionLeavesSummaries(t *testing.T) {
 			for _, s := range ss {
 				summaries += s.N
 			}
-			err = db.ExportSubjects(sys, []string{"camden"}, func(exportSubject) error { subjects++; return nil })
+			err = db.ExportSubjects(sys, exportAgreement(t, db, "camden"), []string{"camden"}, func(exportSubject) error { subjects++; return nil })
 			if err != nil {
 				t.Fatal(err)
 			}

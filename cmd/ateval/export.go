@@ -51,20 +51,11 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 
-	base := strings.TrimSuffix(*out, filepath.Ext(*out))
-	cb := plan.Codebook()
-	if err := writeFile(base+".codebook.json", cb.WriteJSON); err != nil {
-		return err
-	}
-	if err := writeFile(base+".codebook.md", cb.WriteText); err != nil {
-		return err
-	}
-	d := plan.Disclosure()
-	if err := writeFile(base+".disclosure.md", d.WriteText); err != nil {
-		return err
-	}
-	// The CSV goes to a temporary file renamed into place when whole, so a
-	// failed export leaves no partial file behind to be mistaken for one.
+	// The CSV goes to a temporary file. When it is whole, the export is
+	// recorded (what it releases and its audit entry, in one
+	// transaction), and only then renamed into place with its codebook
+	// and disclosure report: no export is published unrecorded, and a
+	// failed one leaves no partial file to be mistaken for one.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
 	if err != nil {
 		return err
@@ -82,11 +73,23 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := db.RecordExport(ctx, plan.Release(), plan.AuditEntry(&st)); err != nil {
 		return err
 	}
-	if err := db.Audit(ctx, st.AuditEntry(a.ID, *layout)); err != nil {
-		return fmt.Errorf("the export was written but could not be recorded in the audit log: %w", err)
+	base := strings.TrimSuffix(*out, filepath.Ext(*out))
+	cb := plan.Codebook()
+	if err := writeFile(base+".codebook.json", cb.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeFile(base+".codebook.md", cb.WriteText); err != nil {
+		return err
+	}
+	d := plan.Disclosure()
+	if err := writeFile(base+".disclosure.md", d.WriteText); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
 	}
 	fmt.Fprintf(env.Stdout, "wrote %d rows (%d residents, k = %d, highest re-identification risk %s) to %s\nsha256 %s\n",
 		st.Rows, st.Residents, d.K, strconv.FormatFloat(d.HighestRisk, 'f', 4, 64), *out, st.SHA256)

@@ -88,7 +88,7 @@ func runExportCLI(t *testing.T, dsn, agreement, out string, extra ...string) [][
 func published(recs [][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, r := range recs[1:] {
-		out[r[0]] = r[1:7]
+		out[r[0]] = r[1:8] // the quasi-identifiers and the group
 	}
 	return out
 }
@@ -353,7 +353,8 @@ func checkAudit(t *testing.T, dsn, agreement, path string, rows int) {
 	}
 	for _, e := range entries {
 		if strconv.FormatInt(e.ObjectID, 10) == agreement && e.ObjectType == "agreement" && e.UserEmail == "system" &&
-			strings.Contains(e.Detail, sum) && strings.Contains(e.Detail, " "+strconv.Itoa(rows)+" rows") {
+			strings.Contains(e.Detail, sum) && strings.Contains(e.Detail, " "+strconv.Itoa(rows)+" rows") &&
+			strings.Contains(e.Detail, "k 5, boroughs ") {
 			return
 		}
 	}
