@@ -128,18 +128,28 @@ type ack struct {
 	instrument, timepoint string
 }
 
-// burst runs clients writers, each with its own session, recording
-// assessments into fresh slots until stop closes. It returns the writes
-// the server acknowledged (201), the latencies of all answers, and any
-// answer that was neither 201 nor a dropped connection.
-func burst(t *testing.T, w *writeWorld, base string, clients int, stop <-chan struct{}) (acks []ack, latencies []time.Duration, failures []string) {
+// signIn starts n sessions, one per client, on the test's goroutine.
+func signIn(t *testing.T, base string, n int) []string {
+	t.Helper()
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = login(t, base)
+	}
+	return tokens
+}
+
+// burst runs one writer per token, recording assessments into fresh slots
+// until stop closes, counting acknowledgements in acked as they come. It
+// returns the writes the server acknowledged (201), their latencies, and
+// any answer that was neither 201 nor a dropped connection. It never calls
+// the test's methods, so it may run on a goroutine of its own.
+func burst(w *writeWorld, base string, tokens []string, stop <-chan struct{}, acked *atomic.Int64) (acks []ack, latencies []time.Duration, failures []string) {
 	var next atomic.Int64
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	today := time.Now().UTC().Format("2006-01-02")
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	for c := 0; c < clients; c++ {
-		token := login(t, base)
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: len(tokens)}}
+	for _, token := range tokens {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -169,6 +179,9 @@ func burst(t *testing.T, w *writeWorld, base string, clients int, stop <-chan st
 				case resp.StatusCode == http.StatusCreated:
 					acks = append(acks, ack{rid, instrument, tp})
 					latencies = append(latencies, took)
+					if acked != nil {
+						acked.Add(1)
+					}
 				default:
 					var b bytes.Buffer
 					b.ReadFrom(resp.Body)
@@ -235,8 +248,9 @@ func TestManyWriters(t *testing.T) {
 			w := newWriteWorld(t, d.URL, 4000)
 			_, base := startServer(t, bin, "serve", "--db", d.URL, "--addr", "127.0.0.1:0")
 			stop := make(chan struct{})
+			tokens := signIn(t, base, 100)
 			time.AfterFunc(loadSeconds(), func() { close(stop) })
-			acks, lat, failures := burst(t, w, base, 100, stop)
+			acks, lat, failures := burst(w, base, tokens, stop, nil)
 			if len(failures) > 0 {
 				t.Errorf("%d of %d writes failed; first: %s", len(failures), len(failures)+len(acks), failures[0])
 			}
@@ -268,14 +282,20 @@ func TestWritesSurviveSIGKILL(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "crash.db")
 	w := newWriteWorld(t, dsn, 2000)
 	cmd, base := startServer(t, bin, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	tokens := signIn(t, base, 20)
 	stop := make(chan struct{})
 	var acks []ack
+	var acked atomic.Int64
 	done := make(chan struct{})
 	go func() {
-		acks, _, _ = burst(t, w, base, 20, stop)
-		close(done)
+		defer close(done)
+		acks, _, _ = burst(w, base, tokens, stop, &acked)
 	}()
-	time.Sleep(3 * time.Second)
+	// Kill once writes are flowing, however slow the machine.
+	deadline := time.Now().Add(2 * time.Minute)
+	for acked.Load() < 200 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	close(stop)
