@@ -142,16 +142,8 @@ func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatc
 	defer ateval.Wrap(&err, "UpdateDeviceIssue(%d)", id)
 	var out devices.DeviceIssue
 	err = db.InTx(ctx, func(tx *Tx) error {
-		var row deviceIssueRow
-		if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return errIssueNotFound
-		} else if err != nil {
-			return err
-		}
-		res, err := tx.scopedResident(ctx, row.ResidentID)
-		if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-			return errIssueNotFound
-		} else if err != nil {
+		row, res, err := tx.scopedIssue(ctx, id)
+		if err != nil {
 			return err
 		}
 		di := row.domain()
@@ -254,16 +246,8 @@ func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue,
 	var di devices.DeviceIssue
 	var res devices.Resident
 	err = db.InTx(ctx, func(tx *Tx) error {
-		var row deviceIssueRow
-		if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return errIssueNotFound
-		} else if err != nil {
-			return err
-		}
-		rrow, err := tx.scopedResident(ctx, row.ResidentID)
-		if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-			return errIssueNotFound
-		} else if err != nil {
+		row, rrow, err := tx.scopedIssue(ctx, id)
+		if err != nil {
 			return err
 		}
 		if res, err = rrow.domain(); err != nil {
@@ -282,4 +266,22 @@ func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue,
 		}
 	}
 	return di, res, err
+}
+
+// scopedIssue loads a device issue and its resident, if the acting user may
+// see the resident. A missing issue and another borough's answer alike,
+// ENOTFOUND, so that existence does not leak; scopedResident audits the
+// denied attempt.
+func (tx *Tx) scopedIssue(ctx context.Context, id int64) (deviceIssueRow, residentRow, error) {
+	var row deviceIssueRow
+	if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, residentRow{}, errIssueNotFound
+	} else if err != nil {
+		return row, residentRow{}, err
+	}
+	res, err := tx.scopedResident(ctx, row.ResidentID)
+	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
+		return row, res, errIssueNotFound
+	}
+	return row, res, err
 }
