@@ -20,7 +20,7 @@ func BenchmarkImportSample(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		db := storagetest.Open(b, filepath.Join(b.TempDir(), "bench.db"))
-		srcs, err := sampledata.Sources()
+		srcs, err := importer.FromFS(sampledata.Committed())
 		if err != nil {
 			b.Fatal(err)
 		}

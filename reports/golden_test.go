@@ -140,7 +140,7 @@ func TestReportStructure(t *testing.T) {
 // summary query, every pooled analysis, every chart. See BENCHMARKS.md.
 func BenchmarkReport(b *testing.B) {
 	db := storagetest.Open(b, filepath.Join(b.TempDir(), "ateval.db"))
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		b.Fatal(err)
 	}

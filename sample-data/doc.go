@@ -11,9 +11,9 @@
 // borough at a time.
 //
 // The generator imports the standard library and the root ateval and
-// devices packages only: no database and no HTTP code. embed.go, which
-// serves the committed files to `ateval demo`, also imports importer for
-// its Source type. It writes answers in the
+// devices packages only: no database and no HTTP code; Committed serves
+// the committed files (to `ateval demo`, through importer.FromFS). It
+// writes answers in the
 // compact form of forms.FormatAnswers itself, so that the sample does not
 // depend on the instrument definitions it is meant to test.
 package sampledata

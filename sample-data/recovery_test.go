@@ -50,7 +50,7 @@ func TestReportRecoversTrueEffects(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestDueListMissesNothing(t *testing.T) {
 		t.Skip("imports the sample")
 	}
 	db := storagetest.Open(t, t.TempDir()+"/due.db")
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		t.Fatal(err)
 	}

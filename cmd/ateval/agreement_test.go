@@ -15,7 +15,7 @@ import (
 func loadSample(t testing.TB, dsn string) {
 	t.Helper()
 	db := storagetest.Open(t, dsn)
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		t.Fatal(err)
 	}

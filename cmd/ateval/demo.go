@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/ateval/ateval/importer"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ import (
 // sampleFile reads one committed sample CSV file whole, keyed by header.
 func sampleFile(t testing.TB, name string) []map[string]string {
 	t.Helper()
-	srcs, err := sampledata.Sources()
+	srcs, err := importer.FromFS(sampledata.Committed())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func Dataset(tb testing.TB) func() []importer.Source {
 	target := Target()
 	if target == 0 {
 		return func() []importer.Source {
-			s, err := sampledata.Sources()
+			s, err := importer.FromFS(sampledata.Committed())
 			if err != nil {
 				tb.Fatal(err)
 			}

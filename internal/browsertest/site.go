@@ -51,7 +51,7 @@ func Start(t testing.TB, opt Options) *Site {
 	srcs := fixture()
 	if opt.Sample {
 		var err error
-		if srcs, err = sampledata.Sources(); err != nil {
+		if srcs, err = importer.FromFS(sampledata.Committed()); err != nil {
 			t.Fatalf("sample data: %v", err)
 		}
 	}
