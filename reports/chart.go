@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
@@ -44,6 +45,13 @@ func axisStyle() chart.Style {
 }
 
 func render(c chart.Chart) ([]byte, error) {
+	// go-chart loads its default font lazily behind an unsynchronised
+	// check, a data race when charts are drawn at once (as findingCharts
+	// and concurrent report builds do); loading it through a sync.Once
+	// first orders that one write before every read.
+	if _, err := defaultFont(); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	if err := c.Render(chart.PNG, &b); err != nil {
 		return nil, err
@@ -182,3 +190,8 @@ func niceTicks(lo, hi float64) []chart.Tick {
 	}
 	return t
 }
+
+// defaultFont is go-chart's default font, loaded once. It is package state
+// only in the sense that sync.Once is: a constant the library would
+// otherwise load racily.
+var defaultFont = sync.OnceValues(chart.GetDefaultFont)

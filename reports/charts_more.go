@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	chart "github.com/wcharczuk/go-chart/v2"
 )
@@ -17,24 +20,8 @@ func (r *Report) buildCharts(outcomes []Outcome) error {
 	for _, o := range outcomes {
 		byID[o.ID] = o
 	}
-	for i := range r.Analyses {
-		a := &r.Analyses[i]
-		if a.Timepoint != headlineTimepoint {
-			continue
-		}
-		c, err := forestChart(byID[a.Outcome], a)
-		if err != nil {
-			return err
-		}
-		a.Chart = c.Name
-		r.Charts = append(r.Charts, c)
-		if a.Pooled.K >= 10 {
-			f, err := funnelChart(byID[a.Outcome], a)
-			if err != nil {
-				return err
-			}
-			r.Charts = append(r.Charts, f)
-		}
+	if err := r.findingCharts(byID); err != nil {
+		return err
 	}
 	for _, o := range outcomes {
 		if c, ok, err := r.trajectoryChart(o); err != nil {
@@ -193,4 +180,58 @@ func funnelChart(o Outcome, a *Analysis) (Chart, error) {
 	return Chart{Name: fmt.Sprintf("funnel-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure),
 		Title: "Funnel plot: " + o.Label + ", " + CategoryName(a.DeviceCategory),
 		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, num(m)), PNG: png}, nil
+}
+
+// findingCharts draws each headline finding's forest plot (and its funnel
+// plot where k >= 10). They are independent and most of their cost is PNG
+// encoding, so they are drawn on every core; they are added in the
+// analyses' order whatever order they finish in.
+func (r *Report) findingCharts(byID map[string]Outcome) error {
+	var idx []int
+	for i := range r.Analyses {
+		if r.Analyses[i].Timepoint == headlineTimepoint {
+			idx = append(idx, i)
+		}
+	}
+	type drawn struct {
+		forest, funnel Chart
+		hasFunnel      bool
+		err            error
+	}
+	out := make([]drawn, len(idx))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(idx)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= len(idx) {
+					return
+				}
+				a := &r.Analyses[idx[j]]
+				d := &out[j]
+				if d.forest, d.err = forestChart(byID[a.Outcome], a); d.err != nil {
+					continue
+				}
+				if a.Pooled.K >= 10 {
+					d.funnel, d.err = funnelChart(byID[a.Outcome], a)
+					d.hasFunnel = true
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for j, d := range out {
+		if d.err != nil {
+			return d.err
+		}
+		r.Analyses[idx[j]].Chart = d.forest.Name
+		r.Charts = append(r.Charts, d.forest)
+		if d.hasFunnel {
+			r.Charts = append(r.Charts, d.funnel)
+		}
+	}
+	return nil
 }
