@@ -28,6 +28,7 @@ func migrations() []migration {
 		{4, "device units, reviews and the due list", schemaV4},
 		{5, "evaluators named on data sharing agreements", schemaV5},
 		{6, "what each data sharing agreement has released", schemaV6},
+		{7, "assessments by instrument and timepoint, for report summaries", schemaV7},
 	}
 }
 
