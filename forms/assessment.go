@@ -173,3 +173,21 @@ func ParseAnswers(s string) ([]Answer, error) {
 }
 
 func isNaNOrInf(v float64) bool { return v != v || v > 1e308 || v < -1e308 }
+
+// Label is the timepoint as a practitioner says it: "Baseline", "6 weeks",
+// "3 months", "6 months", "12 months"; an unknown code is returned as it is.
+func (t Timepoint) Label() string {
+	switch t {
+	case Baseline:
+		return "Baseline"
+	case Week6:
+		return "6 weeks"
+	case Month3:
+		return "3 months"
+	case Month6:
+		return "6 months"
+	case Month12:
+		return "12 months"
+	}
+	return string(t)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/ateval/ateval/forms"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -39,7 +40,9 @@ func parseTemplates() (map[string]*template.Template, error) {
 	}
 	funcs := template.FuncMap{"join": strings.Join, "landing": landing, "add": func(a, b int) int { return a + b },
 		"deref":  func(p *float64) float64 { return *p },
-		"pounds": func(pence int64) string { return fmt.Sprintf("£%d.%02d", pence/100, pence%100) }}
+		"pounds": func(pence int64) string { return fmt.Sprintf("£%d.%02d", pence/100, pence%100) },
+		// timepoint shows a timepoint code (w6) as practitioners say it (6 weeks).
+		"timepoint": func(v any) string { return forms.Timepoint(fmt.Sprint(v)).Label() }}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")

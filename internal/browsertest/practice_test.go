@@ -99,7 +99,7 @@ func TestRecordAssessment(t *testing.T) {
 		t.Fatalf("after recording: banner %q\n%s", got, b.Text("main"))
 	}
 	got := b.Text("#assessments + table")
-	for _, want := range []string{"2025-03-01", "baseline", "satisfied: 7", "worthwhile: 8", "anxious: 3", "happy: not scorable"} {
+	for _, want := range []string{"2025-03-01", "Baseline", "satisfied: 7", "worthwhile: 8", "anxious: 3", "happy: not scorable"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline assessments %q lack %q", got, want)
 		}
