@@ -76,11 +76,7 @@ func newEvidenceWorld(t *testing.T) (*world, []byte) {
 		{"other_evaluator", ateval.RoleEvaluator, 0},
 		{"admin", ateval.RoleAdmin, 0},
 	} {
-		user := &ateval.User{Email: u.key + "@test.example", Role: u.role, BoroughID: u.borough}
-		if err := w.db.CreateUser(sys, user, testPassword); err != nil {
-			t.Fatal(err)
-		}
-		w.users[u.key] = user
+		w.addUser(u.key, u.role, u.borough)
 	}
 	w.srv = w.newServer(Config{})
 	w.srv.log = slog.New(slog.NewJSONHandler(w.logs, nil))

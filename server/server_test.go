@@ -78,11 +78,7 @@ func newWorld(t *testing.T) *world {
 		{"evaluator", ateval.RoleEvaluator, 0},
 		{"admin", ateval.RoleAdmin, 0},
 	} {
-		user := &ateval.User{Email: u.key + "@test.example", Role: u.role, BoroughID: u.borough}
-		if err := w.db.CreateUser(sys, user, testPassword); err != nil {
-			t.Fatal(err)
-		}
-		w.users[u.key] = user
+		w.addUser(u.key, u.role, u.borough)
 	}
 	w.srv = w.newServer(Config{})
 	return w
@@ -96,6 +92,17 @@ func (w *world) newServer(cfg Config) *Server {
 		w.t.Fatal(err)
 	}
 	return srv
+}
+
+// addUser creates a user of the role (and borough, for the roles that
+// have one) whose email is key@test.example, under w.users[key].
+func (w *world) addUser(key string, role ateval.Role, borough int64) {
+	w.t.Helper()
+	u := &ateval.User{Email: key + "@test.example", Role: role, BoroughID: borough}
+	if err := w.db.CreateUser(ateval.SystemContext(context.Background()), u, testPassword); err != nil {
+		w.t.Fatal(err)
+	}
+	w.users[key] = u
 }
 
 // session begins a session of the kind for the user named, returning its
