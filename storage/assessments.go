@@ -6,8 +6,8 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-// CreateAssessments stores a batch of assessments with their scores, in two
-// statements whatever the batch's size. boroughIDs[i] is the borough of
+// CreateAssessments stores a batch of assessments with their scores, in one
+// statement whatever the batch's size. boroughIDs[i] is the borough of
 // as[i]'s resident, kept on the row so that per-borough summaries need no
 // join. It does not set the assessments' IDs: a bulk load has no use for
 // them (createAssessment, for one, does). Operator only.
@@ -21,10 +21,8 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 	if len(as) == 0 {
 		return nil
 	}
-	var rows, scores jsonRows
+	var rows jsonRows
 	rows.reset()
-	scores.reset()
-	nScores := 0
 	for i := range as {
 		a := &as[i]
 		rows.row()
@@ -36,38 +34,24 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 		rows.str(string(a.Respondent))
 		rows.str(a.FrameworkVersion)
 		rows.str(forms.FormatAnswers(a.Answers))
-		for _, s := range a.Scores {
-			scores.row()
-			scores.int(a.ResidentID)
-			scores.str(a.Instrument)
-			scores.str(string(a.Timepoint))
-			scores.str(s.Name)
-			scores.float(s.Value)
-			scores.str(s.Method)
-			scores.str(s.NotScorable)
-			nScores++
-		}
+		rows.sep()
+		rows.b = appendScores(rows.b, a.Scores)
+	}
+	// The scores arrive as a JSON object inside the row's array: -> keeps
+	// it JSON (SQLite's text, PostgreSQL's json, cast to the jsonb column).
+	scores := "j.value->8"
+	if tx.db.dialect == Postgres {
+		scores = "CAST(j.value->8 AS jsonb)"
 	}
 	err := tx.g.Exec(`INSERT INTO assessments
-		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers)
+		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores)
 		SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3,
-			j.value->>4, j.value->>5, j.value->>6, j.value->>7
+			j.value->>4, j.value->>5, j.value->>6, j.value->>7, `+scores+`
 		FROM `+tx.db.jsonFrom(), rows.String()).Error
-	if err != nil {
-		if isUniqueViolation(err) {
-			return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
-		}
-		return err
+	if err != nil && isUniqueViolation(err) {
+		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
 	}
-	if nScores == 0 {
-		return nil
-	}
-	// Scores find their assessment by its natural key, which is unique.
-	return tx.g.Exec(`INSERT INTO assessment_scores (assessment_id, name, value, method, not_scorable)
-		SELECT a.id, j.value->>3, CAST(j.value->>4 AS DOUBLE PRECISION), j.value->>5, j.value->>6
-		FROM `+tx.db.jsonFrom()+`
-		JOIN assessments a ON a.resident_id = CAST(j.value->>0 AS BIGINT)
-			AND a.instrument = j.value->>1 AND a.timepoint = j.value->>2`, scores.String()).Error
+	return err
 }
 
 // createAssessment stores one assessment with its scores and sets its ID,
@@ -79,14 +63,7 @@ func (tx *Tx) createAssessment(a *forms.Assessment, boroughID int64) error {
 		return translate(err, fmt.Sprintf("a %s assessment at %s for this resident", a.Instrument, a.Timepoint))
 	}
 	a.ID = row.ID
-	if len(a.Scores) == 0 {
-		return nil
-	}
-	scores := make([]scoreRow, len(a.Scores))
-	for i, s := range a.Scores {
-		scores[i] = scoreRow{AssessmentID: row.ID, Name: s.Name, Value: s.Value, Method: s.Method, NotScorable: s.NotScorable}
-	}
-	return tx.g.Create(&scores).Error
+	return nil
 }
 
 // AssessmentKey is an assessment's natural key: one per resident,

@@ -93,19 +93,9 @@ func (tx *Tx) assessmentsOf(residentID int64) ([]forms.Assessment, error) {
 	if err := tx.g.Where("resident_id = ?", residentID).Order("assessed_on, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	var scores []scoreRow
-	err := tx.g.Table("assessment_scores AS s").Select("s.*").Joins("JOIN assessments a ON a.id = s.assessment_id").
-		Where("a.resident_id = ?", residentID).Order("s.assessment_id, s.name").Scan(&scores).Error
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64][]scoreRow{}
-	for _, s := range scores {
-		byID[s.AssessmentID] = append(byID[s.AssessmentID], s)
-	}
 	out := make([]forms.Assessment, 0, len(rows))
 	for i := range rows {
-		a, err := rows[i].domain(byID[rows[i].ID])
+		a, err := rows[i].domain()
 		if err != nil {
 			return nil, err
 		}

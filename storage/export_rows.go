@@ -204,17 +204,8 @@ func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs
 		if err := g.Table("assessments a").Select("a.*").Where(in, ids).Order("a.id").Find(&as).Error; err != nil {
 			return err
 		}
-		var ss []scoreRow
-		if err := g.Table("assessment_scores s").Select("s.*").Joins("JOIN assessments a ON a.id = s.assessment_id").
-			Where(in, ids).Order("s.assessment_id, s.name").Find(&ss).Error; err != nil {
-			return err
-		}
-		scores := map[int64][]scoreRow{}
-		for _, s := range ss {
-			scores[s.AssessmentID] = append(scores[s.AssessmentID], s)
-		}
 		for i := range as {
-			a, err := as[i].domain(scores[as[i].ID])
+			a, err := as[i].domain()
 			if err != nil {
 				return err
 			}

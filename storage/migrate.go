@@ -10,25 +10,29 @@ import (
 )
 
 // migration is one numbered schema change. Its SQL is written once for both
-// databases; {{pk}} stands for an auto-numbered primary key, the one
-// construct the two spell differently.
+// databases where it can be; {{pk}} stands for an auto-numbered primary
+// key, the construct the two most often spell differently. A change the
+// two cannot share (moving data with JSON functions, say) gives
+// PostgreSQL's own in postgres.
 type migration struct {
-	version int
-	name    string
-	sql     string
+	version  int
+	name     string
+	sql      string
+	postgres string
 }
 
 // migrations returns every schema change, in order. Never edit one that
 // has shipped: add another.
 func migrations() []migration {
 	return []migration{
-		{1, "initial schema", schemaV1},
-		{2, "users and sessions", schemaV2},
-		{3, "data sharing agreements", schemaV3},
-		{4, "device units, reviews and the due list", schemaV4},
-		{5, "evaluators named on data sharing agreements", schemaV5},
-		{6, "what each data sharing agreement has released", schemaV6},
-		{7, "assessments by instrument and timepoint, for report summaries", schemaV7},
+		{1, "initial schema", schemaV1, ""},
+		{2, "users and sessions", schemaV2, ""},
+		{3, "data sharing agreements", schemaV3, ""},
+		{4, "device units, reviews and the due list", schemaV4, ""},
+		{5, "evaluators named on data sharing agreements", schemaV5, ""},
+		{6, "what each data sharing agreement has released", schemaV6, ""},
+		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
+		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
 	}
 }
 
@@ -45,6 +49,12 @@ func (db *DB) expand(sql string) string {
 // leaves the schema as it was. On PostgreSQL an advisory lock keeps two
 // servers starting at once from migrating together.
 func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
+	return db.migrateTo(ctx, len(migrations()))
+}
+
+// migrateTo applies the migrations up to version last, so a test can build
+// a database as an earlier release left it.
+func (db *DB) migrateTo(ctx context.Context, last int) (applied []int, err error) {
 	g := db.gorm.WithContext(ctx)
 	if err := g.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
@@ -52,7 +62,7 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 		applied_at TEXT NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	for _, m := range migrations() {
+	for _, m := range migrations()[:last] {
 		done := false
 		err := g.Transaction(func(tx *gorm.DB) error {
 			if db.dialect == Postgres {
@@ -68,7 +78,11 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 				done = true
 				return nil
 			}
-			for _, stmt := range splitStatements(db.expand(m.sql)) {
+			sql := m.sql
+			if db.dialect == Postgres && m.postgres != "" {
+				sql = m.postgres
+			}
+			for _, stmt := range splitStatements(db.expand(sql)) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%s: %w", firstLine(stmt), err)
 				}

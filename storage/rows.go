@@ -162,35 +162,28 @@ type assessmentRow struct {
 	// assessment is one row, so it is written whole or not at all, and the
 	// raw answers are kept exactly for rescoring.
 	Answers string
+	// Scores holds the derived scores, each with the method that made it,
+	// as the JSON object appendScores writes.
+	Scores string
 }
 
 func (assessmentRow) TableName() string { return "assessments" }
 
-type scoreRow struct {
-	AssessmentID int64  `gorm:"primaryKey;autoIncrement:false"`
-	Name         string `gorm:"primaryKey"`
-	Value        *float64
-	Method       string
-	NotScorable  string
-}
-
-func (scoreRow) TableName() string { return "assessment_scores" }
-
 func assessmentToRow(a *forms.Assessment, boroughID int64) assessmentRow {
 	return assessmentRow{ID: a.ID, ResidentID: a.ResidentID, BoroughID: boroughID, Instrument: a.Instrument,
 		Timepoint: string(a.Timepoint), AssessedOn: a.AssessedOn.String(), Respondent: string(a.Respondent),
-		FrameworkVersion: a.FrameworkVersion, Answers: forms.FormatAnswers(a.Answers)}
+		FrameworkVersion: a.FrameworkVersion, Answers: forms.FormatAnswers(a.Answers), Scores: string(appendScores(nil, a.Scores))}
 }
 
-func (r *assessmentRow) domain(scores []scoreRow) (forms.Assessment, error) {
+func (r *assessmentRow) domain() (forms.Assessment, error) {
 	answers, err := forms.ParseAnswers(r.Answers)
 	if err != nil {
 		return forms.Assessment{}, fmt.Errorf("assessment %d answers: %w", r.ID, err)
 	}
 	a := forms.Assessment{ID: r.ID, ResidentID: r.ResidentID, Instrument: r.Instrument, Timepoint: forms.Timepoint(r.Timepoint),
 		AssessedOn: mustDate(r.AssessedOn), Respondent: forms.Respondent(r.Respondent), FrameworkVersion: r.FrameworkVersion, Answers: answers}
-	for _, s := range scores {
-		a.Scores = append(a.Scores, forms.Score{Name: s.Name, Value: s.Value, Method: s.Method, NotScorable: s.NotScorable})
+	if a.Scores, err = scoresOf(r.Scores); err != nil {
+		return forms.Assessment{}, fmt.Errorf("assessment %d: %w", r.ID, err)
 	}
 	return a, nil
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/ateval/ateval"
@@ -100,15 +101,25 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var name, method, reason string
+		// The scores are stored on the assessment's row as JSON (schema
+		// version 8), each with its method and why it could not be scored.
+		var column string
 		var assessmentResident int64
-		err = sqlDB.QueryRow(`SELECT s.name, s.method, s.not_scorable, a.resident_id
-			FROM assessment_scores s JOIN assessments a ON a.id = s.assessment_id`).Scan(&name, &method, &reason, &assessmentResident)
+		err = sqlDB.QueryRow(`SELECT scores, resident_id FROM assessments`).Scan(&column, &assessmentResident)
 		if err != nil {
 			t.Fatalf("reading the stored score: %v", err)
 		}
-		if name != "score" || method != "test/1" || reason != "1 of 7 items missing" || assessmentResident != r.ID {
-			t.Errorf("stored score = %q %q %q for resident %d, want score test/1 with its reason for resident %d", name, method, reason, assessmentResident, r.ID)
+		var stored map[string]struct {
+			V  *float64 `json:"v"`
+			M  string   `json:"m"`
+			NS string   `json:"ns"`
+		}
+		if err := json.Unmarshal([]byte(column), &stored); err != nil {
+			t.Fatalf("stored scores %s: %v", column, err)
+		}
+		s, ok := stored["score"]
+		if len(stored) != 1 || !ok || s.V != nil || s.M != "test/1" || s.NS != "1 of 7 items missing" || assessmentResident != r.ID {
+			t.Errorf("stored scores = %s for resident %d, want score test/1 with its reason for resident %d", column, assessmentResident, r.ID)
 		}
 		keys, err := db.View(ctx).ResidentKeys()
 		if err != nil {

@@ -88,18 +88,23 @@ func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument,
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "change summaries of %s %s at %s", instrument, score, timepoint)
+	value, arg, err := db.scoreValue("a.scores", score)
+	if err != nil {
+		return nil, err
+	}
 	cte, args := residentsCTE(f)
 	q := cte + `, sc AS (
-	SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, s.value AS value
-	FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
-	WHERE a.instrument = ? AND s.name = ? AND s.value IS NOT NULL AND a.timepoint IN (?, ?))
+	SELECT resident_id, timepoint, value FROM (
+		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value
+		FROM assessments a WHERE a.instrument = ? AND a.timepoint IN (?, ?)) x
+	WHERE value IS NOT NULL)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
 	SUM(b.value) AS sum_b, SUM(f.value) AS sum_f, SUM(b.value*b.value) AS sum_bb,
 	SUM(f.value*f.value) AS sum_ff, SUM(b.value*f.value) AS sum_bf
 FROM res JOIN sc b ON b.resident_id = res.id AND b.timepoint = ?
 	JOIN sc f ON f.resident_id = res.id AND f.timepoint = ?
 WHERE 1 = 1`
-	args = append(args, instrument, score, "baseline", timepoint, "baseline", timepoint)
+	args = append(args, arg, instrument, "baseline", timepoint, "baseline", timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 	var rows []changeRow
@@ -141,19 +146,23 @@ func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timep
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "event summaries of %s at %s", score, timepoint)
+	value, arg, err := db.scoreValue("a.scores", score)
+	if err != nil {
+		return nil, err
+	}
 	cte, args := residentsCTE(f)
 	q := cte + `, ev AS (
 	SELECT resident_id, timepoint, ROUND(value * days / 30) AS count, days FROM (
-		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, s.value AS value, ` + db.periodDays("a.answers") + ` AS days
-		FROM assessments a JOIN assessment_scores s ON s.assessment_id = a.id
-		WHERE a.instrument = 'events' AND s.name = ? AND s.value IS NOT NULL AND a.timepoint IN (?, ?)) x
-	WHERE days > 0)
+		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value, ` + db.periodDays("a.answers") + ` AS days
+		FROM assessments a
+		WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
+	WHERE value IS NOT NULL AND days > 0)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
 	SUM(b.count) AS count_before, SUM(b.days) AS days_before, SUM(f.count) AS count_after, SUM(f.days) AS days_after
 FROM res JOIN ev b ON b.resident_id = res.id AND b.timepoint = ?
 	JOIN ev f ON f.resident_id = res.id AND f.timepoint = ?
 WHERE 1 = 1`
-	args = append(args, score, "baseline", timepoint, "baseline", timepoint)
+	args = append(args, arg, "baseline", timepoint, "baseline", timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 	var rows []eventsRow
@@ -181,12 +190,21 @@ func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrum
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "proportions of %s %s at %s", instrument, score, timepoint)
+	value, arg, err := db.scoreValue("a.scores", score)
+	if err != nil {
+		return nil, err
+	}
 	cte, args := residentsCTE(f)
-	q := cte + `SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(CASE WHEN s.value = 1 THEN 1 ELSE 0 END) AS yes
-FROM res JOIN assessments a ON a.resident_id = res.id JOIN assessment_scores s ON s.assessment_id = a.id
-WHERE a.instrument = ? AND s.name = ? AND a.timepoint = ? AND s.value IS NOT NULL`
-	args = append(args, instrument, score, timepoint)
+	q := cte + `, sc AS (
+	SELECT resident_id, value FROM (
+		SELECT a.resident_id AS resident_id, ` + value + ` AS value
+		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ?) x
+	WHERE value IS NOT NULL)
+SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
+	SUM(CASE WHEN sc.value = 1 THEN 1 ELSE 0 END) AS yes
+FROM res JOIN sc ON sc.resident_id = res.id
+WHERE 1 = 1`
+	args = append(args, arg, instrument, timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 	var rows []proportionRow

@@ -1,0 +1,39 @@
+package storage
+
+// schemaV8 keeps an assessment's scores on its own row, as one JSON object
+// keyed by score name, instead of a row each in assessment_scores:
+//
+//	{"raw": {"v": 25, "m": "swemwbs-raw/1"},
+//	 "index": {"v": null, "m": "eq5d5l-index/england-devlin-2018", "ns": "eq5d5l_sc is missing"}}
+//
+// v is the value (null when not scorable), m the method and version that
+// made it, ns why it could not be scored (left out when it could). The keys
+// are short because they are repeated on every one of a million rows.
+//
+// Why: an assessment and its scores are written and read together, never
+// apart, and a score row each (3.4 of them an assessment) with its primary
+// key and foreign key cost more to import than the assessments themselves
+// (BENCHMARKS.md, "Import"). Both databases read a value with their JSON
+// operators inside the grouped summaries (scoreValue). On PostgreSQL the
+// column is jsonb, parsed once when written rather than at every summary.
+const schemaV8 = `
+ALTER TABLE assessments ADD COLUMN scores TEXT NOT NULL DEFAULT '{}';
+UPDATE assessments SET scores = (
+	SELECT json_group_object(s.name, CASE WHEN s.not_scorable = ''
+		THEN json_object('v', s.value, 'm', s.method)
+		ELSE json_object('v', s.value, 'm', s.method, 'ns', s.not_scorable) END)
+	FROM assessment_scores s WHERE s.assessment_id = assessments.id)
+WHERE EXISTS (SELECT 1 FROM assessment_scores s WHERE s.assessment_id = assessments.id);
+DROP TABLE assessment_scores
+`
+
+const schemaV8Postgres = `
+ALTER TABLE assessments ADD COLUMN scores JSONB NOT NULL DEFAULT '{}';
+UPDATE assessments a SET scores = x.scores FROM (
+	SELECT s.assessment_id, jsonb_object_agg(s.name, CASE WHEN s.not_scorable = ''
+		THEN jsonb_build_object('v', s.value, 'm', s.method)
+		ELSE jsonb_build_object('v', s.value, 'm', s.method, 'ns', s.not_scorable) END) AS scores
+	FROM assessment_scores s GROUP BY s.assessment_id) x
+WHERE a.id = x.assessment_id;
+DROP TABLE assessment_scores
+`

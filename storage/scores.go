@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+
+	"github.com/ateval/ateval/forms"
+)
+
+// An assessment's scores live on its row as one JSON object keyed by score
+// name (schemaV8 describes the form). appendScores writes it; scoresOf reads
+// it back; scoreValue reads one value inside a query.
+
+// storedScore is one score in the assessments.scores column.
+type storedScore struct {
+	V  *float64 `json:"v"`
+	M  string   `json:"m"`
+	NS string   `json:"ns,omitempty"`
+}
+
+// appendScores appends scores as the column's JSON object, in their order.
+// A value JSON cannot hold (NaN or an infinity, which no scoring rule
+// makes) is stored as null with the reason, rather than failing the write.
+func appendScores(b []byte, scores []forms.Score) []byte {
+	var j jsonRows
+	j.b = b
+	j.b = append(j.b, '{')
+	for i, s := range scores {
+		if i > 0 {
+			j.b = append(j.b, ',')
+		}
+		j.first = true
+		j.str(s.Name)
+		j.b = append(j.b, ':', '{', '"', 'v', '"', ':')
+		v, ns := s.Value, s.NotScorable
+		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
+			v, ns = nil, "the score was not a finite number"
+		}
+		j.first = true
+		j.float(v)
+		j.b = append(j.b, `,"m":`...)
+		j.first = true
+		j.str(s.Method)
+		if ns != "" {
+			j.b = append(j.b, `,"ns":`...)
+			j.first = true
+			j.str(ns)
+		}
+		j.b = append(j.b, '}')
+	}
+	return append(j.b, '}')
+}
+
+// scoresOf reads the column back, in order of name: the order the pages
+// and exports have always shown.
+func scoresOf(column string) ([]forms.Score, error) {
+	var m map[string]storedScore
+	if err := json.Unmarshal([]byte(column), &m); err != nil {
+		return nil, fmt.Errorf("scores: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := make([]forms.Score, 0, len(m))
+	for name, s := range m {
+		out = append(out, forms.Score{Name: name, Value: s.V, Method: s.M, NotScorable: s.NS})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// scoreName is what a score's name may be: the framework's names are all
+// of this form, and a name that is not could not be read by scoreValue's
+// JSON path.
+var scoreName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// scoreValue returns a SQL expression for the value of score name in the
+// scores column col (NULL when it is absent or not scorable), and the
+// argument it binds.
+func (db *DB) scoreValue(col, name string) (string, any, error) {
+	if !scoreName.MatchString(name) {
+		return "", nil, fmt.Errorf("score name %q: only lower-case letters, digits and _", name)
+	}
+	if db.dialect == Postgres {
+		return "CAST(" + col + " -> ? ->> 'v' AS DOUBLE PRECISION)", name, nil
+	}
+	return "json_extract(" + col + ", ?)", "$." + name + ".v", nil
+}
+
+// anyUnscored is a SQL condition true when the scores column col holds
+// a score without a value.
+func (db *DB) anyUnscored(col string) string {
+	if db.dialect == Postgres {
+		return "EXISTS (SELECT 1 FROM jsonb_each(" + col + ") e WHERE jsonb_typeof(e.value -> 'v') IS DISTINCT FROM 'number')"
+	}
+	return "EXISTS (SELECT 1 FROM json_each(" + col + ") e WHERE json_extract(e.value, '$.v') IS NULL)"
+}
