@@ -77,7 +77,7 @@ func Import(ctx context.Context, db *storage.DB, files []Source, opt Options) (s
 	// Dependency order, whatever order the files came in.
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].kind < tables[j].kind })
 
-	err = db.InTx(ctx, func(tx *storage.Tx) error {
+	err = db.InBulkTx(ctx, func(tx *storage.Tx) error {
 		l, err := newLoader(tx, opt)
 		if err != nil {
 			return err

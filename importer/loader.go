@@ -28,8 +28,10 @@ type loader struct {
 	// assessed holds the (resident, instrument, timepoint) of this
 	// import's assessments, to name the line of a duplicate.
 	assessed map[assessedKey]int
-	problems []ateval.FieldError
-	sum      Summary
+	// instruments numbers the framework's instruments for assessedKey.
+	instruments map[*forms.Instrument]uint16
+	problems    []ateval.FieldError
+	sum         Summary
 
 	// Rows checked and waiting to be written in one batch.
 	pendResidents   []devices.Resident
@@ -149,10 +151,11 @@ func (l *loader) refuseStored(as []forms.Assessment, where []string, residents [
 
 // assessedKey identifies an assessment compactly: a million of them must
 // not pin a million CSV lines in memory, so it holds no string cut from
-// the input.
+// the input; and it holds no pointer at all, so the garbage collector
+// need not scan the map of them (a second of an import's CPU at a million).
 type assessedKey struct {
 	resident   int64
-	instrument *forms.Instrument
+	instrument uint16 // position in the framework
 	timepoint  uint8
 }
 
@@ -166,7 +169,11 @@ func timepointIndex(tp forms.Timepoint) uint8 {
 }
 
 func newLoader(tx *storage.Tx, opt Options) (*loader, error) {
-	l := &loader{tx: tx, opt: opt, today: tx.Today(), boroughs: map[string]int64{}, devices: map[string]int64{}, assessed: map[assessedKey]int{}, created: map[int64]bool{}}
+	l := &loader{tx: tx, opt: opt, today: tx.Today(), boroughs: map[string]int64{}, devices: map[string]int64{}, assessed: map[assessedKey]int{}, created: map[int64]bool{},
+		instruments: map[*forms.Instrument]uint16{}}
+	for i, in := range opt.Framework.Instruments() {
+		l.instruments[in] = uint16(i)
+	}
 	bs, err := tx.Boroughs()
 	if err != nil {
 		return nil, err
@@ -405,7 +412,10 @@ func (l *loader) assessment(t *table, errs *rowErrors) error {
 	in, known := fw.Instrument(a.Instrument)
 	if !known {
 		errs.add("instrument", "%q is not an instrument of framework %s", a.Instrument, fw.Version())
-	} else if len(*errs) == 0 {
+	} else {
+		a.Instrument = in.ID // the framework's string, not one cut from the CSV line
+	}
+	if known && len(*errs) == 0 {
 		if err := in.Validate(a.Answers); err != nil {
 			errs.addErr("answers", err)
 		}
@@ -420,7 +430,7 @@ func (l *loader) assessment(t *table, errs *rowErrors) error {
 			errs.add("assessed_on", "cannot be in the future")
 		}
 		// k.ID is 0 only for a resident whose own row was bad, already reported.
-		key := assessedKey{k.ID, in, timepointIndex(a.Timepoint)}
+		key := assessedKey{k.ID, l.instruments[in], timepointIndex(a.Timepoint)}
 		if prev, dup := l.assessed[key]; dup && k.ID != 0 && known {
 			errs.add("timepoint", "the resident already has a %s assessment at %s (line %d)", a.Instrument, a.Timepoint, prev)
 		} else if k.ID != 0 && known {

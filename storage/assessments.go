@@ -21,6 +21,9 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 	if len(as) == 0 {
 		return nil
 	}
+	if tx.db.dialect == SQLite {
+		return tx.insertAssessmentsSQLite(as, boroughIDs)
+	}
 	var rows jsonRows
 	rows.reset()
 	for i := range as {
@@ -38,20 +41,42 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 		rows.b = appendScores(rows.b, a.Scores)
 	}
 	// The scores arrive as a JSON object inside the row's array: -> keeps
-	// it JSON (SQLite's text, PostgreSQL's json, cast to the jsonb column).
-	scores := "j.value->8"
-	if tx.db.dialect == Postgres {
-		scores = "CAST(j.value->8 AS jsonb)"
-	}
+	// it JSON, cast to the jsonb column.
 	err := tx.g.Exec(`INSERT INTO assessments
 		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores)
 		SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3,
-			j.value->>4, j.value->>5, j.value->>6, j.value->>7, `+scores+`
+			j.value->>4, j.value->>5, j.value->>6, j.value->>7, CAST(j.value->8 AS jsonb)
 		FROM `+tx.db.jsonFrom(), rows.String()).Error
 	if err != nil && isUniqueViolation(err) {
 		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
 	}
 	return err
+}
+
+// insertAssessmentsSQLite writes a batch with one prepared statement run
+// once a row. In-process SQLite makes that cheaper than the JSON batch the
+// other tables use: at a million assessments, expanding the JSON cost SQLite
+// more than writing the rows (BENCHMARKS.md, "Import").
+func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64) error {
+	ctx := tx.g.Statement.Context
+	stmt, err := tx.g.Statement.ConnPool.PrepareContext(ctx, `INSERT INTO assessments
+		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	var scores []byte
+	for i := range as {
+		a := &as[i]
+		scores = appendScores(scores[:0], a.Scores)
+		_, err := stmt.ExecContext(ctx, a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
+			string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores))
+		if err != nil {
+			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", a.Instrument, a.Timepoint, a.ResidentID))
+		}
+	}
+	return nil
 }
 
 // createAssessment stores one assessment with its scores and sets its ID,
