@@ -3,6 +3,9 @@ package storage
 import (
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/ateval/ateval/forms"
 )
 
@@ -23,6 +26,9 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 	}
 	if tx.db.dialect == SQLite {
 		return tx.insertAssessmentsSQLite(as, boroughIDs)
+	}
+	if tx.conn != nil {
+		return tx.copyAssessments(as, boroughIDs)
 	}
 	var rows jsonRows
 	rows.reset()
@@ -77,6 +83,33 @@ func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64)
 		}
 	}
 	return nil
+}
+
+// copyAssessments sends a batch to PostgreSQL with COPY, on the bulk
+// load's own connection (InBulkTx): the server then parses no JSON and
+// plans no statement per batch, which halved a million-assessment import.
+func (tx *Tx) copyAssessments(as []forms.Assessment, boroughIDs []int64) error {
+	ctx := tx.g.Statement.Context
+	var scores []byte
+	err := tx.conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("bulk load: the PostgreSQL connection is a %T, not pgx's", driverConn)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"assessments"},
+			[]string{"resident_id", "borough_id", "instrument", "timepoint", "assessed_on", "respondent", "framework_version", "answers", "scores"},
+			pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
+				a := &as[i]
+				scores = appendScores(scores[:0], a.Scores)
+				return []any{a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
+					string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores)}, nil
+			}))
+		return err
+	})
+	if err != nil && isUniqueViolation(err) {
+		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
+	}
+	return err
 }
 
 // createAssessment stores one assessment with its scores and sets its ID,

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -16,6 +17,9 @@ import (
 type Tx struct {
 	g  *gorm.DB
 	db *DB
+	// conn is the connection a PostgreSQL bulk load's transaction runs on,
+	// so that it can COPY on it (see InBulkTx); nil otherwise.
+	conn *sql.Conn
 }
 
 // InTx runs fn in one transaction, committed if fn returns nil and rolled
@@ -32,14 +36,16 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // read back again and again (an import took half as long again).
 const bulkCacheKiB = 128 << 10
 
-// InBulkTx is InTx for a bulk load, such as an import: on SQLite the
+// InBulkTx is InTx for a bulk load, such as an import. On SQLite the
 // transaction's connection has a larger page cache while it writes, and
-// its own again afterwards.
+// its own again afterwards. On PostgreSQL the transaction runs on a
+// connection held for it, so that the assessments can be sent with COPY
+// inside it (CreateAssessments).
 func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
+	if db.dialect == Postgres {
+		return db.inConnTx(ctx, fn)
+	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		if db.dialect != SQLite {
-			return fn(tx)
-		}
 		var before int
 		if err := tx.g.Raw("PRAGMA cache_size").Scan(&before).Error; err != nil {
 			return err
@@ -53,6 +59,40 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 		}
 		return err
 	})
+}
+
+// inConnTx runs fn in a transaction on a connection of its own, which the
+// Tx keeps: what gorm's Transaction does, with the connection in hand.
+func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	g := db.gorm.Session(&gorm.Session{Context: ctx, NewDB: true})
+	g.Statement.ConnPool = sqlTx
+	committed := false
+	defer func() {
+		if !committed {
+			sqlTx.Rollback()
+		}
+	}()
+	if err := fn(&Tx{g: g, db: db, conn: conn}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	committed = true
+	return nil
 }
 
 // View returns a Tx for reads outside a transaction.
