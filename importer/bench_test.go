@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/internal/benchutil"
 	sampledata "github.com/ateval/ateval/sample-data"
+	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -58,12 +61,45 @@ func BenchmarkImportScale(b *testing.B) {
 		}
 		return time.Since(start).Seconds()
 	}
+	// pgReference is PostgreSQL's own COPY of the same CSV into a plain
+	// table of text columns: the floor for that server, which a SQLite
+	// file's .import does not say.
+	pgReference := func(dsn string) float64 {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `CREATE TABLE copy_reference (borough TEXT, resident_ref TEXT, instrument TEXT,
+			timepoint TEXT, assessed_on TEXT, respondent TEXT, framework_version TEXT, answers TEXT)`); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Open(filepath.Join(dir, "assessments.csv"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		start := time.Now()
+		if _, err := conn.PgConn().CopyFrom(ctx, f, "COPY copy_reference FROM STDIN (FORMAT csv, HEADER true)"); err != nil {
+			b.Fatal(err)
+		}
+		secs := time.Since(start).Seconds()
+		if _, err := conn.Exec(ctx, `DROP TABLE copy_reference`); err != nil {
+			b.Fatal(err)
+		}
+		return secs
+	}
 	run := func(b *testing.B, dsn func() string) {
-		var secs, ref, peak float64
+		var secs, ref, pgRef, peak float64
 		for b.Loop() {
 			b.StopTimer()
-			db := storagetest.Open(b, dsn())
+			url := dsn()
+			db := storagetest.Open(b, url)
 			ref += reference()
+			if storage.IsPostgresURL(url) {
+				pgRef += pgReference(url)
+			}
 			srcs := benchutil.Files(b, dir)
 			stop := benchutil.WatchHeap()
 			b.StartTimer()
@@ -80,6 +116,10 @@ func BenchmarkImportScale(b *testing.B) {
 		b.ReportMetric(secs/runs, "import-s")
 		b.ReportMetric(ref/runs, "sqlite-.import-s")
 		b.ReportMetric(secs/ref, "ratio")
+		if pgRef > 0 {
+			b.ReportMetric(pgRef/runs, "postgres-COPY-s")
+			b.ReportMetric(secs/pgRef, "ratio-to-COPY")
+		}
 		b.ReportMetric(peak, "peak-heap-MB")
 	}
 	b.Run("sqlite", func(b *testing.B) {
