@@ -122,52 +122,79 @@ type Assessment struct {
 // item=value pairs separated by semicolons, a missing reason in place of
 // the value ("swemwbs_1=4;swemwbs_2=refused").
 func FormatAnswers(answers []Answer) string {
-	var b strings.Builder
+	n := 0
+	for _, a := range answers {
+		n += len(a.Item) + len(a.Missing) + 8
+	}
+	b := make([]byte, 0, n)
 	for i, a := range answers {
 		if i > 0 {
-			b.WriteByte(';')
+			b = append(b, ';')
 		}
-		b.WriteString(a.Item)
-		b.WriteByte('=')
+		b = append(b, a.Item...)
+		b = append(b, '=')
 		if a.Value != nil {
-			b.WriteString(strconv.FormatFloat(*a.Value, 'f', -1, 64))
+			b = strconv.AppendFloat(b, *a.Value, 'f', -1, 64)
 		} else {
-			b.WriteString(string(a.Missing))
+			b = append(b, a.Missing...)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // ParseAnswers reads the compact form written by FormatAnswers. It checks
 // the form only (pairs, numbers, reasons, no item twice); whether the items
-// and values fit an instrument is the instrument's Validate.
+// and values fit an instrument is the instrument's Validate. An import
+// parses a million of these, so it allocates three times whatever the
+// count of answers: the answers, their values and the copy of s.
 func ParseAnswers(s string) ([]Answer, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	parts := strings.Split(s, ";")
-	answers := make([]Answer, 0, len(parts))
-	seen := make(map[string]bool, len(parts))
-	for _, p := range parts {
+	// The answers keep no string cut from s, which may be a whole CSV line.
+	s = strings.Clone(s)
+	n := strings.Count(s, ";") + 1
+	answers := make([]Answer, 0, n)
+	values := make([]float64, 0, n)
+	// Instruments have a few dozen items at most; a map finds repeats only
+	// in input longer than that, which may be hostile.
+	var seen map[string]bool
+	if n > 32 {
+		seen = make(map[string]bool, n)
+	}
+	for rest := s; ; {
+		p, after, more := strings.Cut(rest, ";")
 		item, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 		item, val = strings.TrimSpace(item), strings.TrimSpace(val)
 		if !ok || item == "" {
 			return nil, ateval.Errorf(ateval.EINVALID, "%q is not of the form item=value", p)
 		}
-		if seen[item] {
+		twice := seen[item]
+		if seen != nil {
+			seen[item] = true
+		} else {
+			for _, prev := range answers {
+				twice = twice || prev.Item == item
+			}
+		}
+		if twice {
 			return nil, ateval.Errorf(ateval.EINVALID, "item %s is answered twice", item)
 		}
-		seen[item] = true
 		a := Answer{Item: item}
 		if r := MissingReason(val); r.Valid() {
 			a.Missing = r
 		} else if v, err := strconv.ParseFloat(val, 64); err == nil && !isNaNOrInf(v) {
-			a.Value = &v
+			values = append(values, v)
+			a.Value = &values[len(values)-1]
 		} else {
 			return nil, ateval.Errorf(ateval.EINVALID, "item %s: %q is neither a number nor a missing reason (refused, not_applicable, unable, not_asked)", item, val)
 		}
 		answers = append(answers, a)
+		if !more {
+			break
+		}
+		rest = after
 	}
 	return answers, nil
 }

@@ -16,20 +16,25 @@ import (
 // imported from REDCap) has no scores.
 func (in *Instrument) Score(answers []Answer) []Score {
 	values := in.values(answers)
-	reasons := map[string]MissingReason{}
+	var reasons map[string]MissingReason // made at the first missing answer
 	for _, a := range answers {
 		if a.Missing != "" {
+			if reasons == nil {
+				reasons = map[string]MissingReason{}
+			}
 			reasons[a.Item] = a.Missing
 		}
 	}
 	out := make([]Score, 0, len(in.Scores))
-	for _, r := range in.Scores {
+	vals := make([]float64, len(in.Scores)) // one allocation for every value
+	for i, r := range in.Scores {
 		s := Score{Name: r.Name, Method: r.MethodID()}
 		v, why := r.compute(values, reasons, in)
 		if why != "" {
 			s.NotScorable = why
 		} else {
-			s.Value = &v
+			vals[i] = v
+			s.Value = &vals[i]
 		}
 		out = append(out, s)
 	}

@@ -17,14 +17,17 @@ import (
 // ateval.Invalid with one FieldError per item, saying what is allowed.
 func (in *Instrument) Validate(answers []Answer) error {
 	var fields []ateval.FieldError
-	bad := map[string]string{}
+	var bad map[string]string // made at the first problem: most answers have none
 	add := func(item, msg string) {
 		if _, dup := bad[item]; !dup {
+			if bad == nil {
+				bad = map[string]string{}
+			}
 			bad[item] = msg
 			fields = append(fields, ateval.FieldError{Field: item, Message: msg})
 		}
 	}
-	given := map[string]Answer{}
+	given := make(map[string]Answer, len(answers))
 	for _, a := range answers {
 		it, ok := in.byID[a.Item]
 		switch {
