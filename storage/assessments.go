@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -72,11 +73,19 @@ func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64)
 		return err
 	}
 	defer stmt.Close()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Given a context that can be cancelled, the SQLite driver runs each
+	// statement on a goroutine of its own to watch it: a million goroutines
+	// for a million rows. A row takes microseconds, so the batch is checked
+	// for cancellation once, above, and its rows run without.
+	rowCtx := context.WithoutCancel(ctx)
 	var scores []byte
 	for i := range as {
 		a := &as[i]
 		scores = appendScores(scores[:0], a.Scores)
-		_, err := stmt.ExecContext(ctx, a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
+		_, err := stmt.ExecContext(rowCtx, a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
 			string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores))
 		if err != nil {
 			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", a.Instrument, a.Timepoint, a.ResidentID))
