@@ -46,13 +46,14 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 		rows.str(forms.FormatAnswers(a.Answers))
 		rows.sep()
 		rows.b = appendScores(rows.b, a.Scores)
+		rows.int(int64(unscored(a.Scores)))
 	}
 	// The scores arrive as a JSON object inside the row's array: -> keeps
 	// it JSON, cast to the jsonb column.
 	err := tx.g.Exec(`INSERT INTO assessments
-		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores)
+		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores, unscored)
 		SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3,
-			j.value->>4, j.value->>5, j.value->>6, j.value->>7, CAST(j.value->8 AS jsonb)
+			j.value->>4, j.value->>5, j.value->>6, j.value->>7, CAST(j.value->8 AS jsonb), CAST(j.value->>9 AS INTEGER)
 		FROM `+tx.db.jsonFrom(), rows.String()).Error
 	if err != nil && isUniqueViolation(err) {
 		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
@@ -67,8 +68,8 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64) error {
 	ctx := tx.g.Statement.Context
 	stmt, err := tx.g.Statement.ConnPool.PrepareContext(ctx, `INSERT INTO assessments
-		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores, unscored)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64)
 		a := &as[i]
 		scores = appendScores(scores[:0], a.Scores)
 		_, err := stmt.ExecContext(rowCtx, a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
-			string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores))
+			string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores), unscored(a.Scores))
 		if err != nil {
 			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", a.Instrument, a.Timepoint, a.ResidentID))
 		}
@@ -106,12 +107,12 @@ func (tx *Tx) copyAssessments(as []forms.Assessment, boroughIDs []int64) error {
 			return fmt.Errorf("bulk load: the PostgreSQL connection is a %T, not pgx's", driverConn)
 		}
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"assessments"},
-			[]string{"resident_id", "borough_id", "instrument", "timepoint", "assessed_on", "respondent", "framework_version", "answers", "scores"},
+			[]string{"resident_id", "borough_id", "instrument", "timepoint", "assessed_on", "respondent", "framework_version", "answers", "scores", "unscored"},
 			pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
 				a := &as[i]
 				scores = appendScores(scores[:0], a.Scores)
 				return []any{a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
-					string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores)}, nil
+					string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores), unscored(a.Scores)}, nil
 			}))
 		return err
 	})

@@ -66,6 +66,14 @@ func TestBulkTxLandsWholeOrNotAtAll(t *testing.T) {
 			t.Fatalf("%d assessments, want 2", len(tl.Assessments))
 		}
 		s := tl.Assessments[0].Scores
+		sqlDB, err := db.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var unscored int
+		if err := sqlDB.QueryRow(`SELECT SUM(unscored) FROM assessments`).Scan(&unscored); err != nil || unscored != 2 {
+			t.Errorf("unscored in all = %d (%v), want 2: the metric of each", unscored, err)
+		}
 		if len(s) != 2 || s[0].Name != "metric" || s[0].Value != nil || s[0].NotScorable != `a "quoted" reason` ||
 			s[1].Name != "raw" || s[1].Value == nil || *s[1].Value != 25 || s[1].Method != "swemwbs-raw/1" {
 			t.Errorf("scores read back = %+v", s)

@@ -163,8 +163,10 @@ type assessmentRow struct {
 	// raw answers are kept exactly for rescoring.
 	Answers string
 	// Scores holds the derived scores, each with the method that made it,
-	// as the JSON object appendScores writes.
-	Scores string
+	// as the JSON object appendScores writes, and Unscored how many of them
+	// have no value.
+	Scores   string
+	Unscored int
 }
 
 func (assessmentRow) TableName() string { return "assessments" }
@@ -172,7 +174,8 @@ func (assessmentRow) TableName() string { return "assessments" }
 func assessmentToRow(a *forms.Assessment, boroughID int64) assessmentRow {
 	return assessmentRow{ID: a.ID, ResidentID: a.ResidentID, BoroughID: boroughID, Instrument: a.Instrument,
 		Timepoint: string(a.Timepoint), AssessedOn: a.AssessedOn.String(), Respondent: string(a.Respondent),
-		FrameworkVersion: a.FrameworkVersion, Answers: forms.FormatAnswers(a.Answers), Scores: string(appendScores(nil, a.Scores))}
+		FrameworkVersion: a.FrameworkVersion, Answers: forms.FormatAnswers(a.Answers), Scores: string(appendScores(nil, a.Scores)),
+		Unscored: unscored(a.Scores)}
 }
 
 func (r *assessmentRow) domain() (forms.Assessment, error) {

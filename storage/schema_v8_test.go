@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/ateval/ateval"
@@ -55,6 +56,15 @@ func TestScoresMoveOntoTheAssessmentRow(t *testing.T) {
 			var n int
 			if err := sqlDB.QueryRow(`SELECT COUNT(*) FROM assessment_scores`).Scan(&n); err == nil {
 				t.Error("assessment_scores is still there")
+			}
+			for id, want := range map[int]int{1: 1, 2: 0} {
+				var got int
+				if err := sqlDB.QueryRow(`SELECT unscored FROM assessments WHERE id = ` + strconv.Itoa(id)).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("assessment %d: unscored = %d, want %d", id, got, want)
+				}
 			}
 			sys := ateval.SystemContext(ctx)
 			tl, err := db.ResidentTimeline(sys, forms.Default(), 1)

@@ -54,6 +54,18 @@ func appendScores(b []byte, scores []forms.Score) []byte {
 	return append(j.b, '}')
 }
 
+// unscored counts the scores appendScores stores without a value: the
+// assessments.unscored column.
+func unscored(scores []forms.Score) int {
+	n := 0
+	for _, s := range scores {
+		if s.Value == nil || math.IsNaN(*s.Value) || math.IsInf(*s.Value, 0) {
+			n++
+		}
+	}
+	return n
+}
+
 // scoresOf reads the column back, in order of name: the order the pages
 // and exports have always shown.
 func scoresOf(column string) ([]forms.Score, error) {
@@ -88,13 +100,4 @@ func (db *DB) scoreValue(col, name string) (string, any, error) {
 		return "CAST(" + col + " -> ? ->> 'v' AS DOUBLE PRECISION)", name, nil
 	}
 	return "json_extract(" + col + ", ?)", "$." + name + ".v", nil
-}
-
-// anyUnscored is a SQL condition true when the scores column col holds
-// a score without a value.
-func (db *DB) anyUnscored(col string) string {
-	if db.dialect == Postgres {
-		return "EXISTS (SELECT 1 FROM jsonb_each(" + col + ") e WHERE jsonb_typeof(e.value -> 'v') IS DISTINCT FROM 'number')"
-	}
-	return "EXISTS (SELECT 1 FROM json_each(" + col + ") e WHERE json_extract(e.value, '$.v') IS NULL)"
 }

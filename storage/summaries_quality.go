@@ -52,7 +52,7 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 	cte, args := residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, a.instrument AS instrument, a.timepoint AS timepoint,
 	COUNT(*) AS n,
-	SUM(CASE WHEN ` + db.anyUnscored("a.scores") + ` THEN 1 ELSE 0 END) AS incomplete
+	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete
 FROM res JOIN assessments a ON a.resident_id = res.id WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.grp, a.instrument, a.timepoint ORDER BY res.borough, res.grp, a.instrument, a.timepoint"
