@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/forms"
@@ -19,9 +21,15 @@ type DueItem struct {
 // DueList returns, for every resident of the acting user's borough who is
 // enrolled and has not objected, the assessments whose window is open
 // (due) or has closed within its grace days (overdue), most urgent first:
-// overdue before due, then by window end. It makes two queries whatever
-// the borough's size, the enrolled residents and the assessments taken,
-// and works out each schedule in memory. The reading is audited by count.
+// overdue before due, then by window end, then by reference and the
+// schedule's order. The reading is audited by count.
+//
+// It is one query whatever the borough's size. A timepoint's window holds
+// today only for residents enrolled within a range of dates
+// (forms.Framework.OpenOn), so the query reads just those residents, by the
+// index on enrolment, and keeps each instrument of the timepoint that has
+// no assessment, by the unique index on assessments; nobody's whole
+// schedule is worked out and no assessment row is read.
 func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, err error) {
 	defer ateval.Wrap(&err, "DueList")
 	borough, all, err := residentScope(ctx)
@@ -32,67 +40,108 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 		return nil, ateval.Errorf(ateval.EINVALID, "the due list is of one borough; act as a user of it")
 	}
 	today := db.today()
-	// Nothing of a resident enrolled before the horizon can be due or
-	// overdue: every window of theirs, and its grace, has closed. Leaving
-	// them out keeps the list's cost to the residents it can hold.
-	since := today.AddDays(-dueHorizon(fw)).String()
+	open := fw.OpenOn(today)
+	query, args, items := dueQuery(open, borough)
 	var out []DueItem
 	err = db.InTx(ctx, func(tx *Tx) error {
-		var residents []struct {
-			ID         int64
-			Reference  string
-			EnrolledOn string
-		}
-		if err := tx.g.Model(&residentRow{}).Select("id, reference, enrolled_on").
-			Where("borough_id = ? AND enrolled_on IS NOT NULL AND enrolled_on >= ? AND objected_on IS NULL", borough, since).
-			Order("reference").Scan(&residents).Error; err != nil {
-			return err
-		}
-		var taken []struct {
-			ResidentID int64
-			Instrument string
-			Timepoint  string
-			AssessedOn string
-		}
-		if err := tx.g.Table("assessments a").Select("a.resident_id, a.instrument, a.timepoint, a.assessed_on").
-			Joins("JOIN residents r ON r.id = a.resident_id").
-			Where("a.borough_id = ? AND r.enrolled_on >= ? AND r.objected_on IS NULL", borough, since).
-			Scan(&taken).Error; err != nil {
-			return err
-		}
-		byResident := map[int64][]forms.Taken{}
-		for _, t := range taken {
-			byResident[t.ResidentID] = append(byResident[t.ResidentID], forms.Taken{Timepoint: forms.Timepoint(t.Timepoint), Instrument: t.Instrument, On: mustDate(t.AssessedOn)})
-		}
-		for _, r := range residents {
-			sched, err := fw.Schedule(mustDate(r.EnrolledOn), byResident[r.ID], nil, today)
+		if len(items) > 0 {
+			rows, err := tx.g.Raw(query, args...).Rows()
 			if err != nil {
 				return err
 			}
-			for _, d := range sched {
-				if d.Status == forms.StatusDue || d.Status == forms.StatusOverdue {
-					out = append(out, DueItem{ResidentID: r.ID, Reference: r.Reference, Due: d})
+			defer rows.Close()
+			for rows.Next() {
+				var it DueItem
+				var enrolled string
+				var seq int
+				if err := rows.Scan(&it.ResidentID, &it.Reference, &enrolled, &seq); err != nil {
+					return err
 				}
+				w := items[seq]
+				it.Due = w.window.Untaken(mustDate(enrolled), w.instrument, today)
+				out = append(out, it)
+			}
+			if err := rows.Err(); err != nil {
+				return err
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool {
-			a, b := out[i], out[j]
-			if (a.Status == forms.StatusOverdue) != (b.Status == forms.StatusOverdue) {
-				return a.Status == forms.StatusOverdue
-			}
-			return a.WindowEnd.Before(b.WindowEnd)
-		})
+		out = mostUrgentFirst(out)
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadDueList, BoroughID: borough, Detail: strconv.Itoa(len(out)) + " due"})
 	})
 	return out, err
 }
 
-// dueHorizon is how many days after enrolment the last window of the
-// schedule, with its grace, closes.
-func dueHorizon(fw *forms.Framework) int {
-	h := 0
-	for _, w := range fw.Windows() {
-		h = max(h, w.TargetDays+w.WindowAfter+w.GraceDays)
+// mostUrgentFirst orders items overdue before due, then by window end,
+// keeping the query's order (reference, then schedule) among items equally
+// urgent. It sorts small keys and moves each item once: sorting the items
+// themselves moved them many times over (a fifth of the list's time).
+func mostUrgentFirst(items []DueItem) []DueItem {
+	type key struct {
+		due bool // false sorts first: overdue
+		end int64
+		i   int
 	}
-	return h
+	keys := make([]key, len(items))
+	for i, it := range items {
+		keys[i] = key{it.Status != forms.StatusOverdue, it.WindowEnd.Time().Unix(), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.due != b.due:
+			if b.due {
+				return -1
+			}
+			return 1
+		case a.end != b.end:
+			return cmp.Compare(a.end, b.end)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	out := make([]DueItem, len(items))
+	for i, k := range keys {
+		out[i] = items[k.i]
+	}
+	return out
+}
+
+// dueInstrument is one instrument at one timepoint of the schedule; the
+// due query names it by its index in the list dueQuery returns.
+type dueInstrument struct {
+	window     forms.Window
+	instrument string
+}
+
+// dueQuery builds the due list's query for a borough: two constant tables,
+// the open windows with their enrolment ranges and the instruments of each
+// window in schedule order, joined to the residents enrolled in each range
+// and kept where no assessment of that instrument at that timepoint exists.
+// Each row is a resident's id, reference and enrolment date and the index
+// of the instrument in the list returned. The same SQL runs on SQLite and
+// PostgreSQL; the casts give PostgreSQL the parameters' types.
+func dueQuery(open []forms.OpenWindow, borough int64) (string, []any, []dueInstrument) {
+	var windows, instruments []string
+	var wargs, iargs []any
+	var items []dueInstrument
+	for _, o := range open {
+		windows = append(windows, "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))")
+		wargs = append(wargs, string(o.Timepoint), o.EnrolledFrom.String(), o.EnrolledTo.String())
+		for _, id := range o.Instruments {
+			instruments = append(instruments, "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))")
+			iargs = append(iargs, len(items), string(o.Timepoint), id)
+			items = append(items, dueInstrument{o.Window, id})
+		}
+	}
+	if len(items) == 0 {
+		return "", nil, nil
+	}
+	q := `WITH open_window (timepoint, enrolled_from, enrolled_to) AS (VALUES ` + strings.Join(windows, ", ") + `),
+	scheduled (seq, timepoint, instrument) AS (VALUES ` + strings.Join(instruments, ", ") + `)
+SELECT r.id, r.reference, r.enrolled_on, s.seq
+FROM open_window w
+JOIN residents r ON r.borough_id = ? AND r.enrolled_on >= w.enrolled_from AND r.enrolled_on <= w.enrolled_to AND r.objected_on IS NULL
+JOIN scheduled s ON s.timepoint = w.timepoint
+WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.instrument = s.instrument AND a.timepoint = s.timepoint)
+ORDER BY r.reference, s.seq`
+	args := append(append(wargs, iargs...), borough)
+	return q, args, items
 }
