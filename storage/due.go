@@ -27,8 +27,8 @@ type DueItem struct {
 // It is one query whatever the borough's size. A timepoint's window holds
 // today only for residents enrolled within a range of dates
 // (forms.Framework.OpenOn), so the query reads just those residents, by the
-// index on enrolment, and keeps each instrument of the timepoint that has
-// no assessment, by the unique index on assessments; nobody's whole
+// index on enrolment, each with the instruments already taken at that
+// timepoint, from the unique index on assessments alone. Nobody's whole
 // schedule is worked out and no assessment row is read.
 func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, err error) {
 	defer ateval.Wrap(&err, "DueList")
@@ -41,49 +41,115 @@ func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, er
 	}
 	today := db.today()
 	open := fw.OpenOn(today)
-	query, args, items := dueQuery(open, borough)
 	var out []DueItem
 	err = db.InTx(ctx, func(tx *Tx) error {
-		if len(items) > 0 {
-			rows, err := tx.g.Raw(query, args...).Rows()
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var it DueItem
-				var enrolled string
-				var seq int
-				if err := rows.Scan(&it.ResidentID, &it.Reference, &enrolled, &seq); err != nil {
-					return err
-				}
-				w := items[seq]
-				it.Due = w.window.Untaken(mustDate(enrolled), w.instrument, today)
-				out = append(out, it)
-			}
-			if err := rows.Err(); err != nil {
+		if len(open) > 0 {
+			if out, err = tx.openWindows(open, borough, today); err != nil {
 				return err
 			}
 		}
-		out = mostUrgentFirst(out)
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadDueList, BoroughID: borough, Detail: strconv.Itoa(len(out)) + " due"})
 	})
 	return out, err
 }
 
-// mostUrgentFirst orders items overdue before due, then by window end,
-// keeping the query's order (reference, then schedule) among items equally
-// urgent. It sorts small keys and moves each item once: sorting the items
-// themselves moved them many times over (a fifth of the list's time).
-func mostUrgentFirst(items []DueItem) []DueItem {
+// openWindows lists the instruments not yet taken of every window open
+// today for a resident of the borough, most urgent first. Its query joins
+// the open windows, as a constant table, to the residents enrolled in each
+// window's range, and each such resident and window to the assessments
+// taken at that timepoint (none: one row with a NULL instrument), in order
+// of reference and schedule. The same SQL runs on SQLite and PostgreSQL;
+// the casts give PostgreSQL the parameters' types.
+func (tx *Tx) openWindows(open []forms.OpenWindow, borough int64, today ateval.Date) ([]DueItem, error) {
+	values := make([]string, len(open))
+	args := make([]any, 0, 4*len(open)+1)
+	for i, o := range open {
+		values[i] = "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))"
+		args = append(args, i, string(o.Timepoint), o.EnrolledFrom.String(), o.EnrolledTo.String())
+	}
+	args = append(args, borough)
+	rows, err := tx.g.Raw(`WITH open_window (seq, timepoint, enrolled_from, enrolled_to) AS (VALUES `+strings.Join(values, ", ")+`)
+SELECT r.id, r.reference, r.enrolled_on, w.seq, a.instrument
+FROM open_window w
+JOIN residents r ON r.borough_id = ? AND r.enrolled_on >= w.enrolled_from AND r.enrolled_on <= w.enrolled_to AND r.objected_on IS NULL
+LEFT JOIN assessments a ON a.resident_id = r.id AND a.timepoint = w.timepoint
+ORDER BY r.reference, r.id, w.seq`, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	// One resident's rows for one window come together: a window is one
+	// entry of windows (its dates and status are the same for each of its
+	// instruments), and its untaken instruments are listed when the next
+	// resident or window starts.
+	var (
+		windows []residentWindow
+		untaken []untakenInstrument
+		taken   []string
+	)
+	flush := func() {
+		if len(windows) == 0 {
+			return
+		}
+		last := len(windows) - 1
+		for _, id := range open[windows[last].seq].Instruments {
+			if !slices.Contains(taken, id) {
+				untaken = append(untaken, untakenInstrument{last, id})
+			}
+		}
+	}
+	for rows.Next() {
+		var id int64
+		var reference, on string
+		var seq int
+		var instrument *string
+		if err := rows.Scan(&id, &reference, &on, &seq, &instrument); err != nil {
+			return nil, err
+		}
+		if n := len(windows); n == 0 || id != windows[n-1].ResidentID || seq != windows[n-1].seq {
+			flush()
+			windows = append(windows, residentWindow{seq, DueItem{ResidentID: id, Reference: reference, Due: open[seq].Untaken(mustDate(on), "", today)}})
+			taken = taken[:0]
+		}
+		if instrument != nil {
+			taken = append(taken, *instrument)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	flush()
+	return mostUrgentFirst(windows, untaken), nil
+}
+
+// residentWindow is one resident's window open today: the due item of
+// each of its instruments but for the instrument's name.
+type residentWindow struct {
+	seq int // index in the open windows
+	DueItem
+}
+
+// untakenInstrument is an instrument not taken in one resident's window.
+type untakenInstrument struct {
+	window     int // index in the windows read
+	instrument string
+}
+
+// mostUrgentFirst lists the untaken instruments as due items, overdue
+// before due, then by window end, keeping the query's order (reference,
+// then schedule) among items equally urgent. It sorts small keys and
+// builds each item once: appending and sorting the items themselves
+// copied them over and over (a third of the list's time).
+func mostUrgentFirst(windows []residentWindow, untaken []untakenInstrument) []DueItem {
 	type key struct {
 		due bool // false sorts first: overdue
 		end int64
 		i   int
 	}
-	keys := make([]key, len(items))
-	for i, it := range items {
-		keys[i] = key{it.Status != forms.StatusOverdue, it.WindowEnd.Time().Unix(), i}
+	keys := make([]key, len(untaken))
+	for i, u := range untaken {
+		w := &windows[u.window]
+		keys[i] = key{w.Status != forms.StatusOverdue, w.WindowEnd.Time().Unix(), i}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		switch {
@@ -97,51 +163,11 @@ func mostUrgentFirst(items []DueItem) []DueItem {
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	out := make([]DueItem, len(items))
+	out := make([]DueItem, len(keys))
 	for i, k := range keys {
-		out[i] = items[k.i]
+		u := untaken[k.i]
+		out[i] = windows[u.window].DueItem
+		out[i].Instrument = u.instrument
 	}
 	return out
-}
-
-// dueInstrument is one instrument at one timepoint of the schedule; the
-// due query names it by its index in the list dueQuery returns.
-type dueInstrument struct {
-	window     forms.Window
-	instrument string
-}
-
-// dueQuery builds the due list's query for a borough: two constant tables,
-// the open windows with their enrolment ranges and the instruments of each
-// window in schedule order, joined to the residents enrolled in each range
-// and kept where no assessment of that instrument at that timepoint exists.
-// Each row is a resident's id, reference and enrolment date and the index
-// of the instrument in the list returned. The same SQL runs on SQLite and
-// PostgreSQL; the casts give PostgreSQL the parameters' types.
-func dueQuery(open []forms.OpenWindow, borough int64) (string, []any, []dueInstrument) {
-	var windows, instruments []string
-	var wargs, iargs []any
-	var items []dueInstrument
-	for _, o := range open {
-		windows = append(windows, "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))")
-		wargs = append(wargs, string(o.Timepoint), o.EnrolledFrom.String(), o.EnrolledTo.String())
-		for _, id := range o.Instruments {
-			instruments = append(instruments, "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))")
-			iargs = append(iargs, len(items), string(o.Timepoint), id)
-			items = append(items, dueInstrument{o.Window, id})
-		}
-	}
-	if len(items) == 0 {
-		return "", nil, nil
-	}
-	q := `WITH open_window (timepoint, enrolled_from, enrolled_to) AS (VALUES ` + strings.Join(windows, ", ") + `),
-	scheduled (seq, timepoint, instrument) AS (VALUES ` + strings.Join(instruments, ", ") + `)
-SELECT r.id, r.reference, r.enrolled_on, s.seq
-FROM open_window w
-JOIN residents r ON r.borough_id = ? AND r.enrolled_on >= w.enrolled_from AND r.enrolled_on <= w.enrolled_to AND r.objected_on IS NULL
-JOIN scheduled s ON s.timepoint = w.timepoint
-WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.instrument = s.instrument AND a.timepoint = s.timepoint)
-ORDER BY r.reference, s.seq`
-	args := append(append(wargs, iargs...), borough)
-	return q, args, items
 }
