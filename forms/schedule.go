@@ -96,32 +96,67 @@ func (f *Framework) Schedule(enrolled ateval.Date, taken []Taken, required map[T
 	var out []Due
 	for _, w := range f.schedule {
 		for _, id := range required[w.Timepoint] {
-			target := enrolled.AddDays(w.TargetDays)
-			d := Due{
-				Timepoint:   w.Timepoint,
-				Instrument:  id,
-				Target:      target,
-				WindowStart: target.AddDays(-w.WindowBefore),
-				WindowEnd:   target.AddDays(w.WindowAfter),
-			}
-			d.GraceEnd = d.WindowEnd.AddDays(w.GraceDays)
+			d := w.Untaken(enrolled, id, today)
 			if on, ok := done[[2]string{string(w.Timepoint), id}]; ok {
 				d.Status, d.DoneOn = StatusDone, on
 				d.InWindow = !on.Before(d.WindowStart) && !on.After(d.WindowEnd)
-			} else {
-				switch {
-				case today.Before(d.WindowStart):
-					d.Status = StatusUpcoming
-				case !today.After(d.WindowEnd):
-					d.Status = StatusDue
-				case !today.After(d.GraceEnd):
-					d.Status = StatusOverdue
-				default:
-					d.Status = StatusMissed
-				}
 			}
 			out = append(out, d)
 		}
 	}
 	return out, nil
+}
+
+// Untaken returns the entry of Schedule for an instrument at this window's
+// timepoint that has not been taken, for a resident enrolled on the given
+// day: its window, and whether on today it is upcoming, due, overdue or
+// missed.
+func (w Window) Untaken(enrolled ateval.Date, instrument string, today ateval.Date) Due {
+	target := enrolled.AddDays(w.TargetDays)
+	d := Due{
+		Timepoint:   w.Timepoint,
+		Instrument:  instrument,
+		Target:      target,
+		WindowStart: target.AddDays(-w.WindowBefore),
+		WindowEnd:   target.AddDays(w.WindowAfter),
+	}
+	d.GraceEnd = d.WindowEnd.AddDays(w.GraceDays)
+	switch {
+	case today.Before(d.WindowStart):
+		d.Status = StatusUpcoming
+	case !today.After(d.WindowEnd):
+		d.Status = StatusDue
+	case !today.After(d.GraceEnd):
+		d.Status = StatusOverdue
+	default:
+		d.Status = StatusMissed
+	}
+	return d
+}
+
+// OpenWindow is a timepoint of the schedule with the enrolment dates of
+// the residents for whom it is open on a given day.
+type OpenWindow struct {
+	Window
+	// EnrolledFrom and EnrolledTo bound, both inclusive, the enrolment
+	// dates for which an assessment at this timepoint, not yet taken, is
+	// due or overdue on that day.
+	EnrolledFrom, EnrolledTo ateval.Date
+}
+
+// OpenOn returns every timepoint of the schedule, in time order, with the
+// enrolment dates for which it is open on today: due or overdue if not
+// taken. For enrolment on day e, a window with target T, WindowBefore B,
+// WindowAfter A and GraceDays G runs from e+T−B to e+T+A+G with its grace,
+// so it holds today exactly when today−(T+A+G) ≤ e ≤ today−(T−B). A list
+// of what is due can then look up only the residents enrolled in those
+// ranges instead of working out every resident's schedule.
+func (f *Framework) OpenOn(today ateval.Date) []OpenWindow {
+	out := make([]OpenWindow, len(f.schedule))
+	for i, w := range f.schedule {
+		out[i] = OpenWindow{Window: w,
+			EnrolledFrom: today.AddDays(-(w.TargetDays + w.WindowAfter + w.GraceDays)),
+			EnrolledTo:   today.AddDays(-(w.TargetDays - w.WindowBefore))}
+	}
+	return out
 }

@@ -87,3 +87,54 @@ func TestScheduleWindows(t *testing.T) {
 		t.Error("unknown instrument accepted")
 	}
 }
+
+// TestOpenOn checks the enrolment ranges against hand-worked dates and
+// then against Schedule itself: on several days, for every enrolment date
+// from well before the longest window to after today, a timepoint's
+// untaken instruments are due or overdue exactly when the enrolment date
+// falls in that timepoint's range.
+func TestOpenOn(t *testing.T) {
+	f := Default()
+	// On 2026-06-01: w6 (target 42, after 14, grace 14, before 14) is open
+	// for enrolment from 2026-06-01 − 70 days = 2026-03-23 to 2026-06-01
+	// − 28 days = 2026-05-04; m12 (365, 30, 60, 30) from − 455 days =
+	// 2025-03-03 to − 335 days = 2025-07-01; baseline (0, 14, 0, 30) from
+	// 2026-05-18 to 2026-07-01.
+	want := map[Timepoint][2]string{
+		Baseline: {"2026-05-18", "2026-07-01"},
+		Week6:    {"2026-03-23", "2026-05-04"},
+		Month12:  {"2025-03-03", "2025-07-01"},
+	}
+	open := f.OpenOn(ateval.NewDate(2026, 6, 1))
+	if len(open) != len(f.Windows()) {
+		t.Fatalf("%d open windows, want one per timepoint (%d)", len(open), len(f.Windows()))
+	}
+	for _, o := range open {
+		if w, ok := want[o.Timepoint]; ok && (o.EnrolledFrom.String() != w[0] || o.EnrolledTo.String() != w[1]) {
+			t.Errorf("%s open for enrolment %s..%s, want %s..%s", o.Timepoint, o.EnrolledFrom, o.EnrolledTo, w[0], w[1])
+		}
+	}
+	for _, today := range []ateval.Date{ateval.NewDate(2026, 6, 1), ateval.NewDate(2024, 2, 29), ateval.NewDate(2026, 12, 31)} {
+		open := f.OpenOn(today)
+		for e := today.AddDays(-500); !e.After(today.AddDays(60)); e = e.AddDays(1) {
+			sched, err := f.Schedule(e, nil, nil, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := 0
+			for _, o := range open {
+				in := !e.Before(o.EnrolledFrom) && !e.After(o.EnrolledTo)
+				for _, id := range o.Instruments {
+					d := sched[i]
+					i++
+					if got := d.Status == StatusDue || d.Status == StatusOverdue; got != in {
+						t.Fatalf("today %s, enrolled %s: %s %s is %s, but the open range %s..%s says open=%v", today, e, d.Timepoint, id, d.Status, o.EnrolledFrom, o.EnrolledTo, in)
+					}
+					if u := o.Untaken(e, id, today); u != d {
+						t.Fatalf("today %s, enrolled %s: Untaken = %+v, Schedule = %+v", today, e, u, d)
+					}
+				}
+			}
+		}
+	}
+}

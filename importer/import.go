@@ -101,7 +101,7 @@ func Import(ctx context.Context, db *storage.DB, files []Source, opt Options) (s
 		if opt.DryRun {
 			return errDryRun
 		}
-		return nil
+		return tx.Analyze()
 	})
 	if errors.Is(err, errDryRun) {
 		err = nil

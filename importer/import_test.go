@@ -92,6 +92,37 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 	})
 }
 
+// TestImportLeavesPlannerStatistics: on PostgreSQL an import commits with
+// the planner's statistics of what it loaded, so the first pages read
+// after it are planned from real counts (the timeline seq-scanned every
+// score without them); SQLite is left without statistics.
+func TestImportLeavesPlannerStatistics(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		if _, err := importer.Import(context.Background(), db, sources(allFiles()...), importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		sqlDB, _ := db.SQL()
+		if db.Dialect() == storage.SQLite {
+			var n int
+			if err := sqlDB.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").Scan(&n); err != nil || n != 0 {
+				t.Errorf("SQLite statistics tables: %d (%v), want none", n, err)
+			}
+			return
+		}
+		var tuples float64
+		var columns int
+		if err := sqlDB.QueryRow("SELECT reltuples FROM pg_class WHERE relname = 'assessments'").Scan(&tuples); err != nil {
+			t.Fatal(err)
+		}
+		if err := sqlDB.QueryRow("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'assessments'").Scan(&columns); err != nil {
+			t.Fatal(err)
+		}
+		if tuples != 3 || columns == 0 {
+			t.Errorf("after the import the planner counts %v assessments with statistics of %d columns; want 3 and some", tuples, columns)
+		}
+	})
+}
+
 // TestImportRefusesBadRows changes one line of one file and checks that
 // the import is refused with that line and field named, and that nothing
 // of it lands, not even the files before the bad one.

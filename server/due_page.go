@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
 )
 
@@ -23,20 +24,23 @@ func (s *Server) duePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]dueRow, len(items))
 	overdue := 0
-	for i, it := range items {
-		rows[i] = dueRow{DueItem: it, Name: it.Instrument}
-		if in, ok := fw.Instrument(it.Instrument); ok {
-			rows[i].Name = in.Name
-		}
-		if it.Status == "overdue" {
+	for _, it := range items {
+		if it.Status == forms.StatusOverdue {
 			overdue++
 		}
 	}
-	pg := paginate(len(rows), c.Query("page"), duePageSize)
+	pg := paginate(len(items), c.Query("page"), duePageSize)
+	rows := make([]dueRow, 0, pg.To-pg.From)
+	for _, it := range items[pg.From:pg.To] {
+		r := dueRow{DueItem: it, Name: it.Instrument}
+		if in, ok := fw.Instrument(it.Instrument); ok {
+			r.Name = in.Name
+		}
+		rows = append(rows, r)
+	}
 	s.render(c, http.StatusOK, "due", pageData{Title: "Assessments due", Data: gin.H{
-		"Rows": rows[pg.From:pg.To], "Total": len(rows), "Overdue": overdue, "Page": pg}})
+		"Rows": rows, "Total": len(items), "Overdue": overdue, "Page": pg}})
 	return nil
 }
 
