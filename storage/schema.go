@@ -10,7 +10,8 @@ package storage
 //   - assessments (resident_id, instrument, timepoint): unique (one
 //     assessment per instrument and timepoint), the timeline and schedules;
 //   - assessments (borough_id, instrument, timepoint): the per-borough
-//     summaries the evidence report aggregates;
+//     summaries the evidence report aggregates (dropped by version 8, when
+//     nothing read assessments by borough any more);
 //   - audit_log (at) and (resident_id): the administrator's filters.
 const schemaV1 = `
 CREATE TABLE boroughs (

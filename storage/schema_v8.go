@@ -21,7 +21,13 @@ package storage
 // (assessments are never updated): the report's data-quality table counts
 // incomplete assessments, and opening every row's JSON for that took 2 s
 // at a million assessments; reading a small integer takes a fifth of it.
+//
+// assessments_borough goes: no query reads assessments by borough any
+// more (the summaries go through the residents and assessments_instrument,
+// the due list through the residents and the unique key), and each index
+// costs every imported row a B-tree insertion (about 0.9 s a million).
 const schemaV8 = `
+DROP INDEX assessments_borough;
 ALTER TABLE assessments ADD COLUMN scores TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE assessments ADD COLUMN unscored INTEGER NOT NULL DEFAULT 0;
 UPDATE assessments SET scores = (
@@ -36,6 +42,7 @@ DROP TABLE assessment_scores
 `
 
 const schemaV8Postgres = `
+DROP INDEX assessments_borough;
 ALTER TABLE assessments ADD COLUMN scores JSONB NOT NULL DEFAULT '{}';
 ALTER TABLE assessments ADD COLUMN unscored INTEGER NOT NULL DEFAULT 0;
 UPDATE assessments a SET scores = x.scores, unscored = x.unscored FROM (
