@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"image/png"
+	"io"
 	"math"
 	"strconv"
 	"sync"
@@ -44,7 +46,17 @@ func axisStyle() chart.Style {
 	return chart.Style{FontSize: fontSize, FontColor: okBlack, StrokeColor: okBlack}
 }
 
-func render(c chart.Chart) ([]byte, error) {
+// drawable is a go-chart chart: chart.Chart, chart.BarChart.
+type drawable interface {
+	Render(rp chart.RendererProvider, w io.Writer) error
+}
+
+// render draws c with go-chart's raster renderer and encodes the PNG
+// itself. go-chart's own encoding (png.Encode, at the default compression
+// level it gives callers no way to change) took two thirds of the time of
+// drawing a chart; BestSpeed takes less, for the same pixels in files
+// about 4% larger.
+func render(c drawable) ([]byte, error) {
 	// go-chart loads its default font lazily behind an unsynchronised
 	// check, a data race when charts are drawn at once (as findingCharts
 	// and concurrent report builds do); loading it through a sync.Once
@@ -52,8 +64,19 @@ func render(c chart.Chart) ([]byte, error) {
 	if _, err := defaultFont(); err != nil {
 		return nil, err
 	}
+	// The raster renderer hands its image to a writer that collects it,
+	// instead of encoding it.
+	var iw chart.ImageWriter
+	if err := c.Render(chart.PNG, &iw); err != nil {
+		return nil, err
+	}
+	img, err := iw.Image()
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, img); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

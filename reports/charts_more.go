@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"runtime"
@@ -142,12 +141,12 @@ func (r *Report) completenessChart() (Chart, error) {
 		XAxis:      chart.Style{FontSize: 11, TextRotationDegrees: 90},
 		YAxis:      chart.YAxis{Name: "% of follow-ups due that were recorded", NameStyle: axisStyle(), Style: axisStyle(), Range: &chart.ContinuousRange{Min: 0, Max: 100}},
 		Bars:       bars}
-	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
+	png, err := render(c)
+	if err != nil {
 		return Chart{}, err
 	}
 	return Chart{Name: "follow-up-completeness.png", Title: "Follow-up completeness by borough and timepoint (residents given devices)",
-		Alt: "Bar chart of follow-up completeness: " + joinShort(alt) + ".", PNG: b.Bytes()}, nil
+		Alt: "Bar chart of follow-up completeness: " + joinShort(alt) + ".", PNG: png}, nil
 }
 
 // funnelChart plots each borough's effect against its standard error
