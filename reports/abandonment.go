@@ -92,7 +92,7 @@ func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options)
 // abandonmentChart draws, per device category, the share of devices
 // abandoned by each follow-up's distance from issue; withheld shares are
 // gaps.
-func (r *Report) abandonmentChart() (Chart, bool, error) {
+func (r *Report) abandonmentChart() (Chart, bool) {
 	var order []string
 	byCat := map[string][]Abandonment{}
 	for _, a := range r.Abandonment {
@@ -105,7 +105,7 @@ func (r *Report) abandonmentChart() (Chart, bool, error) {
 		byCat[a.DeviceCategory] = append(byCat[a.DeviceCategory], a)
 	}
 	if len(order) == 0 {
-		return Chart{}, false, nil
+		return Chart{}, false
 	}
 	var ss []chart.Series
 	var alt []string
@@ -137,10 +137,6 @@ func (r *Report) abandonmentChart() (Chart, bool, error) {
 			Range: &chart.ContinuousRange{Min: yticks[0].Value, Max: yticks[len(yticks)-1].Value}},
 		Series: ss}
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
-	png, err := render(c)
-	if err != nil {
-		return Chart{}, false, err
-	}
 	return Chart{Name: "abandonment.png", Title: "Devices abandoned since issue, by device category",
-		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", PNG: png}, true, nil
+		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", png: lazily(c)}, true
 }

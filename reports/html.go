@@ -46,7 +46,10 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f (%.0f to %.0f)", v.Estimate, v.Lower, v.Upper)
 	},
-	"data":      func(c Chart) template.URL { return dataURI(c.PNG) },
+	"data": func(c Chart) (template.URL, error) {
+		png, err := c.PNG()
+		return dataURI(png), err
+	},
 	"hasPrefix": strings.HasPrefix,
 }).ParseFS(templates, "templates/report.html"))
 
@@ -62,7 +65,7 @@ type finding struct {
 }
 
 // findings lists the analyses with a forest plot, with their charts.
-func (r *Report) findings() []finding {
+func (r *Report) findings() ([]finding, error) {
 	charts := map[string]Chart{}
 	for _, c := range r.Charts {
 		charts[c.Name] = c
@@ -74,7 +77,24 @@ func (r *Report) findings() []finding {
 			continue
 		}
 		c := charts[a.Chart]
-		out = append(out, finding{Title: c.Title, A: a, Img: dataURI(c.PNG), Alt: c.Alt})
+		png, err := c.PNG()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, finding{Title: c.Title, A: a, Img: dataURI(png), Alt: c.Alt})
+	}
+	return out, nil
+}
+
+// shown lists the charts the page and the PDF show: each finding's forest
+// plot, the trajectories, abandonment and follow-up completeness. Funnel
+// plots are in charts/ only.
+func (r *Report) shown() []Chart {
+	var out []Chart
+	for _, c := range r.Charts {
+		if !strings.HasPrefix(c.Name, "funnel-") {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -93,5 +113,12 @@ func (r *Report) Methods() []string {
 // WriteHTML writes the report as one self-contained page: inline CSS and
 // charts as data: URIs.
 func (r *Report) WriteHTML(w io.Writer) error {
-	return page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": r.findings(), "Charts": r.Charts})
+	if err := drawAll(r.shown()); err != nil {
+		return err
+	}
+	findings, err := r.findings()
+	if err != nil {
+		return err
+	}
+	return page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": findings, "Charts": r.Charts})
 }

@@ -18,6 +18,9 @@ var pdfText = strings.NewReplacer("τ²", "tau2", "τ", "tau", "−", "-", "≥"
 // summary of findings, each 6-month finding with its sentence and forest
 // plot, follow-up completeness and costs.
 func (r *Report) WritePDF(w io.Writer) error {
+	if err := drawAll(r.shown()); err != nil {
+		return err
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(15, 15, 15)
 	pdf.SetAutoPageBreak(true, 15)
@@ -46,8 +49,13 @@ func (r *Report) WritePDF(w io.Writer) error {
 		para(m)
 	}
 	image := func(c Chart, width float64) {
+		png, err := c.PNG()
+		if err != nil {
+			pdf.SetError(err)
+			return
+		}
 		opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
-		pdf.RegisterImageOptionsReader(c.Name, opt, bytes.NewReader(c.PNG))
+		pdf.RegisterImageOptionsReader(c.Name, opt, bytes.NewReader(png))
 		info := pdf.GetImageInfo(c.Name)
 		hgt := width * info.Height() / info.Width()
 		if pdf.GetY()+hgt > 280 {
@@ -58,7 +66,11 @@ func (r *Report) WritePDF(w io.Writer) error {
 	}
 	pdf.AddPage()
 	h(14, "Findings at 6 months")
-	for _, f := range r.findings() {
+	findings, err := r.findings()
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
 		if pdf.GetY() > 200 {
 			pdf.AddPage()
 		}

@@ -94,8 +94,9 @@ type Report struct {
 	CostConsequence  []CostConsequence `json:"cost_consequence"`
 	Abandonment      []Abandonment     `json:"abandonment"`
 	UnitCosts        UnitCosts         `json:"unit_costs"`
-	// Charts maps a chart's file name (under charts/) to its PNG and alt
-	// text; not part of results.json.
+	// Charts are the report's charts, each with its file name under
+	// charts/ and alt text, drawn when first asked for; not part of
+	// results.json.
 	Charts []Chart `json:"-"`
 
 	complete map[string][2]int  // timepoint: intervention residents due, recorded
@@ -178,9 +179,7 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	if err := r.buildAbandonment(ctx, src, &opt); err != nil {
 		return nil, err
 	}
-	if err := r.buildCharts(outcomes); err != nil {
-		return nil, err
-	}
+	r.buildCharts(outcomes)
 	step()
 	return r, nil
 }
