@@ -1,12 +1,13 @@
 package reports
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
 
 	chart "github.com/wcharczuk/go-chart/v2"
+
+	"github.com/ateval/ateval/reports/summary"
 )
 
 // Abandonment is, for one device category and one follow-up's distance
@@ -28,11 +29,7 @@ type Abandonment struct {
 	Share          jsonNumber `json:"share"`
 }
 
-func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options) error {
-	issues, err := src.Issues(ctx, opt.Filter)
-	if err != nil {
-		return err
-	}
+func (r *Report) buildAbandonment(issues []summary.Issue, opt *Options) {
 	type key struct {
 		cat string
 		tp  int
@@ -86,7 +83,6 @@ func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options)
 			r.Abandonment = append(r.Abandonment, row)
 		}
 	}
-	return nil
 }
 
 // abandonmentChart draws, per device category, the share of devices
