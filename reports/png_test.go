@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -16,8 +15,8 @@ import (
 
 // TestEncodePNG checks encodePNG against image/png's decoder: every pixel
 // read back as written, for an opaque image, one not at the origin (a
-// sub-image, whose rows do not start at the buffer's start), and one with
-// transparency, which image/png encodes.
+// sub-image, whose rows do not start at the buffer's start), and ones with
+// transparency, which image/png encodes instead.
 func TestEncodePNG(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	noisy := func(w, h int, alpha bool) *image.RGBA {
@@ -40,6 +39,9 @@ func TestEncodePNG(t *testing.T) {
 			chartLike.SetRGBA(x, y, c)
 		}
 	}
+	// Enough noise that chunks are written before the one clear pixel.
+	lastClear := noisy(200, 200, false)
+	lastClear.Pix[len(lastClear.Pix)-1] = 0
 	for _, tc := range []struct {
 		name string
 		m    *image.RGBA
@@ -49,11 +51,16 @@ func TestEncodePNG(t *testing.T) {
 		{"one pixel", noisy(1, 1, false)},
 		{"sub-image", noisy(90, 60, false).SubImage(image.Rect(13, 7, 71, 50)).(*image.RGBA)},
 		{"transparent", noisy(40, 20, true)},
+		{"transparent at the end", lastClear},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
+			b.WriteString("before")
 			if err := encodePNG(&b, tc.m); err != nil {
 				t.Fatal(err)
+			}
+			if before := string(b.Next(6)); before != "before" {
+				t.Fatalf("encodePNG wrote over what the buffer held: %q", before)
 			}
 			got, err := png.Decode(&b)
 			if err != nil {
@@ -110,7 +117,8 @@ func BenchmarkEncodePNG(b *testing.B) {
 	m := image.NewRGBA(img.Bounds())
 	draw.Draw(m, m.Bounds(), img, image.Point{}, draw.Src)
 	for b.Loop() {
-		if err := encodePNG(io.Discard, m); err != nil {
+		var buf bytes.Buffer
+		if err := encodePNG(&buf, m); err != nil {
 			b.Fatal(err)
 		}
 	}
