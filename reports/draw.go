@@ -61,7 +61,7 @@ func render(c drawable) ([]byte, error) {
 	// The raster renderer hands its image to a writer that collects it,
 	// instead of encoding it.
 	var iw chart.ImageWriter
-	if err := c.Render(chart.PNG, &iw); err != nil {
+	if err := c.Render(boxesPNG, &iw); err != nil {
 		return nil, err
 	}
 	img, err := iw.Image()
