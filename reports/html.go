@@ -60,12 +60,11 @@ func dataURI(png []byte) template.URL {
 type finding struct {
 	Title string
 	A     *Analysis
-	Img   template.URL
-	Alt   string
+	Chart Chart // its forest plot
 }
 
 // findings lists the analyses with a forest plot, with their charts.
-func (r *Report) findings() ([]finding, error) {
+func (r *Report) findings() []finding {
 	charts := map[string]Chart{}
 	for _, c := range r.Charts {
 		charts[c.Name] = c
@@ -77,13 +76,9 @@ func (r *Report) findings() ([]finding, error) {
 			continue
 		}
 		c := charts[a.Chart]
-		png, err := c.PNG()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, finding{Title: c.Title, A: a, Img: dataURI(png), Alt: c.Alt})
+		out = append(out, finding{Title: c.Title, A: a, Chart: c})
 	}
-	return out, nil
+	return out
 }
 
 // shown lists the charts the page and the PDF show: each finding's forest
@@ -112,13 +107,16 @@ func (r *Report) Methods() []string {
 
 // WriteHTML writes the report as one self-contained page: inline CSS and
 // charts as data: URIs.
+//
+// The charts are drawn on every core while the page is written, which
+// waits for each in turn, so that writing the page (mostly its charts'
+// base64) is not left to one core once they are drawn.
 func (r *Report) WriteHTML(w io.Writer) error {
-	if err := drawAll(r.shown()); err != nil {
-		return err
+	drawn := make(chan error, 1)
+	go func() { drawn <- drawAll(r.shown()) }()
+	err := page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": r.findings(), "Charts": r.Charts})
+	if derr := <-drawn; err == nil { // no drawing outlives the call
+		err = derr
 	}
-	findings, err := r.findings()
-	if err != nil {
-		return err
-	}
-	return page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": findings, "Charts": r.Charts})
+	return err
 }

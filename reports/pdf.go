@@ -66,11 +66,7 @@ func (r *Report) WritePDF(w io.Writer) error {
 	}
 	pdf.AddPage()
 	h(14, "Findings at 6 months")
-	findings, err := r.findings()
-	if err != nil {
-		return err
-	}
-	for _, f := range findings {
+	for _, f := range r.findings() {
 		if pdf.GetY() > 200 {
 			pdf.AddPage()
 		}
@@ -80,10 +76,8 @@ func (r *Report) WritePDF(w io.Writer) error {
 		pdf.SetFont("Helvetica", "", 8)
 		pdf.MultiCell(0, 4, text(fmt.Sprintf("%s; estimator %s, %s intervals; tau2 %.3f; I2 %.0f%%; Q(%d) = %.2f, p %.3f. %s",
 			f.A.Measure, f.A.Method, f.A.Test, p.Tau2, p.I2, p.QDf, p.Q, p.QP, strings.Join(f.A.Notes, "; "))), "", "L", false)
-		for _, c := range r.Charts {
-			if c.Name == f.A.Chart {
-				image(c, 170)
-			}
+		if f.Chart.Name != "" {
+			image(f.Chart, 170)
 		}
 	}
 	pdf.AddPage()
