@@ -55,18 +55,19 @@ func (a *answers) next() error {
 // connection of its own, so they need not wait for one another, and Build
 // still reads their answers, and reports its progress, in its own order.
 type queries struct {
-	done   []chan struct{}
-	errs   []error
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	done    []chan struct{}
+	errs    []error
+	stopped atomic.Bool
+	wg      sync.WaitGroup
 }
 
 // runQueries starts the jobs, which write their answers where the caller
-// reads them after wait. Every job is started in order; once ctx is done
-// (or stop is called) those not yet started fail with its error.
+// reads them after wait. Every job is started in order, with ctx as it
+// is: the SQLite driver reads each row on a goroutine of its own when a
+// context can be cancelled, so Build does not add a cancel of its own;
+// once ctx is done, or stop is called, the jobs not yet started fail.
 func runQueries(ctx context.Context, jobs []func(context.Context) error) *queries {
-	ctx, cancel := context.WithCancel(ctx)
-	q := &queries{done: make([]chan struct{}, len(jobs)), errs: make([]error, len(jobs)), cancel: cancel}
+	q := &queries{done: make([]chan struct{}, len(jobs)), errs: make([]error, len(jobs))}
 	for i := range jobs {
 		q.done[i] = make(chan struct{})
 	}
@@ -78,7 +79,12 @@ func runQueries(ctx context.Context, jobs []func(context.Context) error) *querie
 				if i >= len(jobs) {
 					return
 				}
-				if q.errs[i] = ctx.Err(); q.errs[i] == nil {
+				switch {
+				case q.stopped.Load():
+					q.errs[i] = context.Canceled
+				case ctx.Err() != nil:
+					q.errs[i] = ctx.Err()
+				default:
 					q.errs[i] = jobs[i](ctx)
 				}
 				close(q.done[i])
@@ -95,9 +101,9 @@ func (q *queries) wait(i int) error {
 	return q.errs[i]
 }
 
-// stop cancels the jobs not yet finished and waits for them, so that none
-// outlives the build that started it.
+// stop skips the jobs not yet started and waits for those running, so
+// that none outlives the build that started it.
 func (q *queries) stop() {
-	q.cancel()
+	q.stopped.Store(true)
 	q.wg.Wait()
 }
