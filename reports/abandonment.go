@@ -1,12 +1,13 @@
 package reports
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
 
 	chart "github.com/wcharczuk/go-chart/v2"
+
+	"github.com/ateval/ateval/reports/summary"
 )
 
 // Abandonment is, for one device category and one follow-up's distance
@@ -28,11 +29,7 @@ type Abandonment struct {
 	Share          jsonNumber `json:"share"`
 }
 
-func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options) error {
-	issues, err := src.Issues(ctx, opt.Filter)
-	if err != nil {
-		return err
-	}
+func (r *Report) buildAbandonment(issues []summary.Issue, opt *Options) {
 	type key struct {
 		cat string
 		tp  int
@@ -86,13 +83,12 @@ func (r *Report) buildAbandonment(ctx context.Context, src Source, opt *Options)
 			r.Abandonment = append(r.Abandonment, row)
 		}
 	}
-	return nil
 }
 
 // abandonmentChart draws, per device category, the share of devices
 // abandoned by each follow-up's distance from issue; withheld shares are
 // gaps.
-func (r *Report) abandonmentChart() (Chart, bool, error) {
+func (r *Report) abandonmentChart() (Chart, bool) {
 	var order []string
 	byCat := map[string][]Abandonment{}
 	for _, a := range r.Abandonment {
@@ -105,7 +101,7 @@ func (r *Report) abandonmentChart() (Chart, bool, error) {
 		byCat[a.DeviceCategory] = append(byCat[a.DeviceCategory], a)
 	}
 	if len(order) == 0 {
-		return Chart{}, false, nil
+		return Chart{}, false
 	}
 	var ss []chart.Series
 	var alt []string
@@ -137,10 +133,6 @@ func (r *Report) abandonmentChart() (Chart, bool, error) {
 			Range: &chart.ContinuousRange{Min: yticks[0].Value, Max: yticks[len(yticks)-1].Value}},
 		Series: ss}
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
-	png, err := render(c)
-	if err != nil {
-		return Chart{}, false, err
-	}
 	return Chart{Name: "abandonment.png", Title: "Devices abandoned since issue, by device category",
-		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", PNG: png}, true, nil
+		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", png: lazily(c)}, true
 }

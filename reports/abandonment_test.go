@@ -67,7 +67,14 @@ func TestAbandonment(t *testing.T) {
 	}
 	var drawn bool
 	for _, c := range r.Charts {
-		if c.Name == "abandonment.png" && len(c.PNG) > 0 && c.Alt != "" {
+		if c.Name != "abandonment.png" {
+			continue
+		}
+		png, err := c.PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(png) > 0 && c.Alt != "" {
 			drawn = true
 		}
 	}

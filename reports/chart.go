@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,15 +9,6 @@ import (
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
 )
-
-// Chart is one chart of the report: its file name under charts/, the PNG,
-// its title and the alt text a screen reader reads.
-type Chart struct {
-	Name  string
-	Title string
-	Alt   string
-	PNG   []byte
-}
 
 // The Okabe-Ito palette, safe for the common forms of colour blindness.
 var (
@@ -44,21 +34,6 @@ func axisStyle() chart.Style {
 	return chart.Style{FontSize: fontSize, FontColor: okBlack, StrokeColor: okBlack}
 }
 
-func render(c chart.Chart) ([]byte, error) {
-	// go-chart loads its default font lazily behind an unsynchronised
-	// check, a data race when charts are drawn at once (as findingCharts
-	// and concurrent report builds do); loading it through a sync.Once
-	// first orders that one write before every read.
-	if _, err := defaultFont(); err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
 func line(name string, xs, ys []float64, color drawing.Color, width float64, dash []float64) chart.ContinuousSeries {
 	return chart.ContinuousSeries{Name: name, XValues: xs, YValues: ys,
 		Style: chart.Style{StrokeColor: color, StrokeWidth: width, StrokeDashArray: dash}}
@@ -68,7 +43,7 @@ func line(name string, xs, ys []float64, color drawing.Color, width float64, das
 // pooled estimate as a diamond, the prediction interval as a dashed line
 // under it, and a vertical line at no effect. Ratios are drawn on the log
 // scale with their axis labelled as ratios.
-func forestChart(o Outcome, a *Analysis) (Chart, error) {
+func forestChart(o Outcome, a *Analysis) Chart {
 	k := len(a.Boroughs)
 	ratio := a.Measure == IRR || a.Measure == IRRDiff
 	xlabel := a.Measure + " (" + o.Unit + ")"
@@ -158,10 +133,6 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 			AxisType: chart.YAxisSecondary},
 		Series: series,
 	}
-	png, err := render(c)
-	if err != nil {
-		return Chart{}, err
-	}
 	name := fmt.Sprintf("forest-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure)
 	alt := fmt.Sprintf("Forest plot of %s for residents given %s at %s: %s; pooled %s %s (95%% CI %s to %s)",
 		o.Label, article(CategoryName(a.DeviceCategory)), TimepointName(a.Timepoint), a.RowsText(), a.Measure,
@@ -169,7 +140,7 @@ func forestChart(o Outcome, a *Analysis) (Chart, error) {
 	if !math.IsNaN(p.PILower) {
 		alt += fmt.Sprintf(", prediction interval %s to %s", num(p.PILower), num(p.PIUpper))
 	}
-	return Chart{Name: name, Title: fmt.Sprintf("%s, %s, %s (%s)", o.Label, CategoryName(a.DeviceCategory), TimepointName(a.Timepoint), a.Design), Alt: alt + ".", PNG: png}, nil
+	return Chart{Name: name, Title: fmt.Sprintf("%s, %s, %s (%s)", o.Label, CategoryName(a.DeviceCategory), TimepointName(a.Timepoint), a.Design), Alt: alt + ".", png: lazily(c)}
 }
 
 // niceTicks returns about six ticks at round values from the last at or

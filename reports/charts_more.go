@@ -1,12 +1,8 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	chart "github.com/wcharczuk/go-chart/v2"
 )
@@ -14,38 +10,39 @@ import (
 // headlineTimepoint is the follow-up whose findings get a forest plot each.
 const headlineTimepoint = "m6"
 
-// buildCharts draws the report's charts from its published numbers only.
-func (r *Report) buildCharts(outcomes []Outcome) error {
+// buildCharts lists the report's charts, made from its published numbers
+// only; each is drawn when it is first asked for (see Chart).
+func (r *Report) buildCharts(outcomes []Outcome) {
 	byID := map[string]Outcome{}
 	for _, o := range outcomes {
 		byID[o.ID] = o
 	}
-	if err := r.findingCharts(byID); err != nil {
-		return err
+	for i := range r.Analyses {
+		a := &r.Analyses[i]
+		if a.Timepoint != headlineTimepoint {
+			continue
+		}
+		forest := forestChart(byID[a.Outcome], a)
+		a.Chart = forest.Name
+		r.Charts = append(r.Charts, forest)
+		if a.Pooled.K >= 10 {
+			r.Charts = append(r.Charts, funnelChart(byID[a.Outcome], a))
+		}
 	}
 	for _, o := range outcomes {
-		if c, ok, err := r.trajectoryChart(o); err != nil {
-			return err
-		} else if ok {
+		if c, ok := r.trajectoryChart(o); ok {
 			r.Charts = append(r.Charts, c)
 		}
 	}
-	if c, ok, err := r.abandonmentChart(); err != nil {
-		return err
-	} else if ok {
+	if c, ok := r.abandonmentChart(); ok {
 		r.Charts = append(r.Charts, c)
 	}
-	c, err := r.completenessChart()
-	if err != nil {
-		return err
-	}
-	r.Charts = append(r.Charts, c)
-	return nil
+	r.Charts = append(r.Charts, r.completenessChart())
 }
 
 // trajectoryChart draws an outcome's mean change (or share in use) at each
 // follow-up per series, with 95% intervals; withheld means are gaps.
-func (r *Report) trajectoryChart(o Outcome) (Chart, bool, error) {
+func (r *Report) trajectoryChart(o Outcome) (Chart, bool) {
 	series := map[string][]Trajectory{}
 	var order []string
 	for _, t := range r.Trajectories {
@@ -58,7 +55,7 @@ func (r *Report) trajectoryChart(o Outcome) (Chart, bool, error) {
 		series[t.Series] = append(series[t.Series], t)
 	}
 	if len(order) == 0 {
-		return Chart{}, false, nil
+		return Chart{}, false
 	}
 	var ss []chart.Series
 	var alt []string
@@ -88,12 +85,8 @@ func (r *Report) trajectoryChart(o Outcome) (Chart, bool, error) {
 		YAxis:      chart.YAxis{Name: yname, NameStyle: axisStyle(), Style: axisStyle()},
 		Series:     ss}
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
-	png, err := render(c)
-	if err != nil {
-		return Chart{}, false, err
-	}
 	return Chart{Name: "trajectory-" + o.ID + ".png", Title: o.Label + " over the follow-ups",
-		Alt: "Line chart of " + o.Label + " by follow-up: " + joinShort(alt) + ".", PNG: png}, true, nil
+		Alt: "Line chart of " + o.Label + " by follow-up: " + joinShort(alt) + ".", png: lazily(c)}, true
 }
 
 func label(series string) string {
@@ -122,7 +115,7 @@ func joinShort(s []string) string {
 
 // completenessChart draws, per borough, the share of follow-ups due that
 // were recorded for residents given devices, one bar per timepoint.
-func (r *Report) completenessChart() (Chart, error) {
+func (r *Report) completenessChart() Chart {
 	var bars []chart.Value
 	var alt []string
 	for _, f := range r.FollowUp {
@@ -142,17 +135,13 @@ func (r *Report) completenessChart() (Chart, error) {
 		XAxis:      chart.Style{FontSize: 11, TextRotationDegrees: 90},
 		YAxis:      chart.YAxis{Name: "% of follow-ups due that were recorded", NameStyle: axisStyle(), Style: axisStyle(), Range: &chart.ContinuousRange{Min: 0, Max: 100}},
 		Bars:       bars}
-	var b bytes.Buffer
-	if err := c.Render(chart.PNG, &b); err != nil {
-		return Chart{}, err
-	}
 	return Chart{Name: "follow-up-completeness.png", Title: "Follow-up completeness by borough and timepoint (residents given devices)",
-		Alt: "Bar chart of follow-up completeness: " + joinShort(alt) + ".", PNG: b.Bytes()}, nil
+		Alt: "Bar chart of follow-up completeness: " + joinShort(alt) + ".", png: lazily(c)}
 }
 
 // funnelChart plots each borough's effect against its standard error
 // (inverted), with the pooled estimate and its pseudo 95% limits.
-func funnelChart(o Outcome, a *Analysis) (Chart, error) {
+func funnelChart(o Outcome, a *Analysis) Chart {
 	var xs, ys []float64
 	maxSE := 0.0
 	for _, b := range a.Boroughs {
@@ -173,65 +162,7 @@ func funnelChart(o Outcome, a *Analysis) (Chart, error) {
 		YAxis:      chart.YAxis{Name: "Standard error (larger further down)", NameStyle: axisStyle(), Style: axisStyle(), Range: &chart.ContinuousRange{Min: 0, Max: top, Descending: true}},
 		Series:     ss}
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
-	png, err := render(c)
-	if err != nil {
-		return Chart{}, err
-	}
 	return Chart{Name: fmt.Sprintf("funnel-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure),
 		Title: "Funnel plot: " + o.Label + ", " + CategoryName(a.DeviceCategory),
-		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, num(m)), PNG: png}, nil
-}
-
-// findingCharts draws each headline finding's forest plot (and its funnel
-// plot where k >= 10). They are independent and most of their cost is PNG
-// encoding, so they are drawn on every core; they are added in the
-// analyses' order whatever order they finish in.
-func (r *Report) findingCharts(byID map[string]Outcome) error {
-	var idx []int
-	for i := range r.Analyses {
-		if r.Analyses[i].Timepoint == headlineTimepoint {
-			idx = append(idx, i)
-		}
-	}
-	type drawn struct {
-		forest, funnel Chart
-		hasFunnel      bool
-		err            error
-	}
-	out := make([]drawn, len(idx))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(idx)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				j := int(next.Add(1) - 1)
-				if j >= len(idx) {
-					return
-				}
-				a := &r.Analyses[idx[j]]
-				d := &out[j]
-				if d.forest, d.err = forestChart(byID[a.Outcome], a); d.err != nil {
-					continue
-				}
-				if a.Pooled.K >= 10 {
-					d.funnel, d.err = funnelChart(byID[a.Outcome], a)
-					d.hasFunnel = true
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for j, d := range out {
-		if d.err != nil {
-			return d.err
-		}
-		r.Analyses[idx[j]].Chart = d.forest.Name
-		r.Charts = append(r.Charts, d.forest)
-		if d.hasFunnel {
-			r.Charts = append(r.Charts, d.funnel)
-		}
-	}
-	return nil
+		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, num(m)), png: lazily(c)}
 }

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/reports/summary"
 )
 
 //go:embed data/unit-costs.json
@@ -109,11 +109,7 @@ type CostConsequence struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-func (r *Report) buildCosts(ctx context.Context, src Source, opt *Options) error {
-	costs, err := src.Costs(ctx, opt.Filter)
-	if err != nil {
-		return err
-	}
+func (r *Report) buildCosts(costs []summary.Cost, opt *Options) {
 	type agg struct {
 		n            int
 		unit, weekly float64
@@ -175,7 +171,6 @@ func (r *Report) buildCosts(ctx context.Context, src Source, opt *Options) error
 		}
 		r.CostConsequence = append(r.CostConsequence, cc)
 	}
-	return nil
 }
 
 func addRange(a, b Range) Range {

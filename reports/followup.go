@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"context"
 	"math"
 	"sort"
 
@@ -39,15 +38,7 @@ type dueKey struct{ borough, group, timepoint string }
 
 // buildFollowUp counts, per borough, group and timepoint, the residents
 // due and recorded, from enrolments per day and assessments taken.
-func (r *Report) buildFollowUp(ctx context.Context, src Source, opt *Options) error {
-	enrolments, err := src.Enrolments(ctx, opt.Filter)
-	if err != nil {
-		return err
-	}
-	taken, err := src.Taken(ctx, opt.Filter)
-	if err != nil {
-		return err
-	}
+func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.Taken, opt *Options) {
 	due := map[dueKey]int{}
 	enrolled := map[string]int{}
 	for _, e := range enrolments {
@@ -136,7 +127,6 @@ func (r *Report) buildFollowUp(ctx context.Context, src Source, opt *Options) er
 		c := r.complete[k.timepoint]
 		r.complete[k.timepoint] = [2]int{c[0] + n, c[1] + min(recorded[k], n)}
 	}
-	return nil
 }
 
 // completeness is the share of intervention residents due at tp with it

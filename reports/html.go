@@ -46,7 +46,10 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f (%.0f to %.0f)", v.Estimate, v.Lower, v.Upper)
 	},
-	"data":      func(c Chart) template.URL { return dataURI(c.PNG) },
+	"data": func(c Chart) (template.URL, error) {
+		png, err := c.PNG()
+		return dataURI(png), err
+	},
 	"hasPrefix": strings.HasPrefix,
 }).ParseFS(templates, "templates/report.html"))
 
@@ -57,8 +60,7 @@ func dataURI(png []byte) template.URL {
 type finding struct {
 	Title string
 	A     *Analysis
-	Img   template.URL
-	Alt   string
+	Chart Chart // its forest plot
 }
 
 // findings lists the analyses with a forest plot, with their charts.
@@ -74,7 +76,20 @@ func (r *Report) findings() []finding {
 			continue
 		}
 		c := charts[a.Chart]
-		out = append(out, finding{Title: c.Title, A: a, Img: dataURI(c.PNG), Alt: c.Alt})
+		out = append(out, finding{Title: c.Title, A: a, Chart: c})
+	}
+	return out
+}
+
+// shown lists the charts the page and the PDF show: each finding's forest
+// plot, the trajectories, abandonment and follow-up completeness. Funnel
+// plots are in charts/ only.
+func (r *Report) shown() []Chart {
+	var out []Chart
+	for _, c := range r.Charts {
+		if !strings.HasPrefix(c.Name, "funnel-") {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -92,6 +107,16 @@ func (r *Report) Methods() []string {
 
 // WriteHTML writes the report as one self-contained page: inline CSS and
 // charts as data: URIs.
+//
+// The charts are drawn on every core while the page is written, which
+// waits for each in turn, so that writing the page (mostly its charts'
+// base64) is not left to one core once they are drawn.
 func (r *Report) WriteHTML(w io.Writer) error {
-	return page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": r.findings(), "Charts": r.Charts})
+	drawn := make(chan error, 1)
+	go func() { drawn <- drawAll(r.shown()) }()
+	err := page.Execute(w, map[string]any{"R": r, "Methods": r.Methods(), "Findings": r.findings(), "Charts": r.Charts})
+	if derr := <-drawn; err == nil { // no drawing outlives the call
+		err = derr
+	}
+	return err
 }

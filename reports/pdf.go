@@ -18,6 +18,9 @@ var pdfText = strings.NewReplacer("τ²", "tau2", "τ", "tau", "−", "-", "≥"
 // summary of findings, each 6-month finding with its sentence and forest
 // plot, follow-up completeness and costs.
 func (r *Report) WritePDF(w io.Writer) error {
+	if err := drawAll(r.shown()); err != nil {
+		return err
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(15, 15, 15)
 	pdf.SetAutoPageBreak(true, 15)
@@ -46,8 +49,13 @@ func (r *Report) WritePDF(w io.Writer) error {
 		para(m)
 	}
 	image := func(c Chart, width float64) {
+		png, err := c.PNG()
+		if err != nil {
+			pdf.SetError(err)
+			return
+		}
 		opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
-		pdf.RegisterImageOptionsReader(c.Name, opt, bytes.NewReader(c.PNG))
+		pdf.RegisterImageOptionsReader(c.Name, opt, bytes.NewReader(png))
 		info := pdf.GetImageInfo(c.Name)
 		hgt := width * info.Height() / info.Width()
 		if pdf.GetY()+hgt > 280 {
@@ -68,10 +76,8 @@ func (r *Report) WritePDF(w io.Writer) error {
 		pdf.SetFont("Helvetica", "", 8)
 		pdf.MultiCell(0, 4, text(fmt.Sprintf("%s; estimator %s, %s intervals; tau2 %.3f; I2 %.0f%%; Q(%d) = %.2f, p %.3f. %s",
 			f.A.Measure, f.A.Method, f.A.Test, p.Tau2, p.I2, p.QDf, p.Q, p.QP, strings.Join(f.A.Notes, "; "))), "", "L", false)
-		for _, c := range r.Charts {
-			if c.Name == f.A.Chart {
-				image(c, 170)
-			}
+		if f.Chart.Name != "" {
+			image(f.Chart, 170)
 		}
 	}
 	pdf.AddPage()

@@ -12,7 +12,8 @@ import (
 )
 
 // Source supplies the per-borough summaries of a report. storage.DB
-// implements it with grouped queries inside the database.
+// implements it with grouped queries inside the database. Build asks for
+// several summaries at once, so a Source must be safe for concurrent use.
 type Source interface {
 	ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) ([]summary.Change, error)
 	EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) ([]summary.Event, error)
@@ -94,8 +95,9 @@ type Report struct {
 	CostConsequence  []CostConsequence `json:"cost_consequence"`
 	Abandonment      []Abandonment     `json:"abandonment"`
 	UnitCosts        UnitCosts         `json:"unit_costs"`
-	// Charts maps a chart's file name (under charts/) to its PNG and alt
-	// text; not part of results.json.
+	// Charts are the report's charts, each with its file name under
+	// charts/ and alt text, drawn when first asked for; not part of
+	// results.json.
 	Charts []Chart `json:"-"`
 
 	complete map[string][2]int  // timepoint: intervention residents due, recorded
@@ -138,20 +140,26 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	done := 0
 	step := func() { done++; opt.Progress(done, steps) }
 
-	if err := r.buildFollowUp(ctx, src, &opt); err != nil {
+	// Every summary is asked for at once, and read in this order.
+	ans := ask(ctx, src, f, outcomes)
+	defer ans.stop()
+	if err := ans.next(); err != nil {
 		return nil, err
 	}
+	if err := ans.next(); err != nil {
+		return nil, err
+	}
+	r.buildFollowUp(ans.enrolments, ans.taken, &opt)
 	step()
 	cats := categories(f.DeviceCategory)
+	i := 0
 	for _, o := range outcomes {
 		for _, tp := range o.Timepoints {
-			if err := ctx.Err(); err != nil {
+			if err := ans.next(); err != nil {
 				return nil, err
 			}
-			cells, err := fetchCells(ctx, src, f, o, tp)
-			if err != nil {
-				return nil, err
-			}
+			cells := ans.cells[i]
+			i++
 			r.addTrajectory(o, tp, cells, &opt)
 			for _, c := range cats {
 				designs := []string{BeforeAfter}
@@ -172,15 +180,15 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 			step()
 		}
 	}
-	if err := r.buildCosts(ctx, src, &opt); err != nil {
+	if err := ans.next(); err != nil {
 		return nil, err
 	}
-	if err := r.buildAbandonment(ctx, src, &opt); err != nil {
+	r.buildCosts(ans.costs, &opt)
+	if err := ans.next(); err != nil {
 		return nil, err
 	}
-	if err := r.buildCharts(outcomes); err != nil {
-		return nil, err
-	}
+	r.buildAbandonment(ans.issues, &opt)
+	r.buildCharts(outcomes)
 	step()
 	return r, nil
 }

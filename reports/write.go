@@ -19,8 +19,15 @@ func WriteDir(dir string, r *Report) error {
 	if err := os.WriteFile(filepath.Join(dir, "results.json"), b.Bytes(), 0o644); err != nil {
 		return err
 	}
+	if err := drawAll(r.Charts); err != nil {
+		return err
+	}
 	for _, c := range r.Charts {
-		if err := os.WriteFile(filepath.Join(dir, "charts", c.Name), c.PNG, 0o644); err != nil {
+		png, err := c.PNG()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "charts", c.Name), png, 0o644); err != nil {
 			return err
 		}
 	}

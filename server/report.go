@@ -140,8 +140,12 @@ func (h *reportHandlers) chart(c *gin.Context) error {
 	}
 	for _, ch := range r.Charts {
 		if ch.Name == c.Param("name") {
+			png, err := ch.PNG() // drawn on the first request for it
+			if err != nil {
+				return err
+			}
 			c.Header("Cache-Control", "private, max-age=600")
-			c.Data(http.StatusOK, "image/png", ch.PNG)
+			c.Data(http.StatusOK, "image/png", png)
 			return nil
 		}
 	}
