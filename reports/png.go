@@ -3,12 +3,14 @@ package reports
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"image/png"
 	"io"
+	"slices"
 )
 
 // encodePNG writes m as a PNG: 8-bit RGB, no row filters, deflated at
@@ -20,7 +22,17 @@ import (
 // its default, in a quarter of the time). An image with any transparency,
 // which go-chart does not draw, is left to image/png: what was written of
 // it is taken back from w.
+//
+// A chart with at most 256 colours, which is most of them (flat fills,
+// lines and anti-aliased text in a few colours), is written with a
+// palette instead: a byte a pixel rather than three for deflate to read.
+// At a million assessments that halved the report's charts, its page and
+// its PDF (59 MB of charts to 30 MB), and its deflating (4.3 s of CPU to
+// 2.2 s), though counting the colours takes back most of that time.
 func encodePNG(w *bytes.Buffer, m *image.RGBA) error {
+	if ok, err := encodePalettedPNG(w, m); ok || err != nil {
+		return err
+	}
 	start := w.Len()
 	pw := &pngWriter{w: w}
 	b := m.Bounds()
@@ -59,6 +71,116 @@ func encodePNG(w *bytes.Buffer, m *image.RGBA) error {
 	}
 	pw.chunk("IEND", nil)
 	return pw.err
+}
+
+// encodePalettedPNG writes m with a palette if it is opaque, and says
+// whether it did; if not, it has written nothing. A chart's colours beyond
+// 256 are the rarest shades of its anti-aliased edges (a forest plot has
+// about 400, most of them a handful of pixels each); each is drawn in the
+// nearest of the 256 commonest, which no reader can tell apart.
+func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
+	b := m.Bounds()
+	width := b.Dx()
+	// Count the colours, a run at a time: charts are mostly long runs.
+	counts := make(map[uint32]int, 512)
+	last, run := uint32(0), 0 // 0 is transparent, so no pixel counted has it
+	// A pixel is read as one little-endian word, 0xAABBGGRR; opaque ones
+	// are those of 0xFF000000 and above.
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		pix := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
+		for x := 0; x < len(pix); x += 4 {
+			key := binary.LittleEndian.Uint32(pix[x:])
+			if key < 0xff000000 {
+				return false, nil
+			}
+			if key != last {
+				counts[last] += run
+				last, run = key, 0
+			}
+			run++
+		}
+	}
+	counts[last] += run
+	delete(counts, 0)
+	// Beyond 256 colours the rarest are drawn in the nearest: only while
+	// they are a few edge pixels, not a photograph or noise.
+	total := width * b.Dy()
+	keys := make([]uint32, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b uint32) int {
+		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	n := min(len(keys), 256)
+	rare := 0
+	for _, k := range keys[n:] {
+		rare += counts[k]
+	}
+	if rare*200 > total {
+		return false, nil
+	}
+	index := make(map[uint32]byte, len(keys))
+	palette := make([]byte, 0, 3*n)
+	for i, k := range keys[:n] {
+		index[k] = byte(i)
+		palette = append(palette, byte(k), byte(k>>8), byte(k>>16))
+	}
+	for _, k := range keys[n:] {
+		best, bestDist := 0, 1<<62
+		for i := range n {
+			dr := int(k&0xff) - int(palette[3*i])
+			dg := int(k>>8&0xff) - int(palette[3*i+1])
+			db := int(k>>16&0xff) - int(palette[3*i+2])
+			if d := dr*dr + dg*dg + db*db; d < bestDist {
+				best, bestDist = i, d
+			}
+		}
+		index[k] = byte(best)
+	}
+	rows := make([]byte, (1+width)*b.Dy()) // each row: filter type 0 (none), then indexes
+	last = 0
+	var lastIndex byte
+	j := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		pix := m.Pix[m.PixOffset(b.Min.X, y):][:4*width]
+		j++ // the filter byte, 0
+		for x := 0; x < len(pix); x += 4 {
+			key := binary.LittleEndian.Uint32(pix[x:])
+			if key != last {
+				last, lastIndex = key, index[key]
+			}
+			rows[j] = lastIndex
+			j++
+		}
+	}
+	pw := &pngWriter{w: w}
+	pw.write([]byte("\x89PNG\r\n\x1a\n"))
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(width))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(b.Dy()))
+	ihdr[8], ihdr[9] = 8, 3 // bit depth, colour type indexed; deflate, filter method 0, not interlaced
+	pw.chunk("IHDR", ihdr[:])
+	pw.chunk("PLTE", palette)
+	idat := bufio.NewWriterSize(idatWriter{pw}, 1<<15)
+	zw, err := zlib.NewWriterLevel(idat, zlib.BestSpeed)
+	if err != nil {
+		return true, err
+	}
+	if _, err := zw.Write(rows); err != nil {
+		return true, err
+	}
+	if err := zw.Close(); err != nil {
+		return true, err
+	}
+	if err := idat.Flush(); err != nil {
+		return true, err
+	}
+	pw.chunk("IEND", nil)
+	return true, pw.err
 }
 
 // pngWriter writes PNG chunks, keeping the first error.

@@ -123,3 +123,56 @@ func BenchmarkEncodePNG(b *testing.B) {
 		}
 	}
 }
+
+// TestEncodePNGPalette: a chart of a few colours with a few hundred rare
+// shades on its edges is written with a palette, each rare shade drawn in
+// the nearest common colour and every other pixel exactly; an image whose
+// rare colours are more than a few pixels keeps every colour (see the
+// noise cases above).
+func TestEncodePNGPalette(t *testing.T) {
+	m := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	for y := range 300 {
+		for x := range 400 {
+			c := color.RGBA{255, 255, 255, 255}
+			switch {
+			case y < 50:
+				c = color.RGBA{uint8(x % 250), 0x5E, 0x00, 255} // 250 colours, each in 12,000 pixels
+			case y == 150 && x < 300:
+				c = color.RGBA{0x10, uint8(x % 150), uint8(x / 150), 255} // 300 rare shades, one or two pixels each
+			}
+			m.SetRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := encodePNG(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := got.(*image.Paletted)
+	if !ok {
+		t.Fatalf("decoded a %T, want a paletted image", got)
+	}
+	if len(p.Palette) != 256 {
+		t.Errorf("palette of %d colours, want 256", len(p.Palette))
+	}
+	for y := range 300 {
+		for x := range 400 {
+			g := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA)
+			w := m.RGBAAt(x, y)
+			if y != 150 && g != w {
+				t.Fatalf("pixel (%d, %d) = %v, want exactly %v", x, y, g, w)
+			}
+			if d := dist(g, w); y == 150 && d > 150*150+2 {
+				t.Fatalf("rare pixel (%d, %d) = %v for %v: %d apart", x, y, g, w, d)
+			}
+		}
+	}
+}
+
+func dist(a, b color.RGBA) int {
+	dr, dg, db := int(a.R)-int(b.R), int(a.G)-int(b.G), int(a.B)-int(b.B)
+	return dr*dr + dg*dg + db*db
+}
