@@ -93,18 +93,23 @@ func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument,
 		return nil, err
 	}
 	cte, args := residentsCTE(f)
+	// Each resident's baseline and follow-up values come out of one grouped
+	// pass over the instrument's assessments (the unique key allows one of
+	// each), not a join of the two: a self-join of a derived table left
+	// each database's planner to find the pairs its own way, and SQLite 3.40
+	// found them by scanning one side for every row of the other.
 	q := cte + `, sc AS (
-	SELECT resident_id, timepoint, value FROM (
+	SELECT resident_id, MAX(CASE WHEN timepoint = ? THEN value END) AS b, MAX(CASE WHEN timepoint = ? THEN value END) AS f
+	FROM (
 		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value
 		FROM assessments a WHERE a.instrument = ? AND a.timepoint IN (?, ?)) x
-	WHERE value IS NOT NULL)
+	GROUP BY resident_id)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(b.value) AS sum_b, SUM(f.value) AS sum_f, SUM(b.value*b.value) AS sum_bb,
-	SUM(f.value*f.value) AS sum_ff, SUM(b.value*f.value) AS sum_bf
-FROM res JOIN sc b ON b.resident_id = res.id AND b.timepoint = ?
-	JOIN sc f ON f.resident_id = res.id AND f.timepoint = ?
-WHERE 1 = 1`
-	args = append(args, arg, instrument, "baseline", timepoint, "baseline", timepoint)
+	SUM(sc.b) AS sum_b, SUM(sc.f) AS sum_f, SUM(sc.b*sc.b) AS sum_bb,
+	SUM(sc.f*sc.f) AS sum_ff, SUM(sc.b*sc.f) AS sum_bf
+FROM res JOIN sc ON sc.resident_id = res.id
+WHERE sc.b IS NOT NULL AND sc.f IS NOT NULL`
+	args = append(args, "baseline", timepoint, arg, instrument, "baseline", timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 	var rows []changeRow
@@ -151,18 +156,23 @@ func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timep
 		return nil, err
 	}
 	cte, args := residentsCTE(f)
+	// One grouped pass pairs each resident's records, as in ChangeSummaries.
 	q := cte + `, ev AS (
-	SELECT resident_id, timepoint, ROUND(value * days / 30) AS count, days FROM (
-		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value, ` + db.periodDays("a.answers") + ` AS days
-		FROM assessments a
-		WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
-	WHERE value IS NOT NULL AND days > 0)
+	SELECT resident_id,
+		MAX(CASE WHEN timepoint = ? THEN count END) AS count_b, MAX(CASE WHEN timepoint = ? THEN days END) AS days_b,
+		MAX(CASE WHEN timepoint = ? THEN count END) AS count_f, MAX(CASE WHEN timepoint = ? THEN days END) AS days_f
+	FROM (
+		SELECT resident_id, timepoint, ROUND(value * days / 30) AS count, days FROM (
+			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value, ` + db.periodDays("a.answers") + ` AS days
+			FROM assessments a
+			WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
+		WHERE value IS NOT NULL AND days > 0) y
+	GROUP BY resident_id)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(b.count) AS count_before, SUM(b.days) AS days_before, SUM(f.count) AS count_after, SUM(f.days) AS days_after
-FROM res JOIN ev b ON b.resident_id = res.id AND b.timepoint = ?
-	JOIN ev f ON f.resident_id = res.id AND f.timepoint = ?
-WHERE 1 = 1`
-	args = append(args, arg, "baseline", timepoint, "baseline", timepoint)
+	SUM(ev.count_b) AS count_before, SUM(ev.days_b) AS days_before, SUM(ev.count_f) AS count_after, SUM(ev.days_f) AS days_after
+FROM res JOIN ev ON ev.resident_id = res.id
+WHERE ev.count_b IS NOT NULL AND ev.count_f IS NOT NULL`
+	args = append(args, "baseline", "baseline", timepoint, timepoint, arg, "baseline", timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 	var rows []eventsRow
