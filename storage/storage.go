@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -72,7 +73,7 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 		db.gorm, err = gorm.Open(postgres.Open(dsn), cfg)
 	} else {
 		db.dialect = SQLite
-		db.gorm, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
+		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)}), cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -94,6 +95,24 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteDriver is mattn's SQLite driver with the settings its DSN cannot
+// carry, made on every new connection.
+const sqliteDriver = "sqlite3_ateval"
+
+// sqliteMmapBytes is how much of the database file each connection reads
+// through a memory map instead of a read() a page: at a million
+// assessments the evidence report's summary queries spent 5 s of their
+// 11 s of CPU in the kernel, copying pages the operating system already
+// held. Writes still go through the WAL as before.
+const sqliteMmapBytes = 1 << 30
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", sqliteMmapBytes), nil)
+		return err
+	}})
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys on, WAL,
