@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/ateval/ateval"
@@ -54,12 +56,6 @@ func categoryWhere(f summary.Filter, args []any) (string, []any) {
 	return " AND (res.category = ? OR res.grp = ?)", append(args, f.DeviceCategory, summary.Comparison)
 }
 
-type changeRow struct {
-	Borough, Category, Grp          string
-	N                               int
-	SumB, SumF, SumBB, SumFF, SumBF float64
-}
-
 // errSummaries refuses the per-borough summaries to users whose role reads
 // no reports.
 var errSummaries = ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to the evidence reports.")
@@ -83,45 +79,89 @@ func summaryReader(ctx context.Context) error {
 // ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
 // "anxious", ...) at baseline and at a follow-up timepoint, per borough,
 // primary device category and group, over residents scored at both.
-func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) (_ []summary.Change, err error) {
+func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) ([]summary.Change, error) {
+	out, err := db.ChangeSummariesOf(ctx, f, instrument, []string{score}, timepoint)
+	return out[score], err
+}
+
+// ChangeSummariesOf is ChangeSummaries for several scores of one
+// instrument (ons4's four, say) at once, by score: the instrument's
+// assessments are read once for all of them rather than once a score.
+func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores []string, timepoint string) (_ map[string][]summary.Change, err error) {
 	if err := summaryReader(ctx); err != nil {
 		return nil, err
 	}
-	defer ateval.Wrap(&err, "change summaries of %s %s at %s", instrument, score, timepoint)
-	value, arg, err := db.scoreValue("a.scores", score)
-	if err != nil {
-		return nil, err
+	defer ateval.Wrap(&err, "change summaries of %s %v at %s", instrument, scores, timepoint)
+	if len(scores) == 0 {
+		return nil, nil
 	}
-	cte, args := residentsCTE(f)
 	// Each resident's baseline and follow-up values come out of one grouped
 	// pass over the instrument's assessments (the unique key allows one of
 	// each), not a join of the two: a self-join of a derived table left
 	// each database's planner to find the pairs its own way, and SQLite 3.40
-	// found them by scanning one side for every row of the other.
+	// found them by scanning one side for every row of the other. A value
+	// counts only when the resident has both (paired).
+	var values, pairs, paired, sums []string
+	var valueArgs, pairArgs []any
+	for i, score := range scores {
+		value, arg, err := db.scoreValue("a.scores", score)
+		if err != nil {
+			return nil, err
+		}
+		n := strconv.Itoa(i)
+		values = append(values, value+" AS v"+n)
+		valueArgs = append(valueArgs, arg)
+		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN v"+n+" END) AS b"+n, "MAX(CASE WHEN timepoint = ? THEN v"+n+" END) AS f"+n)
+		pairArgs = append(pairArgs, "baseline", timepoint)
+		paired = append(paired, "CASE WHEN f"+n+" IS NOT NULL THEN b"+n+" END AS b"+n, "CASE WHEN b"+n+" IS NOT NULL THEN f"+n+" END AS f"+n)
+		sums = append(sums, "COUNT(sc.b"+n+")", "SUM(sc.b"+n+")", "SUM(sc.f"+n+")", "SUM(sc.b"+n+"*sc.b"+n+")", "SUM(sc.f"+n+"*sc.f"+n+")", "SUM(sc.b"+n+"*sc.f"+n+")")
+	}
+	cte, args := residentsCTE(f)
 	q := cte + `, sc AS (
-	SELECT resident_id, MAX(CASE WHEN timepoint = ? THEN value END) AS b, MAX(CASE WHEN timepoint = ? THEN value END) AS f
-	FROM (
-		SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value
-		FROM assessments a WHERE a.instrument = ? AND a.timepoint IN (?, ?)) x
-	GROUP BY resident_id)
-SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(sc.b) AS sum_b, SUM(sc.f) AS sum_f, SUM(sc.b*sc.b) AS sum_bb,
-	SUM(sc.f*sc.f) AS sum_ff, SUM(sc.b*sc.f) AS sum_bf
+	SELECT resident_id, ` + strings.Join(paired, ", ") + ` FROM (
+		SELECT resident_id, ` + strings.Join(pairs, ", ") + `
+		FROM (
+			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `
+			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN (?, ?)) x
+		GROUP BY resident_id) y)
+SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
 FROM res JOIN sc ON sc.resident_id = res.id
-WHERE sc.b IS NOT NULL AND sc.f IS NOT NULL`
-	args = append(args, "baseline", timepoint, arg, instrument, "baseline", timepoint)
+WHERE 1 = 1`
+	args = append(args, pairArgs...)
+	args = append(args, valueArgs...)
+	args = append(args, instrument, "baseline", timepoint)
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
-	var rows []changeRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
 		return nil, err
 	}
-	out := make([]summary.Change, len(rows))
-	for i, r := range rows {
-		out[i] = summary.Change{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp},
-			N: r.N, SumB: r.SumB, SumF: r.SumF, SumBB: r.SumBB, SumFF: r.SumFF, SumBF: r.SumBF}
+	defer rows.Close()
+	out := make(map[string][]summary.Change, len(scores))
+	var key summary.Key
+	n := make([]int, len(scores))
+	sum := make([]sql.NullFloat64, 5*len(scores))
+	dest := []any{&key.Borough, &key.Category, &key.Group}
+	for i := range scores {
+		dest = append(dest, &n[i])
+		for j := range 5 {
+			dest = append(dest, &sum[5*i+j])
+		}
 	}
-	return out, nil
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for i, score := range scores {
+			if n[i] == 0 {
+				continue // no resident of this group has both of this score
+			}
+			s := sum[5*i : 5*i+5]
+			out[score] = append(out[score], summary.Change{Key: key, N: n[i],
+				SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64})
+		}
+	}
+	return out, rows.Err()
 }
 
 // periodDays extracts events_period_days from an events assessment's raw
@@ -135,56 +175,95 @@ func (db *DB) periodDays(col string) string {
 	return "CAST(CAST(substr(" + col + ", instr(" + col + ", 'events_period_days=') + 19) AS INTEGER) AS REAL)"
 }
 
-type eventsRow struct {
-	Borough, Category, Grp  string
-	N                       int
-	CountBefore, DaysBefore float64
-	CountAfter, DaysAfter   float64
-}
-
 // EventSummaries sums an events rate score (falls_per_30_days,
 // admissions_per_30_days, ...) turned back into counts, count = rate ×
 // days / 30 rounded, with the days each record covers, at baseline and at
 // a follow-up, per borough, primary device category and group.
-func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) (_ []summary.Event, err error) {
+func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) ([]summary.Event, error) {
+	out, err := db.EventSummariesOf(ctx, f, []string{score}, timepoint)
+	return out[score], err
+}
+
+// EventSummariesOf is EventSummaries for several rate scores at once, by
+// score, reading the events assessments once for all of them.
+func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores []string, timepoint string) (_ map[string][]summary.Event, err error) {
 	if err := summaryReader(ctx); err != nil {
 		return nil, err
 	}
-	defer ateval.Wrap(&err, "event summaries of %s at %s", score, timepoint)
-	value, arg, err := db.scoreValue("a.scores", score)
+	defer ateval.Wrap(&err, "event summaries of %v at %s", scores, timepoint)
+	if len(scores) == 0 {
+		return nil, nil
+	}
+	// As in ChangeSummariesOf, one grouped pass pairs each resident's
+	// baseline and follow-up records, each score on its own: a record
+	// counts for a score when it has a value for it and covers some days.
+	var values, counts, pairs, paired, sums []string
+	var valueArgs, pairArgs []any
+	for i, score := range scores {
+		value, arg, err := db.scoreValue("a.scores", score)
+		if err != nil {
+			return nil, err
+		}
+		n := strconv.Itoa(i)
+		values = append(values, value+" AS v"+n)
+		valueArgs = append(valueArgs, arg)
+		counts = append(counts, "ROUND(v"+n+" * days / 30) AS c"+n, "CASE WHEN v"+n+" IS NOT NULL THEN days END AS d"+n)
+		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cb"+n, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS db"+n,
+			"MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cf"+n, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS df"+n)
+		pairArgs = append(pairArgs, "baseline", "baseline", timepoint, timepoint)
+		paired = append(paired, "CASE WHEN cf"+n+" IS NOT NULL THEN cb"+n+" END AS cb"+n, "CASE WHEN cf"+n+" IS NOT NULL THEN db"+n+" END AS db"+n,
+			"CASE WHEN cb"+n+" IS NOT NULL THEN cf"+n+" END AS cf"+n, "CASE WHEN cb"+n+" IS NOT NULL THEN df"+n+" END AS df"+n)
+		sums = append(sums, "COUNT(ev.cb"+n+")", "SUM(ev.cb"+n+")", "SUM(ev.db"+n+")", "SUM(ev.cf"+n+")", "SUM(ev.df"+n+")")
+	}
+	cte, args := residentsCTE(f)
+	q := cte + `, ev AS (
+	SELECT resident_id, ` + strings.Join(paired, ", ") + ` FROM (
+		SELECT resident_id, ` + strings.Join(pairs, ", ") + `
+		FROM (
+			SELECT resident_id, timepoint, ` + strings.Join(counts, ", ") + ` FROM (
+				SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `, ` + db.periodDays("a.answers") + ` AS days
+				FROM assessments a
+				WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
+			WHERE days > 0) y
+		GROUP BY resident_id) z)
+SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
+FROM res JOIN ev ON ev.resident_id = res.id
+WHERE 1 = 1`
+	args = append(args, pairArgs...)
+	args = append(args, valueArgs...)
+	args = append(args, "baseline", timepoint)
+	where, args := categoryWhere(f, args)
+	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
-	cte, args := residentsCTE(f)
-	// One grouped pass pairs each resident's records, as in ChangeSummaries.
-	q := cte + `, ev AS (
-	SELECT resident_id,
-		MAX(CASE WHEN timepoint = ? THEN count END) AS count_b, MAX(CASE WHEN timepoint = ? THEN days END) AS days_b,
-		MAX(CASE WHEN timepoint = ? THEN count END) AS count_f, MAX(CASE WHEN timepoint = ? THEN days END) AS days_f
-	FROM (
-		SELECT resident_id, timepoint, ROUND(value * days / 30) AS count, days FROM (
-			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + value + ` AS value, ` + db.periodDays("a.answers") + ` AS days
-			FROM assessments a
-			WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
-		WHERE value IS NOT NULL AND days > 0) y
-	GROUP BY resident_id)
-SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(ev.count_b) AS count_before, SUM(ev.days_b) AS days_before, SUM(ev.count_f) AS count_after, SUM(ev.days_f) AS days_after
-FROM res JOIN ev ON ev.resident_id = res.id
-WHERE ev.count_b IS NOT NULL AND ev.count_f IS NOT NULL`
-	args = append(args, "baseline", "baseline", timepoint, timepoint, arg, "baseline", timepoint)
-	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
-	var rows []eventsRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return nil, err
+	defer rows.Close()
+	out := make(map[string][]summary.Event, len(scores))
+	var key summary.Key
+	n := make([]int, len(scores))
+	sum := make([]sql.NullFloat64, 4*len(scores))
+	dest := []any{&key.Borough, &key.Category, &key.Group}
+	for i := range scores {
+		dest = append(dest, &n[i])
+		for j := range 4 {
+			dest = append(dest, &sum[4*i+j])
+		}
 	}
-	out := make([]summary.Event, len(rows))
-	for i, r := range rows {
-		out[i] = summary.Event{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp}, N: r.N,
-			CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for i, score := range scores {
+			if n[i] == 0 {
+				continue
+			}
+			s := sum[4*i : 4*i+4]
+			out[score] = append(out[score], summary.Event{Key: key, N: n[i],
+				CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64})
+		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 type proportionRow struct {

@@ -336,3 +336,63 @@ func TestSummaries(t *testing.T) {
 		}
 	})
 }
+
+// TestChangeSummariesOfSeveralScores: asking for several scores of an
+// instrument at once gives each score what asking for it alone gives,
+// including a score some residents lack at one timepoint (the events
+// fixture's falls are 0 for some; home care hours are 5 for all), and a
+// score nobody has both of (none at all, not a group with n 0).
+func TestChangeSummariesOfSeveralScores(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		importSummaryFixture(t, db)
+		ctx := ateval.SystemContext(context.Background())
+		for _, tc := range []struct {
+			instrument string
+			scores     []string
+		}{
+			{"swemwbs", []string{"raw", "metric"}},
+			{"events", []string{"falls_per_30_days", "home_care_hours", "admissions_per_30_days", "care_home_admission"}},
+		} {
+			for _, f := range []summary.Filter{{}, {Boroughs: []string{"sutton"}}, {DeviceCategory: "fall-detector"}} {
+				all, err := db.ChangeSummariesOf(ctx, f, tc.instrument, tc.scores, "m6")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, score := range tc.scores {
+					one, err := db.ChangeSummariesOf(ctx, f, tc.instrument, []string{score}, "m6")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(all[score], one[score]) {
+						t.Errorf("%s %s %+v: together %+v, alone %+v", tc.instrument, score, f, all[score], one[score])
+					}
+				}
+				if len(all[tc.scores[0]]) == 0 {
+					t.Errorf("%s %+v: no summaries of %s", tc.instrument, f, tc.scores[0])
+				}
+			}
+		}
+		rates := []string{"falls_per_30_days", "admissions_per_30_days"}
+		for _, f := range []summary.Filter{{}, {Boroughs: []string{"sutton"}}, {DeviceCategory: "fall-detector"}} {
+			all, err := db.EventSummariesOf(ctx, f, rates, "m6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, score := range rates {
+				one, err := db.EventSummariesOf(ctx, f, []string{score}, "m6")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(all[score], one[score]) {
+					t.Errorf("events %s %+v: together %+v, alone %+v", score, f, all[score], one[score])
+				}
+			}
+			if len(all["falls_per_30_days"]) == 0 {
+				t.Errorf("events %+v: no summaries of falls", f)
+			}
+		}
+		if _, err := db.ChangeSummariesOf(ctx, summary.Filter{}, "ons4", []string{"happy", "no such'score"}, "m6"); err == nil {
+			t.Error("a score name that is not a name was accepted")
+		}
+	})
+}
