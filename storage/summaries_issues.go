@@ -23,7 +23,7 @@ func (db *DB) Issues(ctx context.Context, f summary.Filter) (_ []summary.Issue, 
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "device issues")
-	cte, args := residentsCTE(f)
+	cte, args := db.residentsCTE(f)
 	abandoned := "CASE WHEN di.removal_reason = 'abandoned' THEN 1 ELSE 0 END"
 	q := cte + `SELECT d.category AS category, di.issued_on AS issued_on, COALESCE(di.removed_on, '') AS removed_on,
 	` + abandoned + ` AS abandoned, COUNT(*) AS n

@@ -20,7 +20,7 @@ func (db *DB) Enrolments(ctx context.Context, f summary.Filter) (_ []summary.Enr
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "enrolments")
-	cte, args := residentsCTE(f)
+	cte, args := db.residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, r.enrolled_on AS enrolled_on, COUNT(*) AS n
 FROM res JOIN residents r ON r.id = res.id WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
@@ -49,7 +49,7 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "assessments taken")
-	cte, args := residentsCTE(f)
+	cte, args := db.residentsCTE(f)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, a.instrument AS instrument, a.timepoint AS timepoint,
 	COUNT(*) AS n,
 	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete
@@ -81,7 +81,7 @@ func (db *DB) Costs(ctx context.Context, f summary.Filter) (_ []summary.Cost, er
 		return nil, err
 	}
 	defer ateval.Wrap(&err, "device costs")
-	cte, args := residentsCTE(f)
+	cte, args := db.residentsCTE(f)
 	q := cte + `, per AS (
 	SELECT di.resident_id AS resident_id, SUM(d.unit_cost_pence) AS unit_pence, SUM(d.weekly_monitoring_pence) AS weekly_pence
 	FROM device_issues di JOIN devices d ON d.id = di.device_id GROUP BY di.resident_id)
