@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -15,6 +16,9 @@ import (
 type answers struct {
 	*queries
 	read int
+	// job is the query that answers each reading, in order: several
+	// cells may share one.
+	job []int
 
 	enrolments []summary.Enrolment
 	taken      []summary.Taken
@@ -23,41 +27,60 @@ type answers struct {
 	issues     []summary.Issue
 }
 
-// ask starts the queries of every summary of a report.
+// ask starts the queries of every summary of a report. Where the source
+// can sum all of an instrument's scores at all follow-ups in one reading
+// of its assessments, the cells of that instrument share one query.
 func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) *answers {
 	a := &answers{}
-	jobs := []func(context.Context) error{
-		func(ctx context.Context) (err error) { a.enrolments, err = src.Enrolments(ctx, f); return err },
-		func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, f); return err },
+	var jobs []func(context.Context) error
+	add := func(job func(context.Context) error) {
+		a.job = append(a.job, len(jobs))
+		jobs = append(jobs, job)
 	}
-	shared := sharedChanges(src, f, outcomes)
-	sharedEv := sharedEvents(src, f, outcomes)
+	add(func(ctx context.Context) (err error) { a.enrolments, err = src.Enrolments(ctx, f); return err })
+	add(func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, f); return err })
+	changes, events := sharedChanges(src, f, outcomes), sharedEvents(src, f, outcomes)
+	shared := map[Kind]map[string]int{KindChange: {}, KindEvents: {}} // kind, instrument: its job
+	type place struct {
+		i         int
+		score, tp string
+	}
+	places := map[Kind]map[string][]place{KindChange: {}, KindEvents: {}}
 	for _, o := range outcomes {
 		for _, tp := range o.Timepoints {
 			i := len(a.cells)
 			a.cells = append(a.cells, nil)
-			if get := sharedEv[tp]; get != nil && o.Kind == KindEvents {
-				jobs = append(jobs, func(ctx context.Context) error {
-					all, err := get(ctx)
-					a.cells[i] = cellsOfEvents(all[o.Score])
-					return err
-				})
+			_, isChange := changes[o.Instrument]
+			_, isEvents := events[o.Instrument]
+			if !(o.Kind == KindChange && isChange || o.Kind == KindEvents && isEvents) {
+				add(func(ctx context.Context) (err error) { a.cells[i], err = fetchCells(ctx, src, f, o, tp); return err })
 				continue
 			}
-			if get := shared[changeKey{o.Instrument, tp}]; get != nil {
-				jobs = append(jobs, func(ctx context.Context) error {
-					all, err := get(ctx)
-					a.cells[i] = cellsOfChanges(all[o.Score])
-					return err
-				})
+			places[o.Kind][o.Instrument] = append(places[o.Kind][o.Instrument], place{i, o.Score, tp})
+			if j, ok := shared[o.Kind][o.Instrument]; ok {
+				a.job = append(a.job, j)
 				continue
 			}
-			jobs = append(jobs, func(ctx context.Context) (err error) { a.cells[i], err = fetchCells(ctx, src, f, o, tp); return err })
+			shared[o.Kind][o.Instrument] = len(jobs)
+			in, kind := o.Instrument, o.Kind
+			add(func(ctx context.Context) error {
+				if kind == KindEvents {
+					all, err := events[in](ctx)
+					for _, p := range places[kind][in] {
+						a.cells[p.i] = cellsOfEvents(all[p.tp][p.score])
+					}
+					return err
+				}
+				all, err := changes[in](ctx)
+				for _, p := range places[kind][in] {
+					a.cells[p.i] = cellsOfChanges(all[p.tp][p.score])
+				}
+				return err
+			})
 		}
 	}
-	jobs = append(jobs,
-		func(ctx context.Context) (err error) { a.costs, err = src.Costs(ctx, f); return err },
-		func(ctx context.Context) (err error) { a.issues, err = src.Issues(ctx, f); return err })
+	add(func(ctx context.Context) (err error) { a.costs, err = src.Costs(ctx, f); return err })
+	add(func(ctx context.Context) (err error) { a.issues, err = src.Issues(ctx, f); return err })
 	a.queries = runQueries(ctx, jobs)
 	return a
 }
@@ -65,75 +88,66 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 // changeSummariesOf is a Source that can sum several scores of one
 // instrument in one reading of its assessments (storage.DB can).
 type changeSummariesOf interface {
-	ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores []string, timepoint string) (map[string][]summary.Change, error)
+	ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores, timepoints []string) (map[string]map[string][]summary.Change, error)
 }
 
 // eventSummariesOf is a Source that can sum several event rates in one
 // reading of the events assessments (storage.DB can).
 type eventSummariesOf interface {
-	EventSummariesOf(ctx context.Context, f summary.Filter, scores []string, timepoint string) (map[string][]summary.Event, error)
+	EventSummariesOf(ctx context.Context, f summary.Filter, scores, timepoints []string) (map[string]map[string][]summary.Event, error)
 }
 
-type changeKey struct{ instrument, timepoint string }
-
-// sharedChanges returns, for each instrument and timepoint of which the
-// report compares two or more scores' change (ons4's four, EQ-5D-5L's index
-// and VAS), one query for all of them, run by whichever of their jobs
-// comes first and waited for by the others: at a million assessments each
-// query's time is reading the instrument's assessments, the same for one
-// score as for four.
-func sharedChanges(src Source, f summary.Filter, outcomes []Outcome) map[changeKey]func(context.Context) (map[string][]summary.Change, error) {
+// sharedChanges returns, for each instrument of which the report compares
+// change in two or more scores or at two or more follow-ups (ons4's four
+// scores at four follow-ups, say), the fetching of all of them in one
+// query: at a million assessments a summary's time is reading the
+// instrument's assessments, the same for one score at one follow-up as for
+// sixteen. The answer is by follow-up, then score.
+func sharedChanges(src Source, f summary.Filter, outcomes []Outcome) map[string]func(context.Context) (map[string]map[string][]summary.Change, error) {
 	many, ok := src.(changeSummariesOf)
 	if !ok {
 		return nil
 	}
-	scores := map[changeKey][]string{}
-	for _, o := range outcomes {
-		for _, tp := range o.Timepoints {
-			if o.Kind == KindChange {
-				scores[changeKey{o.Instrument, tp}] = append(scores[changeKey{o.Instrument, tp}], o.Score)
-			}
-		}
-	}
-	return onceEach(scores, func(ctx context.Context, k changeKey, ss []string) (map[string][]summary.Change, error) {
-		return many.ChangeSummariesOf(ctx, f, k.instrument, ss, k.timepoint)
+	return byInstrument(outcomes, KindChange, func(ctx context.Context, instrument string, scores, timepoints []string) (map[string]map[string][]summary.Change, error) {
+		return many.ChangeSummariesOf(ctx, f, instrument, scores, timepoints)
 	})
 }
 
-// sharedEvents is sharedChanges for the event rates (falls, admissions):
-// one query a timepoint for all of them.
-func sharedEvents(src Source, f summary.Filter, outcomes []Outcome) map[string]func(context.Context) (map[string][]summary.Event, error) {
+// sharedEvents is sharedChanges for the event rates (falls, admissions),
+// all read from the events instrument.
+func sharedEvents(src Source, f summary.Filter, outcomes []Outcome) map[string]func(context.Context) (map[string]map[string][]summary.Event, error) {
 	many, ok := src.(eventSummariesOf)
 	if !ok {
 		return nil
 	}
-	scores := map[string][]string{}
-	for _, o := range outcomes {
-		for _, tp := range o.Timepoints {
-			if o.Kind == KindEvents {
-				scores[tp] = append(scores[tp], o.Score)
-			}
-		}
-	}
-	return onceEach(scores, func(ctx context.Context, tp string, ss []string) (map[string][]summary.Event, error) {
-		return many.EventSummariesOf(ctx, f, ss, tp)
+	return byInstrument(outcomes, KindEvents, func(ctx context.Context, _ string, scores, timepoints []string) (map[string]map[string][]summary.Event, error) {
+		return many.EventSummariesOf(ctx, f, scores, timepoints)
 	})
 }
 
-// onceEach returns, for each key with two or more scores, a function that
-// fetches them all on its first call and returns that answer to every call.
-func onceEach[K comparable, T any](scores map[K][]string, fetch func(context.Context, K, []string) (map[string][]T, error)) map[K]func(context.Context) (map[string][]T, error) {
-	out := map[K]func(context.Context) (map[string][]T, error){}
-	for k, ss := range scores {
-		if len(ss) < 2 {
+// byInstrument returns, for each instrument with more than one summary of
+// kind among the outcomes, fetch bound to all its scores and follow-ups.
+func byInstrument[T any](outcomes []Outcome, kind Kind, fetch func(context.Context, string, []string, []string) (T, error)) map[string]func(context.Context) (T, error) {
+	scores, timepoints, cells := map[string][]string{}, map[string][]string{}, map[string]int{}
+	for _, o := range outcomes {
+		if o.Kind != kind {
 			continue
 		}
-		var once sync.Once
-		var all map[string][]T
-		var err error
-		out[k] = func(ctx context.Context) (map[string][]T, error) {
-			once.Do(func() { all, err = fetch(ctx, k, ss) })
-			return all, err
+		if !slices.Contains(scores[o.Instrument], o.Score) {
+			scores[o.Instrument] = append(scores[o.Instrument], o.Score)
+		}
+		for _, tp := range o.Timepoints {
+			if !slices.Contains(timepoints[o.Instrument], tp) {
+				timepoints[o.Instrument] = append(timepoints[o.Instrument], tp)
+			}
+			cells[o.Instrument]++
+		}
+	}
+	out := map[string]func(context.Context) (T, error){}
+	for in, ss := range scores {
+		if cells[in] > 1 {
+			tps := timepoints[in]
+			out[in] = func(ctx context.Context) (T, error) { return fetch(ctx, in, ss, tps) }
 		}
 	}
 	return out
@@ -142,7 +156,7 @@ func onceEach[K comparable, T any](scores map[K][]string, fetch func(context.Con
 // next waits for the next answer in order and returns its query's error.
 func (a *answers) next() error {
 	a.read++
-	return a.wait(a.read - 1)
+	return a.wait(a.job[a.read-1])
 }
 
 // queries runs a report's summary queries ahead of their use, on as many

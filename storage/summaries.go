@@ -98,19 +98,21 @@ func summaryReader(ctx context.Context) error {
 // "anxious", ...) at baseline and at a follow-up timepoint, per borough,
 // primary device category and group, over residents scored at both.
 func (db *DB) ChangeSummaries(ctx context.Context, f summary.Filter, instrument, score, timepoint string) ([]summary.Change, error) {
-	out, err := db.ChangeSummariesOf(ctx, f, instrument, []string{score}, timepoint)
-	return out[score], err
+	out, err := db.ChangeSummariesOf(ctx, f, instrument, []string{score}, []string{timepoint})
+	return out[timepoint][score], err
 }
 
 // ChangeSummariesOf is ChangeSummaries for several scores of one
-// instrument (ons4's four, say) at once, by score: the instrument's
-// assessments are read once for all of them rather than once a score.
-func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores []string, timepoint string) (_ map[string][]summary.Change, err error) {
+// instrument (ons4's four, say) at several follow-ups at once, by
+// follow-up and score: the instrument's assessments are read once for all
+// of them. At a million assessments a summary's time is that reading, the
+// same for one score at one follow-up as for four at four.
+func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores, timepoints []string) (_ map[string]map[string][]summary.Change, err error) {
 	if err := summaryReader(ctx); err != nil {
 		return nil, err
 	}
-	defer ateval.Wrap(&err, "change summaries of %s %v at %s", instrument, scores, timepoint)
-	if len(scores) == 0 {
+	defer ateval.Wrap(&err, "change summaries of %s %v at %v", instrument, scores, timepoints)
+	if len(scores) == 0 || len(timepoints) == 0 {
 		return nil, nil
 	}
 	// Each resident's baseline and follow-up values come out of one grouped
@@ -126,13 +128,18 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 		if err != nil {
 			return nil, err
 		}
-		n := strconv.Itoa(i)
-		values = append(values, value+" AS v"+n)
+		v := "v" + strconv.Itoa(i)
+		values = append(values, value+" AS "+v)
 		valueArgs = append(valueArgs, arg)
-		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN v"+n+" END) AS b"+n, "MAX(CASE WHEN timepoint = ? THEN v"+n+" END) AS f"+n)
-		pairArgs = append(pairArgs, "baseline", timepoint)
-		paired = append(paired, "CASE WHEN f"+n+" IS NOT NULL THEN b"+n+" END AS b"+n, "CASE WHEN b"+n+" IS NOT NULL THEN f"+n+" END AS f"+n)
-		sums = append(sums, "COUNT(sc.b"+n+")", "SUM(sc.b"+n+")", "SUM(sc.f"+n+")", "SUM(sc.b"+n+"*sc.b"+n+")", "SUM(sc.f"+n+"*sc.f"+n+")", "SUM(sc.b"+n+"*sc.f"+n+")")
+		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS b"+v)
+		pairArgs = append(pairArgs, "baseline")
+		for j, tp := range timepoints {
+			b, f := "b"+v+"_"+strconv.Itoa(j), "f"+v+"_"+strconv.Itoa(j)
+			pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS "+f)
+			pairArgs = append(pairArgs, tp)
+			paired = append(paired, "CASE WHEN "+f+" IS NOT NULL THEN b"+v+" END AS "+b, "CASE WHEN b"+v+" IS NOT NULL THEN "+f+" END AS "+f)
+			sums = append(sums, "COUNT(sc."+b+")", "SUM(sc."+b+")", "SUM(sc."+f+")", "SUM(sc."+b+"*sc."+b+")", "SUM(sc."+f+"*sc."+f+")", "SUM(sc."+b+"*sc."+f+")")
+		}
 	}
 	cte, args := db.residentsCTE(f)
 	q := cte + `, sc AS (
@@ -140,46 +147,59 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 		SELECT resident_id, ` + strings.Join(pairs, ", ") + `
 		FROM (
 			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `
-			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN (?, ?)) x
+			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ?) x
 		GROUP BY resident_id) y)
 SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
 FROM res JOIN sc ON sc.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, pairArgs...)
 	args = append(args, valueArgs...)
-	args = append(args, instrument, "baseline", timepoint)
+	args = append(args, instrument, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	out := map[string]map[string][]summary.Change{}
+	err = db.scanSummaries(ctx, q, args, len(scores)*len(timepoints), 5, func(key summary.Key, k, n int, s []sql.NullFloat64) {
+		tp, score := timepoints[k%len(timepoints)], scores[k/len(timepoints)]
+		if out[tp] == nil {
+			out[tp] = map[string][]summary.Change{}
+		}
+		out[tp][score] = append(out[tp][score], summary.Change{Key: key, N: n,
+			SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64})
+	})
+	return out, err
+}
+
+// scanSummaries runs a summary query whose rows are a group's key (borough,
+// category, group) and then, for each of cells summaries, a count and
+// width sums; it calls add for each cell with a count above 0 (a group in
+// which nobody has that summary's pair has none of it).
+func (db *DB) scanSummaries(ctx context.Context, q string, args []any, cells, width int, add func(key summary.Key, cell, n int, sums []sql.NullFloat64)) error {
 	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := make(map[string][]summary.Change, len(scores))
 	var key summary.Key
-	n := make([]int, len(scores))
-	sum := make([]sql.NullFloat64, 5*len(scores))
+	n := make([]int, cells)
+	sum := make([]sql.NullFloat64, width*cells)
 	dest := []any{&key.Borough, &key.Category, &key.Group}
-	for i := range scores {
+	for i := range cells {
 		dest = append(dest, &n[i])
-		for j := range 5 {
-			dest = append(dest, &sum[5*i+j])
+		for j := range width {
+			dest = append(dest, &sum[width*i+j])
 		}
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
-		for i, score := range scores {
-			if n[i] == 0 {
-				continue // no resident of this group has both of this score
+		for i := range cells {
+			if n[i] > 0 {
+				add(key, i, n[i], sum[width*i:width*i+width])
 			}
-			s := sum[5*i : 5*i+5]
-			out[score] = append(out[score], summary.Change{Key: key, N: n[i],
-				SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64})
 		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // periodDays extracts events_period_days from an events assessment's raw
@@ -202,18 +222,19 @@ func (db *DB) periodDays(col string) string {
 // days / 30 rounded, with the days each record covers, at baseline and at
 // a follow-up, per borough, primary device category and group.
 func (db *DB) EventSummaries(ctx context.Context, f summary.Filter, score, timepoint string) ([]summary.Event, error) {
-	out, err := db.EventSummariesOf(ctx, f, []string{score}, timepoint)
-	return out[score], err
+	out, err := db.EventSummariesOf(ctx, f, []string{score}, []string{timepoint})
+	return out[timepoint][score], err
 }
 
-// EventSummariesOf is EventSummaries for several rate scores at once, by
-// score, reading the events assessments once for all of them.
-func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores []string, timepoint string) (_ map[string][]summary.Event, err error) {
+// EventSummariesOf is EventSummaries for several rate scores at several
+// follow-ups at once, by follow-up and score, reading the events
+// assessments once for all of them.
+func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores, timepoints []string) (_ map[string]map[string][]summary.Event, err error) {
 	if err := summaryReader(ctx); err != nil {
 		return nil, err
 	}
-	defer ateval.Wrap(&err, "event summaries of %v at %s", scores, timepoint)
-	if len(scores) == 0 {
+	defer ateval.Wrap(&err, "event summaries of %v at %v", scores, timepoints)
+	if len(scores) == 0 || len(timepoints) == 0 {
 		return nil, nil
 	}
 	// As in ChangeSummariesOf, one grouped pass pairs each resident's
@@ -230,12 +251,16 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores []s
 		values = append(values, value+" AS v"+n)
 		valueArgs = append(valueArgs, arg)
 		counts = append(counts, "ROUND(v"+n+" * days / 30) AS c"+n, "CASE WHEN v"+n+" IS NOT NULL THEN days END AS d"+n)
-		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cb"+n, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS db"+n,
-			"MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cf"+n, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS df"+n)
-		pairArgs = append(pairArgs, "baseline", "baseline", timepoint, timepoint)
-		paired = append(paired, "CASE WHEN cf"+n+" IS NOT NULL THEN cb"+n+" END AS cb"+n, "CASE WHEN cf"+n+" IS NOT NULL THEN db"+n+" END AS db"+n,
-			"CASE WHEN cb"+n+" IS NOT NULL THEN cf"+n+" END AS cf"+n, "CASE WHEN cb"+n+" IS NOT NULL THEN df"+n+" END AS df"+n)
-		sums = append(sums, "COUNT(ev.cb"+n+")", "SUM(ev.cb"+n+")", "SUM(ev.db"+n+")", "SUM(ev.cf"+n+")", "SUM(ev.df"+n+")")
+		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cb"+n, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS db"+n)
+		pairArgs = append(pairArgs, "baseline", "baseline")
+		for j, tp := range timepoints {
+			m := n + "_" + strconv.Itoa(j)
+			pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN c"+n+" END) AS cf"+m, "MAX(CASE WHEN timepoint = ? THEN d"+n+" END) AS df"+m)
+			pairArgs = append(pairArgs, tp, tp)
+			paired = append(paired, "CASE WHEN cf"+m+" IS NOT NULL THEN cb"+n+" END AS cb"+m, "CASE WHEN cf"+m+" IS NOT NULL THEN db"+n+" END AS db"+m,
+				"CASE WHEN cb"+n+" IS NOT NULL THEN cf"+m+" END AS cf"+m, "CASE WHEN cb"+n+" IS NOT NULL THEN df"+m+" END AS df"+m)
+			sums = append(sums, "COUNT(ev.cb"+m+")", "SUM(ev.cb"+m+")", "SUM(ev.db"+m+")", "SUM(ev.cf"+m+")", "SUM(ev.df"+m+")")
+		}
 	}
 	cte, args := db.residentsCTE(f)
 	q := cte + `, ev AS (
@@ -245,7 +270,7 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores []s
 			SELECT resident_id, timepoint, ` + strings.Join(counts, ", ") + ` FROM (
 				SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `, ` + db.periodDays("a.answers") + ` AS days
 				FROM assessments a
-				WHERE a.instrument = 'events' AND a.timepoint IN (?, ?)) x
+				WHERE a.instrument = 'events' AND a.timepoint IN ?) x
 			WHERE days > 0) y
 		GROUP BY resident_id) z)
 SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
@@ -253,39 +278,19 @@ FROM res JOIN ev ON ev.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, pairArgs...)
 	args = append(args, valueArgs...)
-	args = append(args, "baseline", timepoint)
+	args = append(args, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
-	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string][]summary.Event, len(scores))
-	var key summary.Key
-	n := make([]int, len(scores))
-	sum := make([]sql.NullFloat64, 4*len(scores))
-	dest := []any{&key.Borough, &key.Category, &key.Group}
-	for i := range scores {
-		dest = append(dest, &n[i])
-		for j := range 4 {
-			dest = append(dest, &sum[4*i+j])
+	out := map[string]map[string][]summary.Event{}
+	err = db.scanSummaries(ctx, q, args, len(scores)*len(timepoints), 4, func(key summary.Key, k, n int, s []sql.NullFloat64) {
+		tp, score := timepoints[k%len(timepoints)], scores[k/len(timepoints)]
+		if out[tp] == nil {
+			out[tp] = map[string][]summary.Event{}
 		}
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		for i, score := range scores {
-			if n[i] == 0 {
-				continue
-			}
-			s := sum[4*i : 4*i+4]
-			out[score] = append(out[score], summary.Event{Key: key, N: n[i],
-				CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64})
-		}
-	}
-	return out, rows.Err()
+		out[tp][score] = append(out[tp][score], summary.Event{Key: key, N: n,
+			CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64})
+	})
+	return out, err
 }
 
 type proportionRow struct {

@@ -338,7 +338,8 @@ func TestSummaries(t *testing.T) {
 }
 
 // TestChangeSummariesOfSeveralScores: asking for several scores of an
-// instrument at once gives each score what asking for it alone gives,
+// instrument at several follow-ups at once gives each score what asking
+// for it alone gives, none at a follow-up nobody reached,
 // including a score some residents lack at one timepoint (the events
 // fixture's falls are 0 for some; home care hours are 5 for all), and a
 // score nobody has both of (none at all, not a group with n 0).
@@ -354,44 +355,50 @@ func TestChangeSummariesOfSeveralScores(t *testing.T) {
 			{"events", []string{"falls_per_30_days", "home_care_hours", "admissions_per_30_days", "care_home_admission"}},
 		} {
 			for _, f := range []summary.Filter{{}, {Boroughs: []string{"sutton"}}, {DeviceCategory: "fall-detector"}} {
-				all, err := db.ChangeSummariesOf(ctx, f, tc.instrument, tc.scores, "m6")
+				all, err := db.ChangeSummariesOf(ctx, f, tc.instrument, tc.scores, []string{"m3", "m6"})
 				if err != nil {
 					t.Fatal(err)
 				}
+				if len(all["m3"]) != 0 {
+					t.Errorf("%s %+v: summaries at m3, when nobody was assessed then: %+v", tc.instrument, f, all["m3"])
+				}
 				for _, score := range tc.scores {
-					one, err := db.ChangeSummariesOf(ctx, f, tc.instrument, []string{score}, "m6")
+					one, err := db.ChangeSummaries(ctx, f, tc.instrument, score, "m6")
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !reflect.DeepEqual(all[score], one[score]) {
-						t.Errorf("%s %s %+v: together %+v, alone %+v", tc.instrument, score, f, all[score], one[score])
+					if !reflect.DeepEqual(all["m6"][score], one) {
+						t.Errorf("%s %s %+v: together %+v, alone %+v", tc.instrument, score, f, all["m6"][score], one)
 					}
 				}
-				if len(all[tc.scores[0]]) == 0 {
+				if len(all["m6"][tc.scores[0]]) == 0 {
 					t.Errorf("%s %+v: no summaries of %s", tc.instrument, f, tc.scores[0])
 				}
 			}
 		}
 		rates := []string{"falls_per_30_days", "admissions_per_30_days"}
 		for _, f := range []summary.Filter{{}, {Boroughs: []string{"sutton"}}, {DeviceCategory: "fall-detector"}} {
-			all, err := db.EventSummariesOf(ctx, f, rates, "m6")
+			all, err := db.EventSummariesOf(ctx, f, rates, []string{"m6", "m12"})
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(all["m12"]) != 0 {
+				t.Errorf("events %+v: summaries at m12, when nobody was assessed then: %+v", f, all["m12"])
+			}
 			for _, score := range rates {
-				one, err := db.EventSummariesOf(ctx, f, []string{score}, "m6")
+				one, err := db.EventSummaries(ctx, f, score, "m6")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(all[score], one[score]) {
-					t.Errorf("events %s %+v: together %+v, alone %+v", score, f, all[score], one[score])
+				if !reflect.DeepEqual(all["m6"][score], one) {
+					t.Errorf("events %s %+v: together %+v, alone %+v", score, f, all["m6"][score], one)
 				}
 			}
-			if len(all["falls_per_30_days"]) == 0 {
+			if len(all["m6"]["falls_per_30_days"]) == 0 {
 				t.Errorf("events %+v: no summaries of falls", f)
 			}
 		}
-		if _, err := db.ChangeSummariesOf(ctx, summary.Filter{}, "ons4", []string{"happy", "no such'score"}, "m6"); err == nil {
+		if _, err := db.ChangeSummariesOf(ctx, summary.Filter{}, "ons4", []string{"happy", "no such'score"}, []string{"m6"}); err == nil {
 			t.Error("a score name that is not a name was accepted")
 		}
 	})
