@@ -38,6 +38,15 @@ func boxesPNG(width, height int) (chart.Renderer, error) {
 	if err := r.Save(&iw); err != nil {
 		return nil, err
 	}
+	rgba, err := collected(&iw)
+	if err != nil {
+		return nil, err
+	}
+	return &boxRenderer{Renderer: r, img: rgba}, nil
+}
+
+// collected returns the image go-chart's raster renderer handed to iw.
+func collected(iw *chart.ImageWriter) (*image.RGBA, error) {
 	img, err := iw.Image()
 	if err != nil {
 		return nil, err
@@ -46,7 +55,7 @@ func boxesPNG(width, height int) (chart.Renderer, error) {
 	if !ok {
 		return nil, errors.New("reports: go-chart's raster renderer drew no RGBA image")
 	}
-	return &boxRenderer{Renderer: r, img: rgba}, nil
+	return rgba, nil
 }
 
 func (b *boxRenderer) ResetStyle() {

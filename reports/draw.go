@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"errors"
-	"image"
 	"io"
 	"runtime"
 	"sync"
@@ -64,13 +63,9 @@ func render(c drawable) ([]byte, error) {
 	if err := c.Render(boxesPNG, &iw); err != nil {
 		return nil, err
 	}
-	img, err := iw.Image()
+	rgba, err := collected(&iw)
 	if err != nil {
 		return nil, err
-	}
-	rgba, ok := img.(*image.RGBA)
-	if !ok {
-		return nil, errors.New("reports: go-chart drew no RGBA image")
 	}
 	var b bytes.Buffer
 	if err := encodePNG(&b, rgba); err != nil {

@@ -157,28 +157,23 @@ WHERE 1 = 1`
 	args = append(args, instrument, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
-	out := map[string]map[string][]summary.Change{}
-	err = db.scanSummaries(ctx, q, args, len(scores)*len(timepoints), 5, func(key summary.Key, k, n int, s []sql.NullFloat64) {
-		tp, score := timepoints[k%len(timepoints)], scores[k/len(timepoints)]
-		if out[tp] == nil {
-			out[tp] = map[string][]summary.Change{}
-		}
-		out[tp][score] = append(out[tp][score], summary.Change{Key: key, N: n,
-			SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64})
+	return scanSummaries(ctx, db, q, args, scores, timepoints, 5, func(key summary.Key, n int, s []sql.NullFloat64) summary.Change {
+		return summary.Change{Key: key, N: n, SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64}
 	})
-	return out, err
 }
 
-// scanSummaries runs a summary query whose rows are a group's key (borough,
-// category, group) and then, for each of cells summaries, a count and
-// width sums; it calls add for each cell with a count above 0 (a group in
-// which nobody has that summary's pair has none of it).
-func (db *DB) scanSummaries(ctx context.Context, q string, args []any, cells, width int, add func(key summary.Key, cell, n int, sums []sql.NullFloat64)) error {
+// scanSummaries runs a summary query whose rows are a group's key
+// (borough, category, group) and then, for each score and within it each
+// follow-up, a count and width sums, and returns them by follow-up and
+// score; a group in which nobody has a score's pair at a follow-up has no
+// summary of it.
+func scanSummaries[T any](ctx context.Context, db *DB, q string, args []any, scores, timepoints []string, width int, summarise func(summary.Key, int, []sql.NullFloat64) T) (map[string]map[string][]T, error) {
 	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	cells := len(scores) * len(timepoints)
 	var key summary.Key
 	n := make([]int, cells)
 	sum := make([]sql.NullFloat64, width*cells)
@@ -189,17 +184,23 @@ func (db *DB) scanSummaries(ctx context.Context, q string, args []any, cells, wi
 			dest = append(dest, &sum[width*i+j])
 		}
 	}
+	out := map[string]map[string][]T{}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return err
+			return nil, err
 		}
 		for i := range cells {
-			if n[i] > 0 {
-				add(key, i, n[i], sum[width*i:width*i+width])
+			if n[i] == 0 {
+				continue
 			}
+			tp, score := timepoints[i%len(timepoints)], scores[i/len(timepoints)]
+			if out[tp] == nil {
+				out[tp] = map[string][]T{}
+			}
+			out[tp][score] = append(out[tp][score], summarise(key, n[i], sum[width*i:width*i+width]))
 		}
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // periodDays extracts events_period_days from an events assessment's raw
@@ -281,16 +282,9 @@ WHERE 1 = 1`
 	args = append(args, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
-	out := map[string]map[string][]summary.Event{}
-	err = db.scanSummaries(ctx, q, args, len(scores)*len(timepoints), 4, func(key summary.Key, k, n int, s []sql.NullFloat64) {
-		tp, score := timepoints[k%len(timepoints)], scores[k/len(timepoints)]
-		if out[tp] == nil {
-			out[tp] = map[string][]summary.Event{}
-		}
-		out[tp][score] = append(out[tp][score], summary.Event{Key: key, N: n,
-			CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64})
+	return scanSummaries(ctx, db, q, args, scores, timepoints, 4, func(key summary.Key, n int, s []sql.NullFloat64) summary.Event {
+		return summary.Event{Key: key, N: n, CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64}
 	})
-	return out, err
 }
 
 type proportionRow struct {
