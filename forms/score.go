@@ -15,7 +15,11 @@ import (
 // and says why in NotScorable. An instrument with no score rules (one
 // imported from REDCap) has no scores.
 func (in *Instrument) Score(answers []Answer) []Score {
-	values := in.values(answers)
+	return in.score(answers, in.values(answers))
+}
+
+// score is Score with the shown items' values worked out.
+func (in *Instrument) score(answers []Answer, values map[string]float64) []Score {
 	var reasons map[string]MissingReason // made at the first missing answer
 	for _, a := range answers {
 		if a.Missing != "" {

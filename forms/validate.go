@@ -16,6 +16,11 @@ import (
 // and a value given to an item its skip rule hides. The error is an
 // ateval.Invalid with one FieldError per item, saying what is allowed.
 func (in *Instrument) Validate(answers []Answer) error {
+	return in.validate(answers, in.values(answers))
+}
+
+// validate is Validate with the shown items' values worked out.
+func (in *Instrument) validate(answers []Answer, values map[string]float64) error {
 	var fields []ateval.FieldError
 	var bad map[string]string // made at the first problem: most answers have none
 	add := func(item, msg string) {
@@ -50,7 +55,6 @@ func (in *Instrument) Validate(answers []Answer) error {
 			given[a.Item] = a
 		}
 	}
-	values := in.values(answers)
 	for _, it := range in.Items {
 		a, answered := given[it.ID]
 		shown := it.relevant.eval(values)
@@ -134,21 +138,32 @@ func (it *Item) rangeText() string {
 
 // values returns the valid values given, for items that are shown: the
 // numbers skip rules and scores work from. Skip rules are evaluated in item
-// order, so a hidden item cannot make a later one shown.
+// order, so a hidden item cannot make a later one shown. An item's value
+// is its first valid answer's. It looks for each item's answers in the
+// few answers there are rather than through a map of them: an import
+// works this out a million times.
 func (in *Instrument) values(answers []Answer) map[string]float64 {
-	raw := map[string]float64{}
-	for _, a := range answers {
-		if it, ok := in.byID[a.Item]; ok && a.Value != nil && a.Missing == "" && it.check(*a.Value) == "" {
-			if _, dup := raw[a.Item]; !dup {
-				raw[a.Item] = *a.Value
+	out := make(map[string]float64, len(in.Items))
+	for i := range in.Items {
+		it := in.Items[i]
+		for _, a := range answers {
+			if a.Item == it.ID && a.Value != nil && a.Missing == "" && it.check(*a.Value) == "" {
+				if it.relevant.eval(out) {
+					out[it.ID] = *a.Value
+				}
+				break
 			}
 		}
 	}
-	out := map[string]float64{}
-	for _, it := range in.Items {
-		if v, ok := raw[it.ID]; ok && it.relevant.eval(out) {
-			out[it.ID] = v
-		}
-	}
 	return out
+}
+
+// Check validates answers and, when they are valid, scores them: Validate
+// then Score, working out the shown items' values once for both.
+func (in *Instrument) Check(answers []Answer) ([]Score, error) {
+	values := in.values(answers)
+	if err := in.validate(answers, values); err != nil {
+		return nil, err
+	}
+	return in.score(answers, values), nil
 }
