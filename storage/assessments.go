@@ -10,43 +10,73 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-// CreateAssessments stores a batch of assessments with their scores, in one
-// statement whatever the batch's size. boroughIDs[i] is the borough of
-// as[i]'s resident, kept on the row so that per-borough summaries need no
-// join. It does not set the assessments' IDs: a bulk load has no use for
-// them (createAssessment, for one, does). Operator only.
+// EncodedAssessment is an assessment as a bulk load writes it: its answers
+// and scores already in their stored forms. EncodeAssessment makes one,
+// so that an import can do that work on its checking goroutine while
+// another writes (importer's writer).
+type EncodedAssessment struct {
+	residentID, boroughID                              int64
+	instrument, timepoint, assessedOn, respondent, fwv string
+	answers, scores                                    string
+	unscored                                           int
+}
+
+// EncodeAssessment encodes a for a bulk load. boroughID is the borough of
+// its resident.
+func EncodeAssessment(a *forms.Assessment, boroughID int64) EncodedAssessment {
+	return EncodedAssessment{residentID: a.ResidentID, boroughID: boroughID, instrument: a.Instrument,
+		timepoint: string(a.Timepoint), assessedOn: a.AssessedOn.String(), respondent: string(a.Respondent),
+		fwv: a.FrameworkVersion, answers: forms.FormatAnswers(a.Answers), scores: string(appendScores(nil, a.Scores)),
+		unscored: unscored(a.Scores)}
+}
+
+// CreateAssessments stores a batch of assessments with their scores.
+// boroughIDs[i] is the borough of as[i]'s resident. It does not set the
+// assessments' IDs: a bulk load has no use for them (createAssessment,
+// for one, does). Operator only.
 func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error {
-	if err := tx.operatorOnly(); err != nil {
-		return err
-	}
 	if len(as) != len(boroughIDs) {
 		panic("storage: CreateAssessments: one borough per assessment")
 	}
-	if len(as) == 0 {
+	rows := make([]EncodedAssessment, len(as))
+	for i := range as {
+		rows[i] = EncodeAssessment(&as[i], boroughIDs[i])
+	}
+	return tx.CreateEncodedAssessments(rows)
+}
+
+// CreateEncodedAssessments stores a batch of encoded assessments: with one
+// prepared statement on SQLite, COPY on PostgreSQL in a bulk load's
+// transaction (InBulkTx), and one JSON batch otherwise. Operator only.
+func (tx *Tx) CreateEncodedAssessments(rows []EncodedAssessment) error {
+	if err := tx.operatorOnly(); err != nil {
+		return err
+	}
+	if len(rows) == 0 {
 		return nil
 	}
 	if tx.db.dialect == SQLite {
-		return tx.insertAssessmentsSQLite(as, boroughIDs)
+		return tx.insertAssessmentsSQLite(rows)
 	}
 	if tx.conn != nil {
-		return tx.copyAssessments(as, boroughIDs)
+		return tx.copyAssessments(rows)
 	}
-	var rows jsonRows
-	rows.reset()
-	for i := range as {
-		a := &as[i]
-		rows.row()
-		rows.int(a.ResidentID)
-		rows.int(boroughIDs[i])
-		rows.str(a.Instrument)
-		rows.str(string(a.Timepoint))
-		rows.str(a.AssessedOn.String())
-		rows.str(string(a.Respondent))
-		rows.str(a.FrameworkVersion)
-		rows.str(forms.FormatAnswers(a.Answers))
-		rows.sep()
-		rows.b = appendScores(rows.b, a.Scores)
-		rows.int(int64(unscored(a.Scores)))
+	var j jsonRows
+	j.reset()
+	for i := range rows {
+		r := &rows[i]
+		j.row()
+		j.int(r.residentID)
+		j.int(r.boroughID)
+		j.str(r.instrument)
+		j.str(r.timepoint)
+		j.str(r.assessedOn)
+		j.str(r.respondent)
+		j.str(r.fwv)
+		j.str(r.answers)
+		j.sep()
+		j.b = append(j.b, r.scores...)
+		j.int(int64(r.unscored))
 	}
 	// The scores arrive as a JSON object inside the row's array: -> keeps
 	// it JSON, cast to the jsonb column.
@@ -54,9 +84,9 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores, unscored)
 		SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3,
 			j.value->>4, j.value->>5, j.value->>6, j.value->>7, CAST(j.value->8 AS jsonb), CAST(j.value->>9 AS INTEGER)
-		FROM `+tx.db.jsonFrom(), rows.String()).Error
+		FROM `+tx.db.jsonFrom(), j.String()).Error
 	if err != nil && isUniqueViolation(err) {
-		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
+		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(rows)))
 	}
 	return err
 }
@@ -65,7 +95,7 @@ func (tx *Tx) CreateAssessments(as []forms.Assessment, boroughIDs []int64) error
 // once a row. In-process SQLite makes that cheaper than the JSON batch the
 // other tables use: at a million assessments, expanding the JSON cost SQLite
 // more than writing the rows (BENCHMARKS.md, "Import").
-func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64) error {
+func (tx *Tx) insertAssessmentsSQLite(rows []EncodedAssessment) error {
 	ctx := tx.g.Statement.Context
 	stmt, err := tx.g.Statement.ConnPool.PrepareContext(ctx, `INSERT INTO assessments
 		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores, unscored)
@@ -82,14 +112,12 @@ func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64)
 	// for a million rows. A row takes microseconds, so the batch is checked
 	// for cancellation once, above, and its rows run without.
 	rowCtx := context.WithoutCancel(ctx)
-	var scores []byte
-	for i := range as {
-		a := &as[i]
-		scores = appendScores(scores[:0], a.Scores)
-		_, err := stmt.ExecContext(rowCtx, a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
-			string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores), unscored(a.Scores))
+	for i := range rows {
+		r := &rows[i]
+		_, err := stmt.ExecContext(rowCtx, r.residentID, r.boroughID, r.instrument, r.timepoint, r.assessedOn,
+			r.respondent, r.fwv, r.answers, r.scores, r.unscored)
 		if err != nil {
-			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", a.Instrument, a.Timepoint, a.ResidentID))
+			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", r.instrument, r.timepoint, r.residentID))
 		}
 	}
 	return nil
@@ -98,9 +126,8 @@ func (tx *Tx) insertAssessmentsSQLite(as []forms.Assessment, boroughIDs []int64)
 // copyAssessments sends a batch to PostgreSQL with COPY, on the bulk
 // load's own connection (InBulkTx): the server then parses no JSON and
 // plans no statement per batch, which halved a million-assessment import.
-func (tx *Tx) copyAssessments(as []forms.Assessment, boroughIDs []int64) error {
+func (tx *Tx) copyAssessments(rows []EncodedAssessment) error {
 	ctx := tx.g.Statement.Context
-	var scores []byte
 	err := tx.conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
@@ -108,16 +135,15 @@ func (tx *Tx) copyAssessments(as []forms.Assessment, boroughIDs []int64) error {
 		}
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"assessments"},
 			[]string{"resident_id", "borough_id", "instrument", "timepoint", "assessed_on", "respondent", "framework_version", "answers", "scores", "unscored"},
-			pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
-				a := &as[i]
-				scores = appendScores(scores[:0], a.Scores)
-				return []any{a.ResidentID, boroughIDs[i], a.Instrument, string(a.Timepoint), a.AssessedOn.String(),
-					string(a.Respondent), a.FrameworkVersion, forms.FormatAnswers(a.Answers), string(scores), unscored(a.Scores)}, nil
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+				r := &rows[i]
+				return []any{r.residentID, r.boroughID, r.instrument, r.timepoint, r.assessedOn,
+					r.respondent, r.fwv, r.answers, r.scores, r.unscored}, nil
 			}))
 		return err
 	})
 	if err != nil && isUniqueViolation(err) {
-		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(as)))
+		return translate(err, fmt.Sprintf("an assessment of the same resident, instrument and timepoint (in this batch of %d)", len(rows)))
 	}
 	return err
 }
