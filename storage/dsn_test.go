@@ -36,3 +36,20 @@ func TestPostgresDSNTurnsJITOff(t *testing.T) {
 		t.Errorf("a session's jit = %q, want off", jit)
 	}
 }
+
+// TestSQLiteConnectionsMapTheFile: every SQLite connection reads the file
+// through a memory map, set by the driver's connect hook.
+func TestSQLiteConnectionsMapTheFile(t *testing.T) {
+	db, err := Open(context.Background(), t.TempDir()+"/mmap.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var size int64
+	if err := db.gorm.Raw("PRAGMA mmap_size").Scan(&size).Error; err != nil {
+		t.Fatal(err)
+	}
+	if size != sqliteMmapBytes {
+		t.Errorf("mmap_size = %d, want %d", size, sqliteMmapBytes)
+	}
+}
