@@ -29,7 +29,9 @@ type answers struct {
 
 // ask starts the queries of every summary of a report. Where the source
 // can sum all of an instrument's scores at all follow-ups in one reading
-// of its assessments, the cells of that instrument share one query.
+// of its assessments, the cells of that instrument share one query, which
+// is one job: the cells it answers wait for it, and no worker sits blocked
+// on another's query.
 func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) *answers {
 	a := &answers{}
 	var jobs []func(context.Context) error
@@ -39,43 +41,38 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 	}
 	add(func(ctx context.Context) (err error) { a.enrolments, err = src.Enrolments(ctx, f); return err })
 	add(func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, f); return err })
-	changes, events := sharedChanges(src, f, outcomes), sharedEvents(src, f, outcomes)
-	shared := map[Kind]map[string]int{KindChange: {}, KindEvents: {}} // kind, instrument: its job
+	shared := sharedCells(src, f, outcomes)
 	type place struct {
 		i         int
 		score, tp string
 	}
-	places := map[Kind]map[string][]place{KindChange: {}, KindEvents: {}}
+	places := map[cellGroup][]place{}
+	jobOf := map[cellGroup]int{}
 	for _, o := range outcomes {
 		for _, tp := range o.Timepoints {
 			i := len(a.cells)
 			a.cells = append(a.cells, nil)
-			_, isChange := changes[o.Instrument]
-			_, isEvents := events[o.Instrument]
-			if !(o.Kind == KindChange && isChange || o.Kind == KindEvents && isEvents) {
+			g := cellGroup{o.Kind, o.Instrument}
+			get := shared[g]
+			if get == nil {
 				add(func(ctx context.Context) (err error) { a.cells[i], err = fetchCells(ctx, src, f, o, tp); return err })
 				continue
 			}
-			places[o.Kind][o.Instrument] = append(places[o.Kind][o.Instrument], place{i, o.Score, tp})
-			if j, ok := shared[o.Kind][o.Instrument]; ok {
+			places[g] = append(places[g], place{i, o.Score, tp})
+			if j, ok := jobOf[g]; ok {
 				a.job = append(a.job, j)
 				continue
 			}
-			shared[o.Kind][o.Instrument] = len(jobs)
-			in, kind := o.Instrument, o.Kind
+			jobOf[g] = len(jobs)
 			add(func(ctx context.Context) error {
-				if kind == KindEvents {
-					all, err := events[in](ctx)
-					for _, p := range places[kind][in] {
-						a.cells[p.i] = cellsOfEvents(all[p.tp][p.score])
-					}
+				cellsOf, err := get(ctx)
+				if err != nil {
 					return err
 				}
-				all, err := changes[in](ctx)
-				for _, p := range places[kind][in] {
-					a.cells[p.i] = cellsOfChanges(all[p.tp][p.score])
+				for _, p := range places[g] {
+					a.cells[p.i] = cellsOf(p.score, p.tp)
 				}
-				return err
+				return nil
 			})
 		}
 	}
@@ -86,71 +83,82 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 }
 
 // changeSummariesOf is a Source that can sum several scores of one
-// instrument in one reading of its assessments (storage.DB can).
+// instrument at several follow-ups in one reading of its assessments
+// (storage.DB can).
 type changeSummariesOf interface {
 	ChangeSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores, timepoints []string) (map[string]map[string][]summary.Change, error)
 }
 
-// eventSummariesOf is a Source that can sum several event rates in one
-// reading of the events assessments (storage.DB can).
+// eventSummariesOf is the same for the event rates (storage.DB can).
 type eventSummariesOf interface {
 	EventSummariesOf(ctx context.Context, f summary.Filter, scores, timepoints []string) (map[string]map[string][]summary.Event, error)
 }
 
-// sharedChanges returns, for each instrument of which the report compares
-// change in two or more scores or at two or more follow-ups (ons4's four
-// scores at four follow-ups, say), the fetching of all of them in one
-// query: at a million assessments a summary's time is reading the
-// instrument's assessments, the same for one score at one follow-up as for
-// sixteen. The answer is by follow-up, then score.
-func sharedChanges(src Source, f summary.Filter, outcomes []Outcome) map[string]func(context.Context) (map[string]map[string][]summary.Change, error) {
-	many, ok := src.(changeSummariesOf)
-	if !ok {
-		return nil
-	}
-	return byInstrument(outcomes, KindChange, func(ctx context.Context, instrument string, scores, timepoints []string) (map[string]map[string][]summary.Change, error) {
-		return many.ChangeSummariesOf(ctx, f, instrument, scores, timepoints)
-	})
+// cellGroup is the cells one shared query answers: those of one kind of
+// one instrument.
+type cellGroup struct {
+	kind       Kind
+	instrument string
 }
 
-// sharedEvents is sharedChanges for the event rates (falls, admissions),
-// all read from the events instrument.
-func sharedEvents(src Source, f summary.Filter, outcomes []Outcome) map[string]func(context.Context) (map[string]map[string][]summary.Event, error) {
-	many, ok := src.(eventSummariesOf)
-	if !ok {
-		return nil
+// cellsBy gives a shared query's cells of one score at one follow-up.
+type cellsBy func(score, tp string) map[string]map[string]cell
+
+// sharedCells returns, for each group of two or more cells among the
+// outcomes that the source can answer at once (ons4's four scores at four
+// follow-ups, say; falls and admissions), the one query that answers them:
+// at a million assessments a summary's time is reading the instrument's
+// assessments, the same for one score at one follow-up as for sixteen.
+func sharedCells(src Source, f summary.Filter, outcomes []Outcome) map[cellGroup]func(context.Context) (cellsBy, error) {
+	out := map[cellGroup]func(context.Context) (cellsBy, error){}
+	if many, ok := src.(changeSummariesOf); ok {
+		for in, set := range groupScores(outcomes, KindChange) {
+			out[cellGroup{KindChange, in}] = func(ctx context.Context) (cellsBy, error) {
+				all, err := many.ChangeSummariesOf(ctx, f, in, set.scores, set.timepoints)
+				return func(score, tp string) map[string]map[string]cell { return cellsOfChanges(all[tp][score]) }, err
+			}
+		}
 	}
-	return byInstrument(outcomes, KindEvents, func(ctx context.Context, _ string, scores, timepoints []string) (map[string]map[string][]summary.Event, error) {
-		return many.EventSummariesOf(ctx, f, scores, timepoints)
-	})
+	if many, ok := src.(eventSummariesOf); ok {
+		for in, set := range groupScores(outcomes, KindEvents) {
+			out[cellGroup{KindEvents, in}] = func(ctx context.Context) (cellsBy, error) {
+				all, err := many.EventSummariesOf(ctx, f, set.scores, set.timepoints)
+				return func(score, tp string) map[string]map[string]cell { return cellsOfEvents(all[tp][score]) }, err
+			}
+		}
+	}
+	return out
 }
 
-// byInstrument returns, for each instrument with more than one summary of
-// kind among the outcomes, fetch bound to all its scores and follow-ups.
-func byInstrument[T any](outcomes []Outcome, kind Kind, fetch func(context.Context, string, []string, []string) (T, error)) map[string]func(context.Context) (T, error) {
-	scores, timepoints, cells := map[string][]string{}, map[string][]string{}, map[string]int{}
+// scoreSet is the scores and follow-ups of an instrument's cells.
+type scoreSet struct{ scores, timepoints []string }
+
+// groupScores returns the scores and follow-ups of each instrument with
+// more than one cell of kind among the outcomes.
+func groupScores(outcomes []Outcome, kind Kind) map[string]scoreSet {
+	sets, cells := map[string]scoreSet{}, map[string]int{}
 	for _, o := range outcomes {
 		if o.Kind != kind {
 			continue
 		}
-		if !slices.Contains(scores[o.Instrument], o.Score) {
-			scores[o.Instrument] = append(scores[o.Instrument], o.Score)
+		set := sets[o.Instrument]
+		if !slices.Contains(set.scores, o.Score) {
+			set.scores = append(set.scores, o.Score)
 		}
 		for _, tp := range o.Timepoints {
-			if !slices.Contains(timepoints[o.Instrument], tp) {
-				timepoints[o.Instrument] = append(timepoints[o.Instrument], tp)
+			if !slices.Contains(set.timepoints, tp) {
+				set.timepoints = append(set.timepoints, tp)
 			}
 			cells[o.Instrument]++
 		}
+		sets[o.Instrument] = set
 	}
-	out := map[string]func(context.Context) (T, error){}
-	for in, ss := range scores {
-		if cells[in] > 1 {
-			tps := timepoints[in]
-			out[in] = func(ctx context.Context) (T, error) { return fetch(ctx, in, ss, tps) }
+	for in := range sets {
+		if cells[in] < 2 {
+			delete(sets, in)
 		}
 	}
-	return out
+	return sets
 }
 
 // next waits for the next answer in order and returns its query's error.
