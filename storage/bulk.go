@@ -47,43 +47,46 @@ func (j *jsonRows) sep() {
 
 func (j *jsonRows) int(v int64) { j.sep(); j.b = strconv.AppendInt(j.b, v, 10) }
 
-func (j *jsonRows) float(v *float64) {
-	j.sep()
+func (j *jsonRows) float(v *float64) { j.sep(); j.b = appendJSONNumber(j.b, v) }
+
+// appendJSONNumber appends *v, or null for nil.
+func appendJSONNumber(b []byte, v *float64) []byte {
 	if v == nil {
-		j.b = append(j.b, "null"...)
-		return
+		return append(b, "null"...)
 	}
-	j.b = strconv.AppendFloat(j.b, *v, 'g', -1, 64)
+	return strconv.AppendFloat(b, *v, 'g', -1, 64)
 }
 
-// str appends s as a JSON string, escaping what JSON requires.
-func (j *jsonRows) str(s string) {
-	j.sep()
-	j.b = append(j.b, '"')
+// str appends s as a JSON string.
+func (j *jsonRows) str(s string) { j.sep(); j.b = appendJSONString(j.b, s) }
+
+// appendJSONString appends s as a JSON string, escaping what JSON requires.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
-			j.b = append(j.b, '\\', c)
+			b = append(b, '\\', c)
 			i++
 		case c < 0x20:
-			j.b = append(j.b, `\u00`...)
-			j.b = append(j.b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+			b = append(b, `\u00`...)
+			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
 			i++
 		case c < utf8.RuneSelf:
-			j.b = append(j.b, c)
+			b = append(b, c)
 			i++
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				j.b = append(j.b, `\ufffd`...)
+				b = append(b, `\ufffd`...)
 			} else {
-				j.b = append(j.b, s[i:i+size]...)
+				b = append(b, s[i:i+size]...)
 			}
 			i += size
 		}
 	}
-	j.b = append(j.b, '"')
+	return append(b, '"')
 }
 
 // String closes the array and returns it.

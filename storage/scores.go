@@ -22,44 +22,44 @@ type storedScore struct {
 }
 
 // appendScores appends scores as the column's JSON object, in their order.
-// A value JSON cannot hold (NaN or an infinity, which no scoring rule
-// makes) is stored as null with the reason, rather than failing the write.
 func appendScores(b []byte, scores []forms.Score) []byte {
-	var j jsonRows
-	j.b = b
-	j.b = append(j.b, '{')
+	b = append(b, '{')
 	for i, s := range scores {
 		if i > 0 {
-			j.b = append(j.b, ',')
+			b = append(b, ',')
 		}
-		j.first = true
-		j.str(s.Name)
-		j.b = append(j.b, ':', '{', '"', 'v', '"', ':')
-		v, ns := s.Value, s.NotScorable
-		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
-			v, ns = nil, "the score was not a finite number"
-		}
-		j.first = true
-		j.float(v)
-		j.b = append(j.b, `,"m":`...)
-		j.first = true
-		j.str(s.Method)
+		v, ns := stored(s)
+		b = appendJSONString(b, s.Name)
+		b = append(b, `:{"v":`...)
+		b = appendJSONNumber(b, v)
+		b = append(b, `,"m":`...)
+		b = appendJSONString(b, s.Method)
 		if ns != "" {
-			j.b = append(j.b, `,"ns":`...)
-			j.first = true
-			j.str(ns)
+			b = append(b, `,"ns":`...)
+			b = appendJSONString(b, ns)
 		}
-		j.b = append(j.b, '}')
+		b = append(b, '}')
 	}
-	return append(j.b, '}')
+	return append(b, '}')
 }
 
-// unscored counts the scores appendScores stores without a value: the
+// stored returns a score's value and its reason for none as the column
+// holds them: a value JSON cannot hold (NaN or an infinity, which no
+// scoring rule makes) is stored as none, with the reason, rather than
+// failing the write.
+func stored(s forms.Score) (*float64, string) {
+	if s.Value != nil && (math.IsNaN(*s.Value) || math.IsInf(*s.Value, 0)) {
+		return nil, "the score was not a finite number"
+	}
+	return s.Value, s.NotScorable
+}
+
+// unscored counts the scores stored without a value: the
 // assessments.unscored column.
 func unscored(scores []forms.Score) int {
 	n := 0
 	for _, s := range scores {
-		if s.Value == nil || math.IsNaN(*s.Value) || math.IsInf(*s.Value, 0) {
+		if v, _ := stored(s); v == nil {
 			n++
 		}
 	}
