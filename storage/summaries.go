@@ -134,11 +134,13 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 		pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS b"+v)
 		pairArgs = append(pairArgs, "baseline")
 		for j, tp := range timepoints {
-			b, f := "b"+v+"_"+strconv.Itoa(j), "f"+v+"_"+strconv.Itoa(j)
-			pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS "+f)
+			// bj, fj: this score's baseline and follow-up j, each kept only
+			// when the resident has the other.
+			bj, fj := "b"+v+"_"+strconv.Itoa(j), "f"+v+"_"+strconv.Itoa(j)
+			pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS "+fj)
 			pairArgs = append(pairArgs, tp)
-			paired = append(paired, "CASE WHEN "+f+" IS NOT NULL THEN b"+v+" END AS "+b, "CASE WHEN b"+v+" IS NOT NULL THEN "+f+" END AS "+f)
-			sums = append(sums, "COUNT(sc."+b+")", "SUM(sc."+b+")", "SUM(sc."+f+")", "SUM(sc."+b+"*sc."+b+")", "SUM(sc."+f+"*sc."+f+")", "SUM(sc."+b+"*sc."+f+")")
+			paired = append(paired, "CASE WHEN "+fj+" IS NOT NULL THEN b"+v+" END AS "+bj, "CASE WHEN b"+v+" IS NOT NULL THEN "+fj+" END AS "+fj)
+			sums = append(sums, "COUNT(sc."+bj+")", "SUM(sc."+bj+")", "SUM(sc."+fj+")", "SUM(sc."+bj+"*sc."+bj+")", "SUM(sc."+fj+"*sc."+fj+")", "SUM(sc."+bj+"*sc."+fj+")")
 		}
 	}
 	cte, args := db.residentsCTE(f)
@@ -156,7 +158,7 @@ WHERE 1 = 1`
 	args = append(args, valueArgs...)
 	args = append(args, instrument, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	q += where + byKey
 	return scanSummaries(ctx, db, q, args, scores, timepoints, 5, func(key summary.Key, n int, s []sql.NullFloat64) summary.Change {
 		return summary.Change{Key: key, N: n, SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64}
 	})
@@ -281,11 +283,14 @@ WHERE 1 = 1`
 	args = append(args, valueArgs...)
 	args = append(args, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	q += where + byKey
 	return scanSummaries(ctx, db, q, args, scores, timepoints, 4, func(key summary.Key, n int, s []sql.NullFloat64) summary.Event {
 		return summary.Event{Key: key, N: n, CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64}
 	})
 }
+
+// byKey ends a summary query grouped, and ordered, by summary.Key.
+const byKey = "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
 
 type proportionRow struct {
 	Borough, Category, Grp string
@@ -316,7 +321,7 @@ FROM res JOIN sc ON sc.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, arg, instrument, timepoint)
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+	q += where + byKey
 	var rows []proportionRow
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
