@@ -86,11 +86,7 @@ func (s *Server) chosenInstrument(instrument, timepoint string) (*forms.Instrume
 // newAssessmentPage asks which instrument and timepoint, then shows the
 // instrument's form.
 func (s *Server) newAssessmentPage(c *gin.Context) error {
-	id, err := residentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	rec, err := s.pathResident(c)
 	if err != nil {
 		return err
 	}

@@ -93,11 +93,7 @@ func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error 
 
 // newIssuePage is the form to issue a device to a resident.
 func (s *Server) newIssuePage(c *gin.Context) error {
-	id, err := residentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	rec, err := s.pathResident(c)
 	if err != nil {
 		return err
 	}

@@ -130,18 +130,14 @@ func (s *Server) createResidentForm(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, "/residents/"+strconv.FormatInt(r.ID, 10)+"?notice=resident-registered")
+	c.Redirect(http.StatusSeeOther, residentPath(r.ID)+"?notice=resident-registered")
 	return nil
 }
 
 // editResidentPage is the form to change a resident's record, enrol them
 // or record their objection.
 func (s *Server) editResidentPage(c *gin.Context) error {
-	id, err := residentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.ResidentRecord(c.Request.Context(), id)
+	rec, err := s.pathResident(c)
 	if err != nil {
 		return err
 	}
@@ -161,7 +157,7 @@ func (s *Server) editResidentPage(c *gin.Context) error {
 		f.Values["address"], f.Values["postcode"] = ident.Address, ident.Postcode
 		f.setDate("date_of_birth", ident.DateOfBirth)
 	}
-	s.renderResidentForm(c, http.StatusOK, "Change resident "+r.Reference, residentFormPage{Form: f, Resident: &r, Action: "/residents/" + strconv.FormatInt(id, 10)})
+	s.renderResidentForm(c, http.StatusOK, "Change resident "+r.Reference, residentFormPage{Form: f, Resident: &r, Action: residentPath(r.ID)})
 	return nil
 }
 
@@ -191,7 +187,7 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	if ateval.ErrorCode(err) == ateval.EINVALID {
 		f.fail(err, residentLabels(), residentDates()...)
 		rec := devices.Resident{ID: id, Reference: r.Reference}
-		s.renderResidentForm(c, http.StatusUnprocessableEntity, "Change resident", residentFormPage{Form: f, Resident: &rec, Action: "/residents/" + strconv.FormatInt(id, 10)})
+		s.renderResidentForm(c, http.StatusUnprocessableEntity, "Change resident", residentFormPage{Form: f, Resident: &rec, Action: residentPath(id)})
 		return nil
 	} else if err != nil {
 		return err
@@ -200,7 +196,7 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	if before.Resident.ObjectedOn.IsZero() && !r.ObjectedOn.IsZero() {
 		n = "objection-recorded"
 	}
-	c.Redirect(http.StatusSeeOther, "/residents/"+strconv.FormatInt(id, 10)+"?notice="+n)
+	c.Redirect(http.StatusSeeOther, residentPath(id)+"?notice="+n)
 	return nil
 }
 

@@ -23,6 +23,16 @@ func residentID(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
+// pathResident reads the record of the resident the path names, as the
+// acting user may see it (and audited, by storage).
+func (s *Server) pathResident(c *gin.Context) (storage.ResidentRecord, error) {
+	id, err := residentID(c)
+	if err != nil {
+		return storage.ResidentRecord{}, err
+	}
+	return s.db.ResidentRecord(c.Request.Context(), id)
+}
+
 func residentQuery(c *gin.Context) storage.ResidentQuery {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	offset, _ := strconv.Atoi(c.Query("offset"))
