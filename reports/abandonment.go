@@ -3,10 +3,12 @@ package reports
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	chart "github.com/wcharczuk/go-chart/v2"
 
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 )
 
@@ -18,8 +20,9 @@ import (
 // abandoned would inflate the share); nor does one removed for another
 // reason before then (moved, died, faulty...): it could no longer be
 // abandoned.
-// Counts are rounded; Share is withheld (NaN, null in JSON) below
-// MinValues devices.
+// Counts are sums of released cells (a borough's devices of a category
+// enrolled in a block of years), perturbed and rounded; Share is computed
+// from them, and withheld (NaN, null in JSON) below MinValues devices.
 type Abandonment struct {
 	DeviceCategory string     `json:"device_category"`
 	Timepoint      string     `json:"timepoint"`
@@ -31,56 +34,69 @@ type Abandonment struct {
 
 func (r *Report) buildAbandonment(issues []summary.Issue, opt *Options) {
 	type key struct {
+		borough  string
+		period   disclosure.Period
+		category string
+	}
+	windows := opt.Framework.Windows()
+	d := r.Disclosure.Rules
+	type row struct {
 		cat string
 		tp  int
 	}
-	type agg struct{ atRisk, abandoned int }
-	counts := map[key]*agg{}
+	rows := map[row]Abandonment{}
 	var cats []string
-	seen := map[string]bool{}
-	windows := opt.Framework.Windows()
-	for _, is := range issues {
-		if !seen[is.Category] {
-			seen[is.Category] = true
-			cats = append(cats, is.Category)
+	for i, w := range windows {
+		if w.Timepoint == "baseline" {
+			continue
 		}
-		removed := !is.RemovedOn.IsZero()
-		for i, w := range windows {
-			if w.Timepoint == "baseline" {
-				continue
-			}
+		atRisk, abandoned := map[key]*counted{}, map[key]*counted{}
+		for _, is := range issues {
+			removed := !is.RemovedOn.IsZero()
 			by := is.IssuedOn.AddDays(w.TargetDays)
-			abandoned := is.Abandoned && removed && !is.RemovedOn.After(by)
 			observed := !by.After(opt.AsOf)
 			goneOtherwise := removed && !is.Abandoned && is.RemovedOn.Before(by)
 			if !observed || goneOtherwise {
 				continue
 			}
-			a := counts[key{is.Category, i}]
-			if a == nil {
-				a = &agg{}
-				counts[key{is.Category, i}] = a
+			k := key{is.Borough, disclosure.Period(is.Period), is.Category}
+			if atRisk[k] == nil {
+				atRisk[k], abandoned[k] = &counted{}, &counted{}
 			}
-			a.atRisk += is.N
-			if abandoned {
-				a.abandoned += is.N
+			atRisk[k].add(is.N, is.Keys)
+			if is.Abandoned && removed && !is.RemovedOn.After(by) {
+				abandoned[k].add(is.N, is.Keys)
 			}
+		}
+		var atoms []disclosure.Cell
+		for k, c := range atRisk {
+			atoms = append(atoms, disclosure.Cell{Borough: k.borough, Period: k.period, Category: k.category, Arm: summary.Intervention,
+				N: c.n, Key: c.key, Sums: []float64{float64(abandoned[k].n), float64(abandoned[k].key)}})
+		}
+		byCat := map[string]*[2]counted{}
+		for _, x := range r.release(atoms) {
+			if byCat[x.Category] == nil {
+				byCat[x.Category] = &[2]counted{}
+			}
+			byCat[x.Category][0].add(x.N, x.Key)
+			byCat[x.Category][1].add(int(x.Sums[0]), int64(x.Sums[1]))
+		}
+		for c, a := range byCat {
+			if !slices.Contains(cats, c) {
+				cats = append(cats, c)
+			}
+			n, ab := r.count(a[0].n, a[0].key), r.count(a[1].n, a[1].key)
+			ab = min(ab, n)
+			rows[row{c, i}] = Abandonment{DeviceCategory: c, Timepoint: string(w.Timepoint), Days: w.TargetDays,
+				AtRisk: n, Abandoned: ab, Share: jsonNumber(d.Share(ab, n, a[0].n))}
 		}
 	}
 	sort.Strings(cats)
-	d := opt.Disclosure
 	for _, c := range cats {
-		for i, w := range windows {
-			a := counts[key{c, i}]
-			if w.Timepoint == "baseline" || a == nil {
-				continue
+		for i := range windows {
+			if a, ok := rows[row{c, i}]; ok {
+				r.Abandonment = append(r.Abandonment, a)
 			}
-			row := Abandonment{DeviceCategory: c, Timepoint: string(w.Timepoint), Days: w.TargetDays,
-				AtRisk: d.Count(a.atRisk), Abandoned: d.Count(a.abandoned), Share: jsonNumber(math.NaN())}
-			if d.MeanShown(a.atRisk) {
-				row.Share = jsonNumber(float64(a.abandoned) / float64(a.atRisk))
-			}
-			r.Abandonment = append(r.Abandonment, row)
 		}
 	}
 }

@@ -3,7 +3,9 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strconv"
 
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/reports/summary"
 )
@@ -128,91 +130,91 @@ func measure(k Kind, design string) string {
 	return MC
 }
 
-// cellsByCategory turns a kind's summaries into cells keyed by category
-// ("" for the comparison group) and then borough.
-func cellsOfChanges(rows []summary.Change) map[string]map[string]cell {
-	out := map[string]map[string]cell{}
+// cellsOfChanges, cellsOfEvents and cellsOfProportions turn a kind's
+// summaries into the gate's atomic cells: borough, financial year of
+// enrolment, primary device category ("" for the comparison group) and arm.
+func cellsOfChanges(rows []summary.Change) []disclosure.Cell {
+	out := make([]disclosure.Cell, 0, len(rows))
 	for _, r := range rows {
-		put(out, r.Key, cell{Borough: r.Borough, N: r.N, SumB: r.SumB, SumF: r.SumF, SumBB: r.SumBB, SumFF: r.SumFF, SumBF: r.SumBF})
+		out = append(out, atomicCell(r.Key, r.N, r.Keys, sumsOf(KindChange, cell{SumB: r.SumB, SumF: r.SumF, SumBB: r.SumBB, SumFF: r.SumFF, SumBF: r.SumBF})))
 	}
 	return out
 }
 
-func cellsOfEvents(rows []summary.Event) map[string]map[string]cell {
-	out := map[string]map[string]cell{}
+func cellsOfEvents(rows []summary.Event) []disclosure.Cell {
+	out := make([]disclosure.Cell, 0, len(rows))
 	for _, r := range rows {
-		put(out, r.Key, cell{Borough: r.Borough, N: r.N, CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter})
+		out = append(out, atomicCell(r.Key, r.N, r.Keys, sumsOf(KindEvents, cell{CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter})))
 	}
 	return out
 }
 
-func cellsOfProportions(rows []summary.Proportion) map[string]map[string]cell {
-	out := map[string]map[string]cell{}
+func cellsOfProportions(rows []summary.Proportion) []disclosure.Cell {
+	out := make([]disclosure.Cell, 0, len(rows))
 	for _, r := range rows {
-		put(out, r.Key, cell{Borough: r.Borough, N: r.N, Yes: r.Yes})
+		out = append(out, atomicCell(r.Key, r.N, r.Keys, sumsOf(KindProportion, cell{Yes: r.Yes, YesKey: r.YesKeys})))
 	}
 	return out
 }
 
-// comparisonKey holds the comparison group's cells, whose residents have
-// no device category.
-const comparisonKey = "\x00comparison"
-
-func put(m map[string]map[string]cell, k summary.Key, c cell) {
-	key := k.Category
-	if k.Group == summary.Comparison {
-		key = comparisonKey
-	} else if k.Group != summary.Intervention {
-		return
+// atomic is one summary row as the gate's cell; comparison residents have
+// no category.
+func atomicCell(k summary.Key, n int, keys int64, sums []float64) disclosure.Cell {
+	a := arm(k.Group)
+	cat := k.Category
+	if a == summary.Comparison {
+		cat = ""
 	}
-	if m[key] == nil {
-		m[key] = map[string]cell{}
-	}
-	prev := m[key][k.Borough]
-	prev.Borough = k.Borough
-	prev.add(c)
-	m[key][k.Borough] = prev
+	return disclosure.Cell{Borough: k.Borough, Period: disclosure.Period(k.Period), Category: cat, Arm: a, N: n, Key: keys, Sums: sums}
 }
 
 // analyse builds one analysis of the outcome for one category and design
-// from its cells, or returns false when fewer than minK boroughs remain.
-func analyse(o Outcome, category, timepoint, design string, cells map[string]map[string]cell, opt *Options) (Analysis, bool) {
+// from the released cells the report's selection covers, or returns false
+// when fewer than MinBoroughs rows remain. A unit is a row only with at
+// least MinBoroughN residents selected (in each arm, for a difference in
+// change); its effect and variance are published at a precision tied to
+// its counts, and the pooled estimate is computed from the published rows.
+func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []disclosure.Released, opt *Options) (Analysis, bool) {
 	withC := design == DifferenceInChange
-	var pairs []pair
-	for b, t := range cells[category] {
-		p := pair{Borough: b, T: t}
-		if withC {
-			c, ok := cells[comparisonKey][b]
-			if !ok {
-				continue // no comparison group in this borough
-			}
-			p.C = c
-		}
-		pairs = append(pairs, p)
-	}
-	shown, dropped := opt.Disclosure.disclose(pairs, withC)
+	order, T := byUnit(o.Kind, rel, category, summary.Intervention)
+	_, C := byUnit(o.Kind, rel, "", summary.Comparison)
 	a := Analysis{Outcome: o.ID, DeviceCategory: category, Timepoint: timepoint, Design: design,
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
-	if dropped > 0 {
-		a.Notes = append(a.Notes, "residents of boroughs too small to show, even combined, are left out")
-	}
-	for _, p := range shown {
-		e, err := effectOf(o.Kind, p.T)
-		if err == nil && withC {
-			var ec evaluation.Effect
-			if ec, err = effectOf(o.Kind, p.C); err == nil {
-				e = evaluation.Effect{Yi: e.Yi - ec.Yi, Vi: e.Vi + ec.Vi}
-			}
+	d := r.Disclosure.Rules
+	under := 0
+	for _, id := range order {
+		t := T[id]
+		c, hasC := C[id]
+		if withC && !hasC {
+			continue // no comparison group in this borough
 		}
-		if err != nil || !(e.Vi > 0) || math.IsNaN(e.Yi) {
-			a.Notes = append(a.Notes, p.Borough+" left out: its effect cannot be estimated (too little variation)")
+		if t.c.N < d.MinBoroughN || (withC && c.c.N < d.MinBoroughN) {
+			under++
 			continue
 		}
-		be := BoroughEffect{Borough: p.Borough, N: opt.Disclosure.Count(p.T.N), Yi: e.Yi, Vi: e.Vi, Combined: p.Merged}
+		e, err := r.published(o, t.c)
+		if err == nil && withC {
+			var ec evaluation.Effect
+			if ec, err = r.published(o, c.c); err == nil {
+				e = evaluation.Effect{Yi: disclosure.Round(e.Yi-ec.Yi, r.yiStep(o, t.c, c.c)), Vi: disclosure.Round(e.Vi+ec.Vi, r.viStep(o, t.c, c.c))}
+			}
+		}
+		label := t.unit.Label
+		if err != nil || !(e.Vi > 0) || math.IsNaN(e.Yi) {
+			a.Notes = append(a.Notes, label+" left out: its effect cannot be estimated (too little variation)")
+			continue
+		}
+		be := BoroughEffect{Borough: label, N: r.count(t.c.N, t.c.Key), Yi: e.Yi, Vi: e.Vi}
+		if !t.unit.Named {
+			be.Combined = len(t.unit.Boroughs)
+		}
 		if withC {
-			be.NComparison = opt.Disclosure.Count(p.C.N)
+			be.NComparison = r.count(c.c.N, c.c.Key)
 		}
 		a.Boroughs = append(a.Boroughs, be)
+	}
+	if under > 0 {
+		a.Notes = append(a.Notes, "boroughs with fewer than "+strconv.Itoa(d.MinBoroughN)+" residents in this analysis are not shown as rows")
 	}
 	if len(a.Boroughs) < opt.MinBoroughs {
 		return a, false
@@ -223,4 +225,55 @@ func analyse(o Outcome, category, timepoint, design string, cells map[string]map
 	}
 	a.Pooled = p
 	return a, true
+}
+
+// published returns a unit's effect at the precision its counts allow: a
+// mean change to a step spanning Ambiguity units of its sum, a log rate
+// ratio to a step spanning Ambiguity events, a proportion from its
+// published counts.
+func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
+	if o.Kind == KindProportion {
+		n, yes := r.count(c.N, c.Key), r.count(c.Yes, c.YesKey)
+		return evaluation.Proportion(min(yes, n), n)
+	}
+	e, err := effectOf(o.Kind, c)
+	if err != nil {
+		return e, err
+	}
+	return evaluation.Effect{Yi: disclosure.Round(e.Yi, r.yiStep(o, c)), Vi: disclosure.Round(e.Vi, r.viStep(o, c))}, nil
+}
+
+// yiStep is the rounding step of an effect of the cells (the coarsest of
+// theirs).
+func (r *Report) yiStep(o Outcome, cs ...cell) float64 {
+	step := 0.0
+	for _, c := range cs {
+		var s float64
+		if o.Kind == KindEvents {
+			s = disclosure.Ceil125(r.Disclosure.Ambiguity / math.Max(1, math.Min(c.CountBefore, c.CountAfter)))
+		} else {
+			s = r.Disclosure.Step(float64(c.N), o.Resolution)
+		}
+		step = math.Max(step, s)
+	}
+	return step
+}
+
+// viStep is the rounding step of a sampling variance: a change of
+// Ambiguity units in the sum of squares (events: in a count) moves it by
+// about that much.
+func (r *Report) viStep(o Outcome, cs ...cell) float64 {
+	step := 0.0
+	for _, c := range cs {
+		var s float64
+		if o.Kind == KindEvents {
+			m := math.Max(1, math.Min(c.CountBefore, c.CountAfter))
+			s = disclosure.Ceil125(r.Disclosure.Ambiguity / (m * m))
+		} else {
+			n := math.Max(2, float64(c.N))
+			s = disclosure.Ceil125(r.Disclosure.Ambiguity * o.Resolution * o.Resolution / (n * (n - 1)))
+		}
+		step = math.Max(step, s)
+	}
+	return step
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 )
 
@@ -110,20 +111,27 @@ type CostConsequence struct {
 }
 
 func (r *Report) buildCosts(costs []summary.Cost, opt *Options) {
+	var atoms []disclosure.Cell
+	for _, c := range costs {
+		atoms = append(atoms, disclosure.Cell{Borough: c.Borough, Period: disclosure.Period(c.Period), Category: c.Category,
+			Arm: summary.Intervention, N: c.N, Key: c.Keys, Sums: []float64{c.UnitPence, c.WeeklyPence}})
+	}
 	type agg struct {
 		n            int
+		key          int64
 		unit, weekly float64
 	}
 	byCat := map[string]*agg{}
-	for _, c := range costs {
-		a := byCat[c.Category]
+	for _, x := range r.release(atoms) {
+		a := byCat[x.Category]
 		if a == nil {
 			a = &agg{}
-			byCat[c.Category] = a
+			byCat[x.Category] = a
 		}
-		a.n += c.N
-		a.unit += c.UnitPence
-		a.weekly += c.WeeklyPence
+		a.n += x.N
+		a.key += x.Key
+		a.unit += x.Sums[0]
+		a.weekly += x.Sums[1]
 	}
 	uc := opt.UnitCosts
 	cats := make([]string, 0, len(byCat))
@@ -133,13 +141,14 @@ func (r *Report) buildCosts(costs []summary.Cost, opt *Options) {
 	sort.Strings(cats)
 	for _, cat := range cats {
 		a := byCat[cat]
-		cc := CostConsequence{DeviceCategory: cat, Residents: opt.Disclosure.Count(a.n), DeviceCost: jsonNumber(math.NaN()), Savings: map[string]Range{}}
-		if !opt.Disclosure.MeanShown(a.n) {
+		cc := CostConsequence{DeviceCategory: cat, Residents: r.count(a.n, a.key), DeviceCost: jsonNumber(math.NaN()), Savings: map[string]Range{}}
+		if !r.Disclosure.MeanShown(a.n) {
 			cc.Notes = append(cc.Notes, "too few residents to publish a mean cost")
 			r.CostConsequence = append(r.CostConsequence, cc)
 			continue
 		}
-		cost := (a.unit + 52*a.weekly) / 100 / float64(a.n)
+		// A mean of prices: to a step spanning Ambiguity × £5 of the total.
+		cost := disclosure.Round((a.unit+52*a.weekly)/100/float64(a.n), r.Disclosure.Step(float64(a.n), 5))
 		cc.DeviceCost = jsonNumber(cost)
 		var net Range
 		have := false

@@ -1,85 +1,49 @@
 package reports
 
 import (
-	"fmt"
 	"math"
 	"sort"
+	"strings"
+
+	"github.com/ateval/ateval/disclosure"
+	"github.com/ateval/ateval/reports/summary"
 )
 
-// Disclosure holds the thresholds of disclosure control, applied to
-// everything the report publishes (HTML, PDF, charts and results.json).
-//
-// The defaults follow NHS practice for statistics below national level:
-// counts rounded to the nearest 5; a mean (or median, or percentage) based
-// on 1–7 values withheld; and, from the framework, a borough shown on its
-// own only with at least 10 residents. Confidence intervals and model
-// estimates (pooled effects, τ², prediction intervals) are not suppressed.
+// Disclosure is what results.json says of disclosure control: the gate's
+// rules, its statement, what the filter was widened to and how many
+// residents' cells no release may hold.
 type Disclosure struct {
-	// RoundTo rounds every published count to the nearest multiple (5).
-	RoundTo int `json:"round_to"`
-	// MinValues is the fewest values a published mean, median or
-	// percentage may rest on (8: withheld when based on 1–7).
-	MinValues int `json:"min_values"`
-	// MinBoroughN is the fewest residents with which a borough is shown on
-	// its own (10); smaller boroughs are combined, unnamed, as "Other
-	// boroughs (m)".
-	MinBoroughN int `json:"min_borough_n"`
+	disclosure.Rules
+	Statement string `json:"statement"`
+	// Widened says, in plain English, how the filters were widened to
+	// whole cells; empty when they were whole already.
+	Widened []string `json:"widened,omitempty"`
+	// WithheldCells and WithheldResidents count, over every statistic of
+	// the report, the borough cells too small to release even combined
+	// within their partnership, and the residents (or devices) in them.
+	WithheldCells     int `json:"withheld_cells"`
+	WithheldResidents int `json:"withheld_residents"`
 }
 
-// DefaultDisclosure returns the documented defaults: round to 5, means on
-// at least 8 values, boroughs shown with at least 10 residents.
-func DefaultDisclosure() Disclosure { return Disclosure{RoundTo: 5, MinValues: 8, MinBoroughN: 10} }
+// DefaultDisclosure returns the gate's documented rules.
+func DefaultDisclosure() disclosure.Rules { return disclosure.Defaults() }
 
-func (d Disclosure) withDefaults() Disclosure {
-	def := DefaultDisclosure()
-	if d.RoundTo <= 0 {
-		d.RoundTo = def.RoundTo
-	}
-	if d.MinValues <= 0 {
-		d.MinValues = def.MinValues
-	}
-	if d.MinBoroughN <= 0 {
-		d.MinBoroughN = def.MinBoroughN
-	}
-	return d
-}
-
-// Count rounds a count to the nearest multiple of RoundTo (halves up).
-func (d Disclosure) Count(n int) int {
-	r := d.RoundTo
-	if r <= 1 {
-		return n
-	}
-	return int(math.Floor(float64(n)/float64(r)+0.5)) * r
-}
-
-// MeanShown reports whether a mean, median or percentage of n values may
-// be published.
-func (d Disclosure) MeanShown(n int) bool { return n >= d.MinValues }
-
-// otherLabel names the unnamed group of m small boroughs.
-func otherLabel(m int) string {
-	if m == 1 {
-		return "Other borough (1)"
-	}
-	return fmt.Sprintf("Other boroughs (%d)", m)
-}
-
-// cell is one borough's sums for an outcome (or, combined, several small
-// boroughs'). Only the fields of the outcome's kind are used; all are sums,
-// so cells add.
+// cell is the sums of one unit's residents for an outcome (or, combined,
+// several released cells'), with the sum of their record keys. Only the
+// fields of the outcome's kind are used; all are sums, so cells add.
 type cell struct {
-	Borough                         string
-	Merged                          int // boroughs combined into this cell; 0 for a named borough
 	N                               int
+	Key                             int64
 	SumB, SumF, SumBB, SumFF, SumBF float64
 	CountBefore, DaysBefore         float64
 	CountAfter, DaysAfter           float64
 	Yes                             int
+	YesKey                          int64
 }
 
 func (c *cell) add(o cell) {
 	c.N += o.N
+	c.Key += o.Key
 	c.SumB += o.SumB
 	c.SumF += o.SumF
 	c.SumBB += o.SumBB
@@ -90,42 +54,109 @@ func (c *cell) add(o cell) {
 	c.CountAfter += o.CountAfter
 	c.DaysAfter += o.DaysAfter
 	c.Yes += o.Yes
+	c.YesKey += o.YesKey
 }
 
-// pair is a borough's intervention cell and, for a difference in change,
-// its comparison cell.
-type pair struct {
-	Borough string
-	Merged  int
-	T, C    cell
+// The payload of a statistic's atomic cells, by kind: the sums, in order,
+// that disclosure.Cell carries.
+func sumsOf(k Kind, c cell) []float64 {
+	switch k {
+	case KindEvents:
+		return []float64{c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter}
+	case KindProportion:
+		return []float64{float64(c.Yes), float64(c.YesKey)}
+	}
+	return []float64{c.SumB, c.SumF, c.SumBB, c.SumFF, c.SumBF}
 }
 
-// disclose applies the minimum n to per-borough pairs: a borough whose
-// intervention (or, when withComparison, comparison) residents number
-// fewer than MinBoroughN joins the unnamed "Other boroughs" pair. That pair
-// is kept only if each arm then reaches MinValues, since its effect is a
-// mean of so few residents. It returns the pairs to publish, sorted by
-// borough with "Other" last, and the residents left out.
-func (d Disclosure) disclose(pairs []pair, withComparison bool) (shown []pair, droppedN int) {
-	var other pair
-	for _, p := range pairs {
-		small := p.T.N < d.MinBoroughN || (withComparison && p.C.N < d.MinBoroughN)
-		if !small {
-			shown = append(shown, p)
+func cellOf(k Kind, n int, key int64, s []float64) cell {
+	c := cell{N: n, Key: key}
+	at := func(i int) float64 {
+		if i < len(s) {
+			return s[i]
+		}
+		return 0
+	}
+	switch k {
+	case KindEvents:
+		c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter = at(0), at(1), at(2), at(3)
+	case KindProportion:
+		c.Yes, c.YesKey = int(at(0)), int64(at(1))
+	default:
+		c.SumB, c.SumF, c.SumBB, c.SumFF, c.SumBF = at(0), at(1), at(2), at(3), at(4)
+	}
+	return c
+}
+
+// arm is the gate's arm of a summary group: intervention or comparison;
+// "" for any other (not analysed).
+func arm(group string) string {
+	if group == summary.Intervention || group == summary.Comparison {
+		return group
+	}
+	return ""
+}
+
+// release passes one statistic's atomic cells through the gate and keeps
+// the released cells the report's selection covers wholly.
+func (r *Report) release(cells []disclosure.Cell) []disclosure.Released {
+	rel, held := r.gate.Release(cells)
+	r.Disclosure.WithheldCells += held.Cells
+	r.Disclosure.WithheldResidents += held.Residents
+	return r.sel.Pick(rel)
+}
+
+// unitCell is one unit's picked cells of one category and arm, summed.
+type unitCell struct {
+	unit disclosure.Unit
+	c    cell
+}
+
+// byUnit sums the picked cells of a category and arm per unit, keyed by
+// the unit's boroughs (so that a comparison unit pairs with the
+// intervention unit of the same boroughs), in row order: named boroughs
+// alphabetically, then the combined rows.
+func byUnit(k Kind, rs []disclosure.Released, category, armName string) ([]string, map[string]unitCell) {
+	out := map[string]unitCell{}
+	var order []string
+	for _, x := range rs {
+		if x.Category != category || x.Arm != armName {
 			continue
 		}
-		other.Merged++
-		other.T.add(p.T)
-		other.C.add(p.C)
+		id := strings.Join(x.Unit.Boroughs, ",")
+		u, ok := out[id]
+		if !ok {
+			u.unit = x.Unit
+			order = append(order, id)
+		}
+		u.c.add(cellOf(k, x.N, x.Key, x.Sums))
+		out[id] = u
 	}
-	sort.Slice(shown, func(i, j int) bool { return shown[i].Borough < shown[j].Borough })
-	if other.Merged > 0 {
-		if other.T.N >= d.MinValues && (!withComparison || other.C.N >= d.MinValues) {
-			other.Borough = otherLabel(other.Merged)
-			shown = append(shown, other)
-		} else {
-			droppedN = other.T.N + other.C.N
+	sort.Slice(order, func(i, j int) bool {
+		a, b := out[order[i]].unit, out[order[j]].unit
+		if a.Named != b.Named {
+			return a.Named
+		}
+		return a.Label < b.Label
+	})
+	return order, out
+}
+
+// total sums picked cells matching keep.
+func total(k Kind, rs []disclosure.Released, keep func(disclosure.Released) bool) cell {
+	var c cell
+	for _, x := range rs {
+		if keep(x) {
+			c.add(cellOf(k, x.N, x.Key, x.Sums))
 		}
 	}
-	return shown, droppedN
+	return c
 }
+
+// count publishes a count through the gate.
+func (r *Report) count(n int, key int64) int { return r.Disclosure.Count(n, key) }
+
+// nan is a withheld figure.
+var nan = math.NaN()
+
+func sqrt(x float64) float64 { return math.Sqrt(x) }

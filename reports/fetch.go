@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 )
 
@@ -22,7 +23,7 @@ type answers struct {
 
 	enrolments []summary.Enrolment
 	taken      []summary.Taken
-	cells      []map[string]map[string]cell // by outcome, then timepoint
+	cells      [][]disclosure.Cell // by outcome, then timepoint
 	costs      []summary.Cost
 	issues     []summary.Issue
 }
@@ -39,8 +40,13 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 		a.job = append(a.job, len(jobs))
 		jobs = append(jobs, job)
 	}
-	add(func(ctx context.Context) (err error) { a.enrolments, err = src.Enrolments(ctx, f); return err })
-	add(func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, f); return err })
+	// Follow-up and data quality cover every device category: their cells
+	// are the boroughs' enrolment years and arms.
+	add(func(ctx context.Context) (err error) {
+		a.enrolments, err = src.Enrolments(ctx, summary.Filter{})
+		return err
+	})
+	add(func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, summary.Filter{}); return err })
 	shared := sharedCells(src, f, outcomes)
 	type place struct {
 		i         int
@@ -102,7 +108,7 @@ type cellGroup struct {
 }
 
 // cellsBy gives a shared query's cells of one score at one follow-up.
-type cellsBy func(score, tp string) map[string]map[string]cell
+type cellsBy func(score, tp string) []disclosure.Cell
 
 // sharedCells returns, for each group of two or more cells among the
 // outcomes that the source can answer at once (ons4's four scores at four
@@ -115,7 +121,7 @@ func sharedCells(src Source, f summary.Filter, outcomes []Outcome) map[cellGroup
 		for in, set := range groupScores(outcomes, KindChange) {
 			out[cellGroup{KindChange, in}] = func(ctx context.Context) (cellsBy, error) {
 				all, err := many.ChangeSummariesOf(ctx, f, in, set.scores, set.timepoints)
-				return func(score, tp string) map[string]map[string]cell { return cellsOfChanges(all[tp][score]) }, err
+				return func(score, tp string) []disclosure.Cell { return cellsOfChanges(all[tp][score]) }, err
 			}
 		}
 	}
@@ -123,7 +129,7 @@ func sharedCells(src Source, f summary.Filter, outcomes []Outcome) map[cellGroup
 		for in, set := range groupScores(outcomes, KindEvents) {
 			out[cellGroup{KindEvents, in}] = func(ctx context.Context) (cellsBy, error) {
 				all, err := many.EventSummariesOf(ctx, f, set.scores, set.timepoints)
-				return func(score, tp string) map[string]map[string]cell { return cellsOfEvents(all[tp][score]) }, err
+				return func(score, tp string) []disclosure.Cell { return cellsOfEvents(all[tp][score]) }, err
 			}
 		}
 	}

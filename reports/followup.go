@@ -3,12 +3,15 @@ package reports
 import (
 	"math"
 	"sort"
+	"strings"
 
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 )
 
 // FollowUp is the follow-up completeness of one borough (or the unnamed
-// small ones), group and timepoint: residents whose window has closed
+// small ones of a partnership), group and timepoint, over every device
+// category: residents whose window has closed
 // (Due), those with any assessment recorded at the timepoint (Recorded),
 // and those not recorded (overdue, or missed once past the grace days).
 // Counts are rounded; Completeness is withheld (NaN, null in JSON) when
@@ -34,65 +37,122 @@ type Quality struct {
 	Share      jsonNumber `json:"incomplete_share"`
 }
 
-type dueKey struct{ borough, group, timepoint string }
+// counted is a count with the sum of its record keys.
+type counted struct {
+	n   int
+	key int64
+}
 
-// buildFollowUp counts, per borough, group and timepoint, the residents
-// due and recorded, from enrolments per day and assessments taken.
+func (c *counted) add(n int, key int64) { c.n += n; c.key += key }
+
+// cellKey is an atomic cell of the follow-up and data-quality tables:
+// these cover every device category, so their cells are a borough's
+// enrolment year and arm.
+type cellKey struct {
+	borough, group string
+	period         disclosure.Period
+}
+
+// buildFollowUp counts, per unit, group and timepoint, the residents due
+// and recorded, from enrolments per day and assessments taken, through
+// the gate: every row is a sum of released cells, its counts perturbed and
+// rounded, its share computed from them.
 func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.Taken, opt *Options) {
-	due := map[dueKey]int{}
-	enrolled := map[string]int{}
+	type tpKey struct {
+		cellKey
+		timepoint string
+	}
+	// Residents seen at a timepoint, by the instrument most taken.
+	byInstrument := map[tpKey]map[string]*counted{}
+	type qKey struct{ instrument, timepoint string }
+	quality := map[qKey]map[cellKey]*[2]counted{}
+	for _, t := range taken {
+		if arm(t.Group) == "" {
+			continue
+		}
+		ck := cellKey{t.Borough, t.Group, disclosure.Period(t.Period)}
+		k := tpKey{ck, t.Timepoint}
+		if byInstrument[k] == nil {
+			byInstrument[k] = map[string]*counted{}
+		}
+		if byInstrument[k][t.Instrument] == nil {
+			byInstrument[k][t.Instrument] = &counted{}
+		}
+		byInstrument[k][t.Instrument].add(t.N, t.Keys)
+		q := qKey{t.Instrument, t.Timepoint}
+		if quality[q] == nil {
+			quality[q] = map[cellKey]*[2]counted{}
+		}
+		if quality[q][ck] == nil {
+			quality[q][ck] = &[2]counted{}
+		}
+		quality[q][ck][0].add(t.N, t.Keys)
+		quality[q][ck][1].add(t.Incomplete, t.IncompleteKeys)
+	}
+	recorded := map[tpKey]counted{}
+	for k, ins := range byInstrument {
+		for _, c := range ins {
+			if c.n > recorded[k].n {
+				recorded[k] = *c
+			}
+		}
+	}
+	due := map[string]map[cellKey]*counted{}
 	for _, e := range enrolments {
-		enrolled[e.Borough] += e.N
+		if arm(e.Group) == "" {
+			continue
+		}
 		for _, w := range opt.Framework.Windows() {
-			if w.Timepoint == "baseline" {
+			tp := string(w.Timepoint)
+			if w.Timepoint == "baseline" || e.EnrolledOn.AddDays(w.TargetDays+w.WindowAfter).After(opt.AsOf) {
 				continue
 			}
-			if !e.EnrolledOn.AddDays(w.TargetDays + w.WindowAfter).After(opt.AsOf) {
-				due[dueKey{e.Borough, e.Group, string(w.Timepoint)}] += e.N
+			if due[tp] == nil {
+				due[tp] = map[cellKey]*counted{}
+			}
+			ck := cellKey{e.Borough, e.Group, disclosure.PeriodOf(e.EnrolledOn)}
+			if due[tp][ck] == nil {
+				due[tp][ck] = &counted{}
+			}
+			due[tp][ck].add(e.N, e.Keys)
+		}
+	}
+	d := r.Disclosure.Rules
+	r.complete = map[string][2]int{}
+	for tp, cells := range due {
+		var atoms []disclosure.Cell
+		for ck, c := range cells {
+			rec := recorded[tpKey{ck, tp}]
+			if rec.n > c.n {
+				rec = *c // recorded early, before the window closed: count those due
+			}
+			atoms = append(atoms, disclosure.Cell{Borough: ck.borough, Period: ck.period, Arm: ck.group, N: c.n, Key: c.key,
+				Sums: []float64{float64(rec.n), float64(rec.key)}})
+		}
+		type rowKey struct{ label, group string }
+		rows := map[rowKey]*[2]counted{}
+		var order []rowKey
+		for _, x := range r.release(atoms) {
+			k := rowKey{x.Unit.Label, x.Arm}
+			if rows[k] == nil {
+				rows[k] = &[2]counted{}
+				order = append(order, k)
+			}
+			rows[k][0].add(x.N, x.Key)
+			rows[k][1].add(int(x.Sums[0]), int64(x.Sums[1]))
+		}
+		for _, k := range order {
+			a := rows[k]
+			dueN, recN := r.count(a[0].n, a[0].key), r.count(a[1].n, a[1].key)
+			recN = min(recN, dueN)
+			fu := FollowUp{Borough: k.label, Group: k.group, Timepoint: tp, Due: dueN, Recorded: recN,
+				NotRecorded: dueN - recN, Completeness: jsonNumber(d.Share(recN, dueN, a[0].n))}
+			r.FollowUp = append(r.FollowUp, fu)
+			if k.group == summary.Intervention {
+				c := r.complete[tp]
+				r.complete[tp] = [2]int{c[0] + dueN, c[1] + recN}
 			}
 		}
-	}
-	recorded := map[dueKey]int{}
-	type qk struct{ instrument, timepoint string }
-	quality := map[qk][2]int{}
-	for _, t := range taken {
-		k := dueKey{t.Borough, t.Group, t.Timepoint}
-		recorded[k] = max(recorded[k], t.N) // residents seen at the timepoint, by the instrument most taken
-		q := quality[qk{t.Instrument, t.Timepoint}]
-		quality[qk{t.Instrument, t.Timepoint}] = [2]int{q[0] + t.N, q[1] + t.Incomplete}
-	}
-	// Small boroughs are combined, unnamed.
-	name := map[string]string{}
-	small := 0
-	for b, n := range enrolled {
-		if n >= opt.Disclosure.MinBoroughN {
-			name[b] = b
-		} else {
-			small++
-		}
-	}
-	for b := range enrolled {
-		if _, ok := name[b]; !ok {
-			name[b] = otherLabel(small)
-		}
-	}
-	type agg struct{ due, rec int }
-	rows := map[dueKey]agg{}
-	for k, n := range due {
-		kk := dueKey{name[k.borough], k.group, k.timepoint}
-		a := rows[kk]
-		a.due += n
-		a.rec += min(recorded[k], n)
-		rows[kk] = a
-	}
-	d := opt.Disclosure
-	for k, a := range rows {
-		fu := FollowUp{Borough: k.borough, Group: k.group, Timepoint: k.timepoint, Due: d.Count(a.due),
-			Recorded: d.Count(a.rec), NotRecorded: d.Count(a.due - a.rec), Completeness: jsonNumber(math.NaN())}
-		if d.MeanShown(a.due) {
-			fu.Completeness = jsonNumber(float64(a.rec) / float64(a.due))
-		}
-		r.FollowUp = append(r.FollowUp, fu)
 	}
 	sort.Slice(r.FollowUp, func(i, j int) bool {
 		a, b := r.FollowUp[i], r.FollowUp[j]
@@ -104,12 +164,20 @@ func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.T
 		}
 		return tpOrder(a.Timepoint) < tpOrder(b.Timepoint)
 	})
-	for k, q := range quality {
-		row := Quality{Instrument: k.instrument, Timepoint: k.timepoint, Recorded: d.Count(q[0]), Incomplete: d.Count(q[1]), Share: jsonNumber(math.NaN())}
-		if d.MeanShown(q[0]) {
-			row.Share = jsonNumber(float64(q[1]) / float64(q[0]))
+	for k, cells := range quality {
+		var atoms []disclosure.Cell
+		for ck, c := range cells {
+			atoms = append(atoms, disclosure.Cell{Borough: ck.borough, Period: ck.period, Arm: ck.group, N: c[0].n, Key: c[0].key,
+				Sums: []float64{float64(c[1].n), float64(c[1].key)}})
 		}
-		r.Quality = append(r.Quality, row)
+		n, key, sums := disclosure.Total(r.release(atoms))
+		if n == 0 {
+			continue
+		}
+		rec, inc := r.count(n, key), r.count(int(sums[0]), int64(sums[1]))
+		inc = min(inc, rec)
+		r.Quality = append(r.Quality, Quality{Instrument: k.instrument, Timepoint: k.timepoint, Recorded: rec, Incomplete: inc,
+			Share: jsonNumber(d.Share(inc, rec, n))})
 	}
 	sort.Slice(r.Quality, func(i, j int) bool {
 		a, b := r.Quality[i], r.Quality[j]
@@ -118,15 +186,6 @@ func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.T
 		}
 		return tpOrder(a.Timepoint) < tpOrder(b.Timepoint)
 	})
-	// Completeness per timepoint, for certainty, from unrounded counts.
-	r.complete = map[string][2]int{}
-	for k, n := range due {
-		if k.group != summary.Intervention {
-			continue
-		}
-		c := r.complete[k.timepoint]
-		r.complete[k.timepoint] = [2]int{c[0] + n, c[1] + min(recorded[k], n)}
-	}
 }
 
 // completeness is the share of intervention residents due at tp with it
@@ -141,7 +200,7 @@ func (r *Report) completeness(tp string) float64 {
 
 // lessBorough sorts named boroughs alphabetically and "Other" last.
 func lessBorough(a, b string) bool {
-	oa, ob := len(a) > 5 && a[:5] == "Other", len(b) > 5 && b[:5] == "Other"
+	oa, ob := strings.HasPrefix(a, "Other"), strings.HasPrefix(b, "Other")
 	if oa != ob {
 		return ob
 	}

@@ -98,9 +98,8 @@ func (r *Report) shown() []Chart {
 func (r *Report) Methods() []string {
 	return []string{
 		"Each borough is a study of a two-stage analysis. For every outcome, device category (the category of a resident's first device) and follow-up, each borough's residents with both a baseline and a follow-up measurement give a mean change from baseline (MC) with its variance, computed in the database from sums; where the borough has a comparison group, the difference between the two groups' changes (MC_DIFF) is analysed too. Events give the log rate ratio after against before (IRR; IRR_DIFF against the comparison group), and device use the proportion still in use (PR).",
-		"Boroughs' effects are pooled by random-effects meta-analysis with the REML estimator of τ² and Knapp-Hartung (HKSJ) intervals, as R's metafor rma(..., test=\"knha\"); the prediction interval is where the effect in a new borough would be expected to lie. Funnel plots are drawn only with 10 or more boroughs.",
-		fmt.Sprintf("Disclosure control: counts are rounded to the nearest %d; means and percentages based on fewer than %d residents are withheld; a borough with fewer than %d residents is not shown on its own but combined, unnamed, with the other small boroughs as one row, which is pooled as shown (a combined row of fewer than %d residents is left out). Confidence intervals and model estimates are not suppressed.",
-			r.Disclosure.RoundTo, r.Disclosure.MinValues, r.Disclosure.MinBoroughN, r.Disclosure.MinValues),
+		"Boroughs' effects are pooled, from the rows as published (rounded as disclosure control requires), by random-effects meta-analysis with the REML estimator of τ² and Knapp-Hartung (HKSJ) intervals, as R's metafor rma(..., test=\"knha\"); the prediction interval is where the effect in a new borough would be expected to lie. Funnel plots are drawn only with 10 or more boroughs.",
+		r.Disclosure.Statement,
 		CertaintyMethod(),
 	}
 }

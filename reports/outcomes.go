@@ -28,6 +28,10 @@ type Outcome struct {
 	Unit string `json:"unit"`
 	// Timepoints are the follow-ups analysed.
 	Timepoints []string `json:"timepoints"`
+	// Resolution is the least step in which the score's sum over
+	// residents moves (a whole point, 0.001 of an index): the unit the
+	// disclosure gate ties a published mean's precision to.
+	Resolution float64 `json:"-"`
 }
 
 var (
@@ -41,19 +45,21 @@ var (
 // the instrument's rate scores turned back into counts and days.
 func Outcomes() []Outcome {
 	return []Outcome{
-		{"swemwbs_raw", "SWEMWBS wellbeing (raw score 7–35)", "swemwbs", "raw", KindChange, true, "points", noW6},
-		{"ons4_satisfied", "ONS life satisfaction (0–10)", "ons4", "satisfied", KindChange, true, "points", allFollowUps},
-		{"ons4_worthwhile", "ONS feeling things are worthwhile (0–10)", "ons4", "worthwhile", KindChange, true, "points", allFollowUps},
-		{"ons4_happy", "ONS happiness yesterday (0–10)", "ons4", "happy", KindChange, true, "points", allFollowUps},
-		{"ons4_anxious", "ONS anxiety yesterday (0–10)", "ons4", "anxious", KindChange, false, "points", allFollowUps},
-		{"eq5d5l_index", "EQ-5D-5L index", "eq5d5l", "index", KindChange, true, "index points", allFollowUps},
-		{"eq5d5l_vas", "EQ-5D-5L health today (VAS 0–100)", "eq5d5l", "vas", KindChange, true, "points", allFollowUps},
-		{"ucla3", "UCLA loneliness (3–9)", "ucla3", "score", KindChange, false, "points", noW6},
-		{"short_fes_i", "Short FES-I concern about falling (7–28)", "short-fes-i", "score", KindChange, false, "points", noW6},
-		{"home_care_hours", "Home care hours a week", "events", "home_care_hours", KindChange, false, "hours a week", allFollowUps},
-		{"falls", "Falls", "events", "falls_per_30_days", KindEvents, false, "", allFollowUps},
-		{"hospital_admissions", "Hospital admissions", "events", "admissions_per_30_days", KindEvents, false, "", allFollowUps},
-		{"device_in_use", "Device still in use", "device-use", "in_use", KindProportion, true, "", allFollowUps},
+		{"swemwbs_raw", "SWEMWBS wellbeing (raw score 7–35)", "swemwbs", "raw", KindChange, true, "points", noW6, 1},
+		{"ons4_satisfied", "ONS life satisfaction (0–10)", "ons4", "satisfied", KindChange, true, "points", allFollowUps, 1},
+		{"ons4_worthwhile", "ONS feeling things are worthwhile (0–10)", "ons4", "worthwhile", KindChange, true, "points", allFollowUps, 1},
+		{"ons4_happy", "ONS happiness yesterday (0–10)", "ons4", "happy", KindChange, true, "points", allFollowUps, 1},
+		{"ons4_anxious", "ONS anxiety yesterday (0–10)", "ons4", "anxious", KindChange, false, "points", allFollowUps, 1},
+		{"eq5d5l_index", "EQ-5D-5L index", "eq5d5l", "index", KindChange, true, "index points", allFollowUps, 0.001},
+		{"eq5d5l_vas", "EQ-5D-5L health today (VAS 0–100)", "eq5d5l", "vas", KindChange, true, "points", allFollowUps, 1},
+		{"ucla3", "UCLA loneliness (3–9)", "ucla3", "score", KindChange, false, "points", noW6, 1},
+		// Prorated scores move in fractions of a point; a whole point is the
+		// cautious unit.
+		{"short_fes_i", "Short FES-I concern about falling (7–28)", "short-fes-i", "score", KindChange, false, "points", noW6, 1},
+		{"home_care_hours", "Home care hours a week", "events", "home_care_hours", KindChange, false, "hours a week", allFollowUps, 0.1},
+		{"falls", "Falls", "events", "falls_per_30_days", KindEvents, false, "", allFollowUps, 1},
+		{"hospital_admissions", "Hospital admissions", "events", "admissions_per_30_days", KindEvents, false, "", allFollowUps, 1},
+		{"device_in_use", "Device still in use", "device-use", "in_use", KindProportion, true, "", allFollowUps, 1},
 	}
 }
 

@@ -82,7 +82,7 @@ func (r *Report) WritePDF(w io.Writer) error {
 	}
 	pdf.AddPage()
 	h(14, "Follow-up and data quality")
-	para(fmt.Sprintf("Counts rounded to the nearest %d; percentages on fewer than %d residents withheld.", r.Disclosure.RoundTo, r.Disclosure.MinValues))
+	para(fmt.Sprintf("Counts perturbed and rounded to the nearest %d; percentages on fewer than %d residents withheld.", r.Disclosure.RoundTo, r.Disclosure.MinValues))
 	for _, c := range r.Charts {
 		if c.Name == "follow-up-completeness.png" {
 			image(c, 180)

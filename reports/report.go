@@ -2,10 +2,12 @@ package reports
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/reports/summary"
@@ -37,7 +39,14 @@ type Options struct {
 	// MinBoroughs is the fewest published borough rows an analysis needs
 	// (default 3).
 	MinBoroughs int
-	Disclosure  Disclosure
+	// Disclosure are the gate's rules: zero fields take the defaults, and
+	// none may be weaker than its default.
+	Disclosure disclosure.Rules
+	// Groups are the groupings of boroughs a report may select (nil:
+	// London's sub-regional partnerships); Boroughs are every borough there
+	// is, placed in them (boroughs with enrolled residents are added).
+	Groups   []disclosure.Group
+	Boroughs []string
 	// UnitCosts price the consequences; nil means DefaultUnitCosts().
 	UnitCosts *UnitCosts
 	// AsOf is the day follow-ups are judged due or overdue (default today).
@@ -50,7 +59,11 @@ type Options struct {
 	Framework *forms.Framework
 }
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults() (Options, error) {
+	var err error
+	if o.Disclosure, err = o.Disclosure.WithDefaults(); err != nil {
+		return o, err
+	}
 	if o.Method == "" {
 		o.Method = evaluation.REML
 	}
@@ -60,7 +73,6 @@ func (o Options) withDefaults() Options {
 	if o.MinBoroughs <= 0 {
 		o.MinBoroughs = 3
 	}
-	o.Disclosure = o.Disclosure.withDefaults()
 	if o.UnitCosts == nil {
 		uc := DefaultUnitCosts()
 		o.UnitCosts = &uc
@@ -77,7 +89,7 @@ func (o Options) withDefaults() Options {
 	if o.Progress == nil {
 		o.Progress = func(int, int) {}
 	}
-	return o
+	return o, nil
 }
 
 // Report is a built evidence report: every number it publishes, already
@@ -100,39 +112,46 @@ type Report struct {
 	// results.json.
 	Charts []Chart `json:"-"`
 
-	complete map[string][2]int  // timepoint: intervention residents due, recorded
+	complete map[string][2]int  // timepoint: intervention residents due, recorded (published)
 	baseRate map[string]float64 // "outcome|category": events a day before, for costs
+	gate     *disclosure.Gate
+	sel      disclosure.Selection
 }
 
 // FilterJSON is the filter as results.json records it.
+// Boroughs, From and To are the filter as widened to whole cells (whole
+// partnerships, whole financial years): what the report covers.
 type FilterJSON struct {
 	Outcomes       []string `json:"outcomes,omitempty"`
 	DeviceCategory string   `json:"device_category,omitempty"`
 	Boroughs       []string `json:"boroughs,omitempty"`
+	Partnerships   []string `json:"partnerships,omitempty"`
 	From           string   `json:"from,omitempty"`
 	To             string   `json:"to,omitempty"`
-}
-
-func dateText(d ateval.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
 }
 
 // Build computes a report from the summaries src supplies.
 func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) {
 	defer ateval.Wrap(&err, "build evidence report")
-	opt = opt.withDefaults()
+	if opt, err = opt.withDefaults(); err != nil {
+		return nil, err
+	}
 	outcomes, err := selectOutcomes(opt.Outcomes)
 	if err != nil {
 		return nil, err
 	}
+	if k, ok := src.(interface{ RecordKeys(context.Context) error }); ok {
+		if err := k.RecordKeys(ctx); err != nil {
+			return nil, err
+		}
+	}
 	f := opt.Filter
 	r := &Report{FrameworkVersion: opt.Framework.Version(), GeneratedAt: opt.Now().UTC().Truncate(time.Second), AsOf: opt.AsOf,
-		Filter: FilterJSON{Outcomes: opt.Outcomes, DeviceCategory: f.DeviceCategory, Boroughs: f.Boroughs,
-			From: dateText(f.From), To: dateText(f.To)},
-		Disclosure: opt.Disclosure, UnitCosts: *opt.UnitCosts}
+		Disclosure: Disclosure{Rules: opt.Disclosure, Statement: opt.Disclosure.Statement()}, UnitCosts: *opt.UnitCosts}
+	// The summaries are read for every borough and enrolment date: the gate
+	// fixes its cells from all the data, never from the query, and the
+	// filter then selects whole cells.
+	fetch := summary.Filter{DeviceCategory: f.DeviceCategory}
 	steps := 2
 	for _, o := range outcomes {
 		steps += len(o.Timepoints)
@@ -141,12 +160,15 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	step := func() { done++; opt.Progress(done, steps) }
 
 	// Every summary is asked for at once, and read in this order.
-	ans := ask(ctx, src, f, outcomes)
+	ans := ask(ctx, src, fetch, outcomes)
 	defer ans.stop()
 	if err := ans.next(); err != nil {
 		return nil, err
 	}
 	if err := ans.next(); err != nil {
+		return nil, err
+	}
+	if err := r.selectCells(ans.enrolments, &opt); err != nil {
 		return nil, err
 	}
 	r.buildFollowUp(ans.enrolments, ans.taken, &opt)
@@ -158,7 +180,7 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 			if err := ans.next(); err != nil {
 				return nil, err
 			}
-			cells := ans.cells[i]
+			cells := r.release(ans.cells[i])
 			i++
 			r.addTrajectory(o, tp, cells, &opt)
 			for _, c := range cats {
@@ -167,7 +189,7 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 					designs = append(designs, DifferenceInChange)
 				}
 				for _, d := range designs {
-					a, ok := analyse(o, c, tp, d, cells, &opt)
+					a, ok := r.analyse(o, c, tp, d, cells, &opt)
 					if !ok {
 						continue
 					}
@@ -191,6 +213,40 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	r.buildCharts(outcomes)
 	step()
 	return r, nil
+}
+
+// selectCells makes the report's gate, over every borough there is, and
+// widens the filter to the whole cells it touches, saying so.
+func (r *Report) selectCells(enrolments []summary.Enrolment, opt *Options) error {
+	boroughs := slices.Clone(opt.Boroughs)
+	for _, e := range enrolments {
+		if !slices.Contains(boroughs, e.Borough) {
+			boroughs = append(boroughs, e.Borough)
+		}
+	}
+	slices.Sort(boroughs)
+	g, err := disclosure.NewGate(opt.Disclosure, opt.Groups, boroughs)
+	if err != nil {
+		return err
+	}
+	f := opt.Filter
+	sel, notes, err := g.Select(f.Boroughs, f.From, f.To, f.DeviceCategory)
+	if err != nil {
+		return err
+	}
+	r.gate, r.sel = g, sel
+	r.Disclosure.Widened = notes
+	r.Filter = FilterJSON{Outcomes: opt.Outcomes, DeviceCategory: f.DeviceCategory, Boroughs: g.Boroughs(sel)}
+	for _, id := range sel.Groups {
+		r.Filter.Partnerships = append(r.Filter.Partnerships, g.Groups.Name(id))
+	}
+	if sel.From != 0 {
+		r.Filter.From = sel.From.From().String()
+	}
+	if sel.To != 0 {
+		r.Filter.To = sel.To.To().String()
+	}
+	return nil
 }
 
 func selectOutcomes(ids []string) ([]Outcome, error) {
@@ -222,7 +278,7 @@ func categories(only string) []string {
 	return out
 }
 
-func fetchCells(ctx context.Context, src Source, f summary.Filter, o Outcome, tp string) (map[string]map[string]cell, error) {
+func fetchCells(ctx context.Context, src Source, f summary.Filter, o Outcome, tp string) ([]disclosure.Cell, error) {
 	switch o.Kind {
 	case KindEvents:
 		rows, err := src.EventSummaries(ctx, f, o.Score, tp)

@@ -1,15 +1,17 @@
 package reports
 
 import (
-	"math"
+	"github.com/ateval/ateval/disclosure"
+	"github.com/ateval/ateval/reports/summary"
 )
 
 // Trajectory is one point of an outcome's course over the follow-ups, for
 // one series: a group ("intervention", "comparison") for scores, or a
 // device category for device use. Mean is the mean change from baseline
-// (or, for device use, the share still in use) over every borough covered,
-// with a normal-theory 95% interval; a mean of fewer than MinValues
-// residents is withheld (NaN, null in JSON).
+// (or, for device use, the share still in use) over every released cell
+// selected, with a normal-theory 95% interval, at the precision its count
+// allows; a mean of fewer than MinValues residents is withheld (NaN, null
+// in JSON).
 type Trajectory struct {
 	Outcome   string     `json:"outcome"`
 	Series    string     `json:"series"`
@@ -22,49 +24,50 @@ type Trajectory struct {
 
 // addTrajectory adds the points of one outcome at one timepoint, and
 // records the baseline event rates the cost section needs.
-func (r *Report) addTrajectory(o Outcome, tp string, cells map[string]map[string]cell, opt *Options) {
+func (r *Report) addTrajectory(o Outcome, tp string, cells []disclosure.Released, opt *Options) {
 	if r.baseRate == nil {
 		r.baseRate = map[string]float64{}
 	}
-	sum := func(key string) cell {
-		var c cell
-		for _, x := range cells[key] {
-			c.add(x)
-		}
-		return c
+	of := func(armName, category string) cell {
+		return total(o.Kind, cells, func(x disclosure.Released) bool {
+			return x.Arm == armName && (category == "" || x.Category == category)
+		})
 	}
 	point := func(series string, c cell) {
-		t := Trajectory{Outcome: o.ID, Series: series, Timepoint: tp, N: opt.Disclosure.Count(c.N),
-			Mean: jsonNumber(math.NaN()), CILower: jsonNumber(math.NaN()), CIUpper: jsonNumber(math.NaN())}
-		if opt.Disclosure.MeanShown(c.N) {
-			if e, err := effectOf(o.Kind, c); err == nil {
-				h := 1.959963984540054 * math.Sqrt(e.Vi)
-				t.Mean, t.CILower, t.CIUpper = jsonNumber(e.Yi), jsonNumber(e.Yi-h), jsonNumber(e.Yi+h)
+		t := Trajectory{Outcome: o.ID, Series: series, Timepoint: tp, N: r.count(c.N, c.Key),
+			Mean: jsonNumber(nan), CILower: jsonNumber(nan), CIUpper: jsonNumber(nan)}
+		if r.Disclosure.MeanShown(c.N) {
+			if e, err := r.published(o, c); err == nil {
+				step := r.yiStep(o, c)
+				if o.Kind == KindProportion {
+					step = 0.001
+				}
+				h := 1.959963984540054 * sqrt(e.Vi)
+				t.Mean = jsonNumber(e.Yi)
+				t.CILower, t.CIUpper = jsonNumber(disclosure.Round(e.Yi-h, step)), jsonNumber(disclosure.Round(e.Yi+h, step))
+				if o.Kind == KindProportion {
+					t.CILower, t.CIUpper = jsonNumber(max(0, float64(t.CILower))), jsonNumber(min(1, float64(t.CIUpper)))
+				}
 			}
 		}
 		r.Trajectories = append(r.Trajectories, t)
 	}
 	switch o.Kind {
 	case KindChange:
-		var all cell
-		for key := range cells {
-			if key != comparisonKey {
-				all.add(sum(key))
-			}
-		}
-		point("intervention", all)
-		point("comparison", sum(comparisonKey))
+		point("intervention", of(summary.Intervention, ""))
+		point("comparison", of(summary.Comparison, ""))
 	case KindProportion:
 		for _, cat := range categories(opt.Filter.DeviceCategory) {
-			if _, ok := cells[cat]; ok {
-				point(cat, sum(cat))
+			if c := of(summary.Intervention, cat); c.N > 0 {
+				point(cat, c)
 			}
 		}
 	case KindEvents:
 		if tp == "m12" {
-			for cat := range cells {
-				if c := sum(cat); c.DaysBefore > 0 && cat != comparisonKey {
-					r.baseRate[o.ID+"|"+cat] = c.CountBefore / c.DaysBefore
+			for _, cat := range categories(opt.Filter.DeviceCategory) {
+				if c := of(summary.Intervention, cat); c.DaysBefore > 0 && r.Disclosure.MeanShown(c.N) {
+					// Events a day before: a step spanning Ambiguity events.
+					r.baseRate[o.ID+"|"+cat] = disclosure.Round(c.CountBefore/c.DaysBefore, disclosure.Ceil125(r.Disclosure.Ambiguity/c.DaysBefore))
 				}
 			}
 		}

@@ -50,6 +50,9 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 		return q, known, nil, err
 	}
 	opt.AsOf = ateval.DateOf(h.cache.now())
+	for _, b := range known {
+		opt.Boroughs = append(opt.Boroughs, b.Slug)
+	}
 	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt)
 	return q, known, j, err
 }

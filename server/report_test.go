@@ -49,7 +49,7 @@ func TestReportPage(t *testing.T) {
 	// filter shows the same findings (those with a forest plot, at 6
 	// months, in full).
 	tok, _ := w.session("evaluator", storage.BearerSession)
-	q := "outcome=swemwbs_raw&from=2020-01-01"
+	q := "outcome=swemwbs_raw&from=2020-01-01" // widened to whole financial years: 1 April 2019
 	rec = w.do(request{path: "/api/v1/reports?" + q, bearer: tok})
 	var got struct {
 		Filter struct {
@@ -65,7 +65,7 @@ func TestReportPage(t *testing.T) {
 	if rec.Code != ok || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
 		t.Fatalf("GET /api/v1/reports?%s: %d %.300s", q, rec.Code, rec.Body.String())
 	}
-	if len(got.Analyses) == 0 || got.Filter.From != "2020-01-01" || len(got.Filter.Outcomes) != 1 {
+	if len(got.Analyses) == 0 || got.Filter.From != "2019-04-01" || len(got.Filter.Outcomes) != 1 {
 		t.Fatalf("results.json for %s: %d analyses, filter %+v", q, len(got.Analyses), got.Filter)
 	}
 	page := html.UnescapeString(w.reportPage("/reports?"+q, cookie).Body.String())

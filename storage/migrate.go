@@ -33,6 +33,7 @@ func migrations() []migration {
 		{6, "what each data sharing agreement has released", schemaV6, ""},
 		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
 		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
+		{9, "record keys for the cell-key method", schemaV9, schemaV9Postgres},
 	}
 }
 

@@ -20,8 +20,15 @@ import (
 // resident's primary device category is that of their first device issue
 // (earliest issued_on, then lowest id); comparison residents have none.
 
+// residentCellColumns are each resident's fixed cell coordinates and
+// record key: the financial year of enrolment (by the year it starts in,
+// April to March) and the random key of the cell-key method (see package
+// disclosure), both summed or grouped by every summary.
+const residentCellColumns = `CAST(substr(r.enrolled_on, 1, 4) AS INTEGER) - CASE WHEN substr(r.enrolled_on, 6, 2) < '04' THEN 1 ELSE 0 END AS period,
+		COALESCE(r.record_key, 0) AS rkey`
+
 // residentsCTE returns a WITH clause defining res(id, borough, grp,
-// category) for the residents f covers, with its arguments.
+// category, period, rkey) for the residents f covers, with its arguments.
 //
 // The two databases find each resident's first device issue differently,
 // each the faster way for it (48,000 residents: SQLite 0.08 s by a
@@ -32,7 +39,7 @@ func (db *DB) residentsCTE(f summary.Filter) (string, []any) {
 	var args []any
 	if db.dialect == Postgres {
 		b.WriteString(`WITH res AS (
-	SELECT r.id AS id, b.slug AS borough, r.evaluation_group AS grp, COALESCE(fi.category, '') AS category
+	SELECT r.id AS id, b.slug AS borough, r.evaluation_group AS grp, COALESCE(fi.category, '') AS category, ` + residentCellColumns + `
 	FROM residents r JOIN boroughs b ON b.id = r.borough_id
 	LEFT JOIN (
 		SELECT resident_id, category FROM (
@@ -45,7 +52,7 @@ func (db *DB) residentsCTE(f summary.Filter) (string, []any) {
 		b.WriteString(`WITH res AS (
 	SELECT r.id AS id, b.slug AS borough, r.evaluation_group AS grp,
 		COALESCE((SELECT d.category FROM device_issues di JOIN devices d ON d.id = di.device_id
-			WHERE di.resident_id = r.id ORDER BY di.issued_on, di.id LIMIT 1), '') AS category
+			WHERE di.resident_id = r.id ORDER BY di.issued_on, di.id LIMIT 1), '') AS category, ` + residentCellColumns + `
 	FROM residents r JOIN boroughs b ON b.id = r.borough_id
 	WHERE r.objected_on IS NULL AND r.enrolled_on IS NOT NULL`)
 	}
@@ -94,6 +101,22 @@ func summaryReader(ctx context.Context) error {
 	return errSummaries
 }
 
+// RecordKeys draws the record key of every resident stored since the last
+// report (import and the register leave it empty): a random number from 0
+// to 255, drawn once and kept, so that the same residents always sum to the
+// same cell key.
+func (db *DB) RecordKeys(ctx context.Context) (err error) {
+	if err := summaryReader(ctx); err != nil {
+		return err
+	}
+	defer ateval.Wrap(&err, "draw record keys")
+	draw := "abs(random()) % 256"
+	if db.dialect == Postgres {
+		draw = "floor(random() * 256)::int"
+	}
+	return db.gorm.WithContext(ctx).Exec("UPDATE residents SET record_key = " + draw + " WHERE record_key IS NULL").Error
+}
+
 // ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
 // "anxious", ...) at baseline and at a follow-up timepoint, per borough,
 // primary device category and group, over residents scored at both.
@@ -140,7 +163,8 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 			pairs = append(pairs, "MAX(CASE WHEN timepoint = ? THEN "+v+" END) AS "+fj)
 			pairArgs = append(pairArgs, tp)
 			paired = append(paired, "CASE WHEN "+fj+" IS NOT NULL THEN b"+v+" END AS "+bj, "CASE WHEN b"+v+" IS NOT NULL THEN "+fj+" END AS "+fj)
-			sums = append(sums, "COUNT(sc."+bj+")", "SUM(sc."+bj+")", "SUM(sc."+fj+")", "SUM(sc."+bj+"*sc."+bj+")", "SUM(sc."+fj+"*sc."+fj+")", "SUM(sc."+bj+"*sc."+fj+")")
+			sums = append(sums, "COUNT(sc."+bj+")", "SUM(sc."+bj+")", "SUM(sc."+fj+")", "SUM(sc."+bj+"*sc."+bj+")", "SUM(sc."+fj+"*sc."+fj+")", "SUM(sc."+bj+"*sc."+fj+")",
+				"SUM(CASE WHEN sc."+bj+" IS NOT NULL THEN res.rkey END)")
 		}
 	}
 	cte, args := db.residentsCTE(f)
@@ -151,7 +175,7 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `
 			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ?) x
 		GROUP BY resident_id) y)
-SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
+SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
 FROM res JOIN sc ON sc.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, pairArgs...)
@@ -159,13 +183,13 @@ WHERE 1 = 1`
 	args = append(args, instrument, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + byKey
-	return scanSummaries(ctx, db, q, args, scores, timepoints, 5, func(key summary.Key, n int, s []sql.NullFloat64) summary.Change {
-		return summary.Change{Key: key, N: n, SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64}
+	return scanSummaries(ctx, db, q, args, scores, timepoints, 6, func(key summary.Key, n int, s []sql.NullFloat64) summary.Change {
+		return summary.Change{Key: key, N: n, Keys: int64(s[5].Float64), SumB: s[0].Float64, SumF: s[1].Float64, SumBB: s[2].Float64, SumFF: s[3].Float64, SumBF: s[4].Float64}
 	})
 }
 
 // scanSummaries runs a summary query whose rows are a group's key
-// (borough, category, group) and then, for each score and within it each
+// (borough, category, group, period) and then, for each score and within it each
 // follow-up, a count and width sums, and returns them by follow-up and
 // score; a group in which nobody has a score's pair at a follow-up has no
 // summary of it.
@@ -179,7 +203,7 @@ func scanSummaries[T any](ctx context.Context, db *DB, q string, args []any, sco
 	var key summary.Key
 	n := make([]int, cells)
 	sum := make([]sql.NullFloat64, width*cells)
-	dest := []any{&key.Borough, &key.Category, &key.Group}
+	dest := []any{&key.Borough, &key.Category, &key.Group, &key.Period}
 	for i := range cells {
 		dest = append(dest, &n[i])
 		for j := range width {
@@ -262,7 +286,8 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores, ti
 			pairArgs = append(pairArgs, tp, tp)
 			paired = append(paired, "CASE WHEN cf"+m+" IS NOT NULL THEN cb"+n+" END AS cb"+m, "CASE WHEN cf"+m+" IS NOT NULL THEN db"+n+" END AS db"+m,
 				"CASE WHEN cb"+n+" IS NOT NULL THEN cf"+m+" END AS cf"+m, "CASE WHEN cb"+n+" IS NOT NULL THEN df"+m+" END AS df"+m)
-			sums = append(sums, "COUNT(ev.cb"+m+")", "SUM(ev.cb"+m+")", "SUM(ev.db"+m+")", "SUM(ev.cf"+m+")", "SUM(ev.df"+m+")")
+			sums = append(sums, "COUNT(ev.cb"+m+")", "SUM(ev.cb"+m+")", "SUM(ev.db"+m+")", "SUM(ev.cf"+m+")", "SUM(ev.df"+m+")",
+				"SUM(CASE WHEN ev.cb"+m+" IS NOT NULL THEN res.rkey END)")
 		}
 	}
 	cte, args := db.residentsCTE(f)
@@ -276,7 +301,7 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores, ti
 				WHERE a.instrument = 'events' AND a.timepoint IN ?) x
 			WHERE days > 0) y
 		GROUP BY resident_id) z)
-SELECT res.borough, res.category, res.grp, ` + strings.Join(sums, ", ") + `
+SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
 FROM res JOIN ev ON ev.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, pairArgs...)
@@ -284,17 +309,19 @@ WHERE 1 = 1`
 	args = append(args, append([]string{"baseline"}, timepoints...))
 	where, args := categoryWhere(f, args)
 	q += where + byKey
-	return scanSummaries(ctx, db, q, args, scores, timepoints, 4, func(key summary.Key, n int, s []sql.NullFloat64) summary.Event {
-		return summary.Event{Key: key, N: n, CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64}
+	return scanSummaries(ctx, db, q, args, scores, timepoints, 5, func(key summary.Key, n int, s []sql.NullFloat64) summary.Event {
+		return summary.Event{Key: key, N: n, Keys: int64(s[4].Float64), CountBefore: s[0].Float64, DaysBefore: s[1].Float64, CountAfter: s[2].Float64, DaysAfter: s[3].Float64}
 	})
 }
 
 // byKey ends a summary query grouped, and ordered, by summary.Key.
-const byKey = "\nGROUP BY res.borough, res.category, res.grp ORDER BY res.borough, res.category, res.grp"
+const byKey = "\nGROUP BY res.borough, res.category, res.grp, res.period ORDER BY res.borough, res.category, res.grp, res.period"
 
 type proportionRow struct {
 	Borough, Category, Grp string
+	Period                 int
 	N, Yes                 int
+	Keys, YesKeys          int64
 }
 
 // ProportionSummaries counts the residents with a yes/no score (1 yes, 0
@@ -315,8 +342,9 @@ func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrum
 		SELECT a.resident_id AS resident_id, ` + value + ` AS value
 		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ?) x
 	WHERE value IS NOT NULL)
-SELECT res.borough AS borough, res.category AS category, res.grp AS grp, COUNT(*) AS n,
-	SUM(CASE WHEN sc.value = 1 THEN 1 ELSE 0 END) AS yes
+SELECT res.borough AS borough, res.category AS category, res.grp AS grp, res.period AS period, COUNT(*) AS n,
+	SUM(CASE WHEN sc.value = 1 THEN 1 ELSE 0 END) AS yes, SUM(res.rkey) AS keys,
+	SUM(CASE WHEN sc.value = 1 THEN res.rkey ELSE 0 END) AS yes_keys
 FROM res JOIN sc ON sc.resident_id = res.id
 WHERE 1 = 1`
 	args = append(args, arg, instrument, timepoint)
@@ -328,7 +356,7 @@ WHERE 1 = 1`
 	}
 	out := make([]summary.Proportion, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Proportion{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp}, N: r.N, Yes: r.Yes}
+		out[i] = summary.Proportion{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp, Period: r.Period}, N: r.N, Yes: r.Yes, Keys: r.Keys, YesKeys: r.YesKeys}
 	}
 	return out, nil
 }

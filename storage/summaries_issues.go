@@ -8,6 +8,9 @@ import (
 )
 
 type issueRow struct {
+	Borough                       string
+	Period                        int
+	Keys                          int64
 	Category, IssuedOn, RemovedOn string
 	Abandoned                     bool
 	N                             int
@@ -25,7 +28,7 @@ func (db *DB) Issues(ctx context.Context, f summary.Filter) (_ []summary.Issue, 
 	defer ateval.Wrap(&err, "device issues")
 	cte, args := db.residentsCTE(f)
 	abandoned := "CASE WHEN di.removal_reason = 'abandoned' THEN 1 ELSE 0 END"
-	q := cte + `SELECT d.category AS category, di.issued_on AS issued_on, COALESCE(di.removed_on, '') AS removed_on,
+	q := cte + `SELECT res.borough AS borough, res.period AS period, SUM(res.rkey) AS keys, d.category AS category, di.issued_on AS issued_on, COALESCE(di.removed_on, '') AS removed_on,
 	` + abandoned + ` AS abandoned, COUNT(*) AS n
 FROM res JOIN device_issues di ON di.resident_id = res.id JOIN devices d ON d.id = di.device_id
 WHERE res.grp = ?`
@@ -34,14 +37,14 @@ WHERE res.grp = ?`
 		q += " AND d.category = ?"
 		args = append(args, f.DeviceCategory)
 	}
-	q += "\nGROUP BY d.category, di.issued_on, di.removed_on, " + abandoned + "\nORDER BY d.category, di.issued_on, di.removed_on"
+	q += "\nGROUP BY res.borough, res.period, d.category, di.issued_on, di.removed_on, " + abandoned + "\nORDER BY res.borough, res.period, d.category, di.issued_on, di.removed_on"
 	var rows []issueRow
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Issue, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Issue{Category: r.Category, IssuedOn: mustDate(r.IssuedOn), Abandoned: r.Abandoned, N: r.N}
+		out[i] = summary.Issue{Borough: r.Borough, Period: r.Period, Keys: r.Keys, Category: r.Category, IssuedOn: mustDate(r.IssuedOn), Abandoned: r.Abandoned, N: r.N}
 		if r.RemovedOn != "" {
 			out[i].RemovedOn = mustDate(r.RemovedOn)
 		}

@@ -8,8 +8,9 @@ import (
 )
 
 type enrolmentRow struct {
-	Borough, Grp, EnrolledOn string
-	N                        int
+	Borough, Grp, Category, EnrolledOn string
+	N                                  int
+	Keys                               int64
 }
 
 // Enrolments counts the residents f covers per borough, group and day of
@@ -21,24 +22,27 @@ func (db *DB) Enrolments(ctx context.Context, f summary.Filter) (_ []summary.Enr
 	}
 	defer ateval.Wrap(&err, "enrolments")
 	cte, args := db.residentsCTE(f)
-	q := cte + `SELECT res.borough AS borough, res.grp AS grp, r.enrolled_on AS enrolled_on, COUNT(*) AS n
+	q := cte + `SELECT res.borough AS borough, res.grp AS grp, res.category AS category, r.enrolled_on AS enrolled_on, COUNT(*) AS n,
+	SUM(res.rkey) AS keys
 FROM res JOIN residents r ON r.id = res.id WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.grp, r.enrolled_on ORDER BY res.borough, res.grp, r.enrolled_on"
+	q += where + "\nGROUP BY res.borough, res.grp, res.category, r.enrolled_on ORDER BY res.borough, res.grp, res.category, r.enrolled_on"
 	var rows []enrolmentRow
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Enrolment, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Enrolment{Borough: r.Borough, Group: r.Grp, EnrolledOn: mustDate(r.EnrolledOn), N: r.N}
+		out[i] = summary.Enrolment{Borough: r.Borough, Group: r.Grp, Category: r.Category, EnrolledOn: mustDate(r.EnrolledOn), N: r.N, Keys: r.Keys}
 	}
 	return out, nil
 }
 
 type takenRow struct {
-	Borough, Grp, Instrument, Timepoint string
-	N, Incomplete                       int
+	Borough, Grp, Category, Instrument, Timepoint string
+	Period                                        int
+	N, Incomplete                                 int
+	Keys, IncompleteKeys                          int64
 }
 
 // Taken counts the assessments of the residents f covers per borough,
@@ -50,26 +54,30 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 	}
 	defer ateval.Wrap(&err, "assessments taken")
 	cte, args := db.residentsCTE(f)
-	q := cte + `SELECT res.borough AS borough, res.grp AS grp, a.instrument AS instrument, a.timepoint AS timepoint,
-	COUNT(*) AS n,
-	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete
+	q := cte + `SELECT res.borough AS borough, res.grp AS grp, res.category AS category, res.period AS period,
+	a.instrument AS instrument, a.timepoint AS timepoint, COUNT(*) AS n,
+	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete, SUM(res.rkey) AS keys,
+	SUM(CASE WHEN a.unscored > 0 THEN res.rkey ELSE 0 END) AS incomplete_keys
 FROM res JOIN assessments a ON a.resident_id = res.id WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.grp, a.instrument, a.timepoint ORDER BY res.borough, res.grp, a.instrument, a.timepoint"
+	q += where + "\nGROUP BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint ORDER BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint"
 	var rows []takenRow
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Taken, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Taken{Borough: r.Borough, Group: r.Grp, Instrument: r.Instrument, Timepoint: r.Timepoint, N: r.N, Incomplete: r.Incomplete}
+		out[i] = summary.Taken{Borough: r.Borough, Group: r.Grp, Category: r.Category, Period: r.Period, Instrument: r.Instrument, Timepoint: r.Timepoint,
+			N: r.N, Incomplete: r.Incomplete, Keys: r.Keys, IncompleteKeys: r.IncompleteKeys}
 	}
 	return out, nil
 }
 
 type costRow struct {
 	Borough, Category      string
+	Period                 int
 	N                      int
+	Keys                   int64
 	UnitPence, WeeklyPence float64
 }
 
@@ -85,19 +93,19 @@ func (db *DB) Costs(ctx context.Context, f summary.Filter) (_ []summary.Cost, er
 	q := cte + `, per AS (
 	SELECT di.resident_id AS resident_id, SUM(d.unit_cost_pence) AS unit_pence, SUM(d.weekly_monitoring_pence) AS weekly_pence
 	FROM device_issues di JOIN devices d ON d.id = di.device_id GROUP BY di.resident_id)
-SELECT res.borough AS borough, res.category AS category, COUNT(*) AS n,
+SELECT res.borough AS borough, res.category AS category, res.period AS period, COUNT(*) AS n, SUM(res.rkey) AS keys,
 	SUM(per.unit_pence) AS unit_pence, SUM(per.weekly_pence) AS weekly_pence
 FROM res JOIN per ON per.resident_id = res.id WHERE res.grp = ?`
 	args = append(args, summary.Intervention)
 	where, args := categoryWhere(f, args)
-	q += where + "\nGROUP BY res.borough, res.category ORDER BY res.borough, res.category"
+	q += where + "\nGROUP BY res.borough, res.category, res.period ORDER BY res.borough, res.category, res.period"
 	var rows []costRow
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Cost, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Cost{Borough: r.Borough, Category: r.Category, N: r.N, UnitPence: r.UnitPence, WeeklyPence: r.WeeklyPence}
+		out[i] = summary.Cost{Borough: r.Borough, Category: r.Category, Period: r.Period, N: r.N, Keys: r.Keys, UnitPence: r.UnitPence, WeeklyPence: r.WeeklyPence}
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
@@ -171,6 +172,7 @@ func expect(f summary.Filter) expected {
 		if (!f.From.IsZero() && d.Before(f.From)) || (!f.To.IsZero() && d.After(f.To)) {
 			continue
 		}
+		period := int(disclosure.PeriodOf(d))
 		cat := ""
 		if len(r.devices) > 0 {
 			cat = summaryDevices[r.devices[0]].category
@@ -183,7 +185,7 @@ func expect(f summary.Filter) expected {
 				if f.DeviceCategory != "" && dc != f.DeviceCategory {
 					continue
 				}
-				is := summary.Issue{Category: dc, IssuedOn: d.AddDays(i * 7), N: 1}
+				is := summary.Issue{Borough: r.borough, Period: period, Category: dc, IssuedOn: d.AddDays(i * 7), N: 1}
 				if days, why, ok := strings.Cut(r.removed, ":"); ok && i == 0 {
 					n, _ := strconv.Atoi(days)
 					is.RemovedOn, is.Abandoned = d.AddDays(n), why == "abandoned"
@@ -194,7 +196,7 @@ func expect(f summary.Filter) expected {
 		if f.DeviceCategory != "" && cat != f.DeviceCategory && r.group != summary.Comparison {
 			continue
 		}
-		k := summary.Key{Borough: r.borough, Category: cat, Group: r.group}
+		k := summary.Key{Borough: r.borough, Category: cat, Group: r.group, Period: period}
 		e.enrol[r.borough+"|"+r.group+"|"+r.enrolled]++
 		if r.swB > 0 && r.swF > 0 {
 			c := e.change[k]
@@ -219,7 +221,7 @@ func expect(f summary.Filter) expected {
 		}
 		if r.group == summary.Intervention {
 			c := e.costs[[2]string{r.borough, cat}]
-			c.Borough, c.Category, c.N = r.borough, cat, c.N+1
+			c.Borough, c.Category, c.Period, c.N = r.borough, cat, period, c.N+1
 			for _, code := range r.devices {
 				c.UnitPence += float64(summaryDevices[code].unit)
 				c.WeeklyPence += float64(summaryDevices[code].weekly)
@@ -321,9 +323,15 @@ func TestSummaries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		type takenKey struct{ borough, group, instrument, timepoint string }
+		sums := map[takenKey][2]int{}
+		for _, x := range taken { // the query also splits by category and year of enrolment
+			k := takenKey{x.Borough, x.Group, x.Instrument, x.Timepoint}
+			sums[k] = [2]int{sums[k][0] + x.N, sums[k][1] + x.Incomplete}
+		}
 		var rows []string
-		for _, x := range taken {
-			rows = append(rows, fmt.Sprintf("%s %s %s %s %d/%d", x.Borough, x.Group, x.Instrument, x.Timepoint, x.N, x.Incomplete))
+		for x, n := range sums {
+			rows = append(rows, fmt.Sprintf("%s %s %s %s %d/%d", x.borough, x.group, x.instrument, x.timepoint, n[0], n[1]))
 		}
 		sort.Strings(rows)
 		want := []string{
@@ -400,6 +408,58 @@ func TestChangeSummariesOfSeveralScores(t *testing.T) {
 		}
 		if _, err := db.ChangeSummariesOf(ctx, summary.Filter{}, "ons4", []string{"happy", "no such'score"}, []string{"m6"}); err == nil {
 			t.Error("a score name that is not a name was accepted")
+		}
+	})
+}
+
+// TestRecordKeys: RecordKeys draws a key from 0 to 255 for every resident
+// without one, keeps the keys it drew before, and the summaries sum the
+// keys of exactly the residents they count.
+func TestRecordKeys(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		importSummaryFixture(t, db)
+		ctx := ateval.SystemContext(context.Background())
+		if err := db.RecordKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+		keys := func() map[string]int64 {
+			var rows []struct {
+				Reference string
+				RecordKey *int64
+			}
+			if err := db.Gorm().Raw(`SELECT reference, record_key FROM residents`).Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int64{}
+			for _, r := range rows {
+				if r.RecordKey == nil || *r.RecordKey < 0 || *r.RecordKey > 255 {
+					t.Fatalf("resident %s has record key %v, want 0 to 255", r.Reference, r.RecordKey)
+				}
+				out[r.Reference] = *r.RecordKey
+			}
+			return out
+		}
+		before := keys()
+		if err := db.RecordKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := keys(); !reflect.DeepEqual(before, after) {
+			t.Errorf("a second RecordKeys changed keys: %v then %v", before, after)
+		}
+		var want int64
+		if err := db.Gorm().Raw(`SELECT COALESCE(SUM(record_key), 0) FROM residents WHERE enrolled_on IS NOT NULL AND objected_on IS NULL`).Scan(&want).Error; err != nil {
+			t.Fatal(err)
+		}
+		enrol, err := db.Enrolments(ctx, summary.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		for _, e := range enrol {
+			got += e.Keys
+		}
+		if got != want || want == 0 {
+			t.Errorf("enrolments' keys sum to %d, the residents' to %d", got, want)
 		}
 	})
 }

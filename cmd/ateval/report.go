@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
 )
@@ -26,7 +27,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	to := fs.String("to", "", "only residents enrolled on or before this date (YYYY-MM-DD)")
 	asOf := fs.String("as-of", "", "judge follow-ups due as of this date (default today)")
 	unitCosts := fs.String("unit-costs", "", "unit-cost table (JSON, as reports/data/unit-costs.json); default the shipped table")
-	minN := fs.Int("min-borough-n", 10, "fewest residents with which a borough is shown on its own")
+	minN := fs.Int("min-borough-n", 10, "fewest residents with which a borough is shown on its own (may be raised, never lowered)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	opt := reports.Options{Filter: summary.Filter{DeviceCategory: *category}, Disclosure: reports.Disclosure{MinBoroughN: *minN}}
+	opt := reports.Options{Filter: summary.Filter{DeviceCategory: *category}, Disclosure: disclosure.Rules{MinBoroughN: *minN}}
 	if *outcome != "" {
 		opt.Outcomes = []string{*outcome}
 	}
@@ -76,15 +77,26 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
+	sys := ateval.SystemContext(ctx)
+	known, err := db.View(sys).Boroughs()
+	if err != nil {
+		return err
+	}
+	for _, b := range known {
+		opt.Boroughs = append(opt.Boroughs, b.Slug)
+	}
 	bar := newProgressBar(env, "report")
 	opt.Progress = func(done, total int) { bar.Update(int64(done), int64(total)) }
-	r, err := reports.Build(ateval.SystemContext(ctx), db, opt)
+	r, err := reports.Build(sys, db, opt)
 	bar.Done()
 	if err != nil {
 		return err
 	}
 	if err := reports.WriteDir(*out, r); err != nil {
 		return err
+	}
+	for _, n := range r.Disclosure.Widened {
+		fmt.Fprintln(env.Stderr, "ateval report: "+n)
 	}
 	fmt.Fprintf(env.Stdout, "wrote %d analyses to %s\n", len(r.Analyses), filepath.Join(*out, "index.html"))
 	return nil

@@ -37,6 +37,10 @@ type Key struct {
 	Borough  string `json:"borough"`
 	Category string `json:"device_category"`
 	Group    string `json:"group"`
+	// Period is the financial year of enrolment, by the year it starts in
+	// (2025: April 2025 to March 2026): cells are fixed by it, so that a
+	// report can select whole years only.
+	Period int `json:"period"`
 }
 
 // Change sums one score of the residents of a cell who have it at both
@@ -45,7 +49,10 @@ type Key struct {
 // its SD and the baseline–follow-up correlation need follows from these.
 type Change struct {
 	Key
-	N                               int
+	N int
+	// Keys is the sum of the residents' record keys, for the cell-key
+	// perturbation of published counts (see package disclosure).
+	Keys                            int64
 	SumB, SumF, SumBB, SumFF, SumBF float64
 }
 
@@ -56,6 +63,7 @@ type Change struct {
 type Event struct {
 	Key
 	N                       int
+	Keys                    int64
 	CountBefore, DaysBefore float64
 	CountAfter, DaysAfter   float64
 }
@@ -64,15 +72,17 @@ type Event struct {
 // follow-up (N) and those answering yes (Yes).
 type Proportion struct {
 	Key
-	N, Yes int
+	N, Yes        int
+	Keys, YesKeys int64
 }
 
 // Enrolment counts the residents of a borough and group enrolled on one
 // day; the report works out from it which follow-ups are due.
 type Enrolment struct {
-	Borough, Group string
-	EnrolledOn     ateval.Date
-	N              int
+	Borough, Group, Category string
+	EnrolledOn               ateval.Date
+	N                        int
+	Keys                     int64
 }
 
 // Taken counts the residents of a borough and group with an assessment of
@@ -80,8 +90,10 @@ type Enrolment struct {
 // score that could not be computed because items are missing
 // (Incomplete).
 type Taken struct {
-	Borough, Group, Instrument, Timepoint string
-	N, Incomplete                         int
+	Borough, Group, Category, Instrument, Timepoint string
+	Period                                          int
+	N, Incomplete                                   int
+	Keys, IncompleteKeys                            int64
 }
 
 // Cost sums, per borough and primary device category, what the devices
@@ -89,7 +101,9 @@ type Taken struct {
 // all their devices and the weekly monitoring charge, in pence.
 type Cost struct {
 	Borough, Category      string
+	Period                 int
 	N                      int
+	Keys                   int64
 	UnitPence, WeeklyPence float64
 }
 
@@ -98,6 +112,9 @@ type Cost struct {
 // place), abandoned or not: enough to follow abandonment over time since
 // issue without a row per device.
 type Issue struct {
+	Borough   string
+	Period    int
+	Keys      int64
 	Category  string
 	IssuedOn  ateval.Date
 	RemovedOn ateval.Date
