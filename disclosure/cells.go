@@ -155,8 +155,8 @@ func (g *Gate) Release(cells []Cell) ([]Released, Withheld) {
 			var all Cell
 			var ps []Period
 			for _, b := range members {
-				for p, c := range fam[k][b] {
-					all.add(*c)
+				for _, p := range sortedPeriods(fam[k][b]) { // in order: sums of fractions add alike every time
+					all.add(*fam[k][b][p])
 					if !slices.Contains(ps, p) {
 						ps = append(ps, p)
 					}
@@ -179,11 +179,7 @@ func (g *Gate) Release(cells []Cell) ([]Released, Withheld) {
 // blocks joins a named unit's periods, in order, into blocks of at least
 // MinCell residents.
 func (g *Gate) blocks(unit Unit, k catArm, periods map[Period]*Cell) []Released {
-	ps := make([]Period, 0, len(periods))
-	for p := range periods {
-		ps = append(ps, p)
-	}
-	slices.Sort(ps)
+	ps := sortedPeriods(periods)
 	var out []Released
 	cur := Released{Unit: unit, Category: k.category, Arm: k.arm}
 	for _, p := range ps {
@@ -231,4 +227,13 @@ func Total(rs []Released) (n int, key int64, sums []float64) {
 		addSums(&sums, r.Sums)
 	}
 	return n, key, sums
+}
+
+func sortedPeriods(m map[Period]*Cell) []Period {
+	ps := make([]Period, 0, len(m))
+	for p := range m {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
 }

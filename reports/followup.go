@@ -91,8 +91,13 @@ func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.T
 	}
 	recorded := map[tpKey]counted{}
 	for k, ins := range byInstrument {
-		for _, c := range ins {
-			if c.n > recorded[k].n {
+		names := make([]string, 0, len(ins))
+		for in := range ins {
+			names = append(names, in)
+		}
+		sort.Strings(names) // ties go to the first instrument, so the same cell always has the same key
+		for _, in := range names {
+			if c := ins[in]; c.n > recorded[k].n {
 				recorded[k] = *c
 			}
 		}
