@@ -260,4 +260,3 @@ func TestAttacksOnPublishedEvidence(t *testing.T) {
 	}
 	t.Logf("unsafe release: %d exact recoveries of 1–4 residents in a 45-day sweep", recovered)
 }
-
