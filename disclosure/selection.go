@@ -47,13 +47,13 @@ func (g *Gate) Select(boroughs []string, from, to ateval.Date, category string) 
 	if !from.IsZero() {
 		s.From = PeriodOf(from)
 		if from != s.From.From() {
-			notes = append(notes, fmt.Sprintf("Enrolment dates can be chosen only as whole financial years; \"from\" was widened to %s, the start of %s.", s.From.From(), s.From))
+			notes = append(notes, fmt.Sprintf("Enrolment dates can be chosen only as whole financial years; \"enrolled from\" was widened to %s, the start of %s.", long(s.From.From()), s.From))
 		}
 	}
 	if !to.IsZero() {
 		s.To = PeriodOf(to)
 		if to != s.To.To() {
-			notes = append(notes, fmt.Sprintf("Enrolment dates can be chosen only as whole financial years; \"to\" was widened to %s, the end of %s.", s.To.To(), s.To))
+			notes = append(notes, fmt.Sprintf("Enrolment dates can be chosen only as whole financial years; \"enrolled to\" was widened to %s, the end of %s.", long(s.To.To()), s.To))
 		}
 	}
 	return s, notes, nil
@@ -93,3 +93,6 @@ func (s Selection) Pick(rs []Released) []Released {
 	}
 	return out
 }
+
+// long writes a date as people read it: 31 March 2026.
+func long(d ateval.Date) string { return d.Time().Format("2 January 2006") }

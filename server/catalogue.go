@@ -10,7 +10,7 @@ import (
 )
 
 // cataloguePage shows the shared device catalogue by category, with how
-// many issues each borough has made of each product (rounded to 5 but for
+// many issues each borough has made of each product (through the disclosure gate but for
 // the user's own borough), and, for an administrator, the form to add a
 // category.
 func (s *Server) cataloguePage(c *gin.Context) error {

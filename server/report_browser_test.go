@@ -89,6 +89,25 @@ func TestBrowserReport(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !strings.HasSuffix(name, ".pdf") || len(pdf) < 10_000 {
 		t.Errorf("downloaded %q, %d bytes starting %q: want a PDF", name, len(pdf), pdf[:min(len(pdf), 8)])
 	}
+
+	// One borough and one day, as an intruder would ask: the report covers
+	// the borough's whole partnership and financial year, and says so
+	// above the findings; the form shows what it covers.
+	b.Visit("/reports?borough=westminster&to=2025-06-22&outcome=swemwbs_raw")
+	deadline = time.Now().Add(time.Minute)
+	for b.Exists(".app-report-building") && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+	}
+	if got := b.Text("#widened"); !strings.Contains(got, "whole partnerships") || !strings.Contains(got, "31 March 2026") {
+		t.Errorf("the widened report says %q, want the partnership and the end of 2025-26", got)
+	}
+	if !b.Exists("#partnership-central-london-forward:checked") {
+		t.Error("the form does not show Central London Forward as chosen")
+	}
+	if !b.Exists("#to option[value='2026-03-31']:checked") {
+		t.Error("the form does not show the end of 2025-26 as chosen")
+	}
+	b.Screenshot("widened")
 }
 
 // TestBrowserExport: an evaluator signs in, opens the exports page, asks

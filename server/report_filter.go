@@ -9,12 +9,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
 )
 
 // reportQuery is a report's filters as the query string carries them:
-// outcome, device_category, borough (repeated), from and to.
+// outcome, device_category, borough (repeated), partnership (repeated: its
+// boroughs), from and to. The report widens boroughs to whole partnerships
+// and dates to whole financial years, and says so.
 type reportQuery struct {
 	Outcome  string
 	Category string
@@ -62,6 +65,23 @@ func parseReportQuery(c *gin.Context, known []ateval.Borough) (reportQuery, repo
 		seen[b] = true
 		q.Boroughs = append(q.Boroughs, b)
 	}
+	groups := map[string][]string{}
+	for _, g := range partnerships(known) {
+		groups[g.ID] = g.Boroughs
+	}
+	for _, id := range c.QueryArray("partnership") {
+		members, ok := groups[id]
+		if !ok {
+			add("partnership", "Choose partnerships from the list")
+			break
+		}
+		for _, b := range members {
+			if !seen[b] {
+				seen[b] = true
+				q.Boroughs = append(q.Boroughs, b)
+			}
+		}
+	}
 	sort.Strings(q.Boroughs)
 	opt.Filter.Boroughs = q.Boroughs
 	var err error
@@ -78,6 +98,16 @@ func parseReportQuery(c *gin.Context, known []ateval.Borough) (reportQuery, repo
 		return q, opt, ateval.Invalid("The report's filters are not valid.", errs)
 	}
 	return q, opt, nil
+}
+
+// partnerships are the groups of boroughs a report may be filtered to,
+// as the disclosure gate places the boroughs there are.
+func partnerships(known []ateval.Borough) []disclosure.Group {
+	slugs := make([]string, len(known))
+	for i, b := range known {
+		slugs[i] = b.Slug
+	}
+	return disclosure.NewGroups(disclosure.DefaultGroups(), slugs).Selectable()
 }
 
 // encode returns the filters as a canonical query string (no leading

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/reports"
 )
@@ -24,9 +27,10 @@ type reportView struct {
 	// Evaluator is set for evaluators, who are pointed to their exports.
 	Evaluator bool
 
-	Outcomes   []choice
-	Categories []choice
-	Boroughs   []choice
+	Outcomes     []choice
+	Categories   []choice
+	Partnerships []choice
+	From, To     []choice
 
 	Ready       bool
 	GeneratedAt string
@@ -51,6 +55,7 @@ type reportView struct {
 type choice struct {
 	Value, Label string
 	Selected     bool
+	Hint         string
 }
 
 type findingRow struct {
@@ -83,24 +88,47 @@ type costRow struct {
 type chartLink struct{ URL, Title, Alt string }
 
 func (v *reportView) fillChoices(known []ateval.Borough) {
-	v.Outcomes = []choice{{"", "All outcomes", v.Query.Outcome == ""}}
+	v.Outcomes = []choice{{Value: "", Label: "All outcomes", Selected: v.Query.Outcome == ""}}
 	for _, o := range reports.Outcomes() {
-		v.Outcomes = append(v.Outcomes, choice{o.ID, o.Label, o.ID == v.Query.Outcome})
+		v.Outcomes = append(v.Outcomes, choice{Value: o.ID, Label: o.Label, Selected: o.ID == v.Query.Outcome})
 	}
-	v.Categories = []choice{{"", "All device categories", v.Query.Category == ""}}
+	v.Categories = []choice{{Value: "", Label: "All device categories", Selected: v.Query.Category == ""}}
 	for _, c := range devices.Categories() {
-		v.Categories = append(v.Categories, choice{c.ID, c.Name, c.ID == v.Query.Category})
+		v.Categories = append(v.Categories, choice{Value: c.ID, Label: c.Name, Selected: c.ID == v.Query.Category})
 	}
 	v.Evaluator = v.User != nil && v.User.Role == ateval.RoleEvaluator
 	chosen := map[string]bool{}
 	for _, b := range v.Query.Boroughs {
 		chosen[b] = true
 	}
+	names := map[string]string{}
 	for _, b := range known {
-		v.Boroughs = append(v.Boroughs, choice{b.Slug, b.Name, chosen[b.Slug]})
+		names[b.Slug] = b.Name
 		if v.User != nil && v.User.BoroughID == b.ID {
 			v.Own = b.Slug
 		}
+	}
+	for _, g := range partnerships(known) {
+		// A partnership is chosen when any of its boroughs is: the report
+		// covers it whole.
+		any := false
+		var members []string
+		for _, b := range g.Boroughs {
+			any = any || chosen[b]
+			members = append(members, names[b])
+		}
+		v.Partnerships = append(v.Partnerships, choice{Value: g.ID, Label: g.Name, Selected: any, Hint: strings.Join(members, ", ")})
+	}
+	// Financial years, April to March, from the first to the current one.
+	from, _ := ateval.ParseDate(v.Query.From)
+	to, _ := ateval.ParseDate(v.Query.To)
+	v.From = []choice{{Value: "", Label: "The start", Selected: from.IsZero()}}
+	v.To = []choice{{Value: "", Label: "Now", Selected: to.IsZero()}}
+	for p := disclosure.Period(2019); p <= disclosure.PeriodOf(ateval.DateOf(time.Now())); p++ {
+		v.From = append(v.From, choice{Value: p.From().String(), Label: "1 April " + strconv.Itoa(int(p)) + " (" + p.String() + ")",
+			Selected: !from.IsZero() && disclosure.PeriodOf(from) == p})
+		v.To = append(v.To, choice{Value: p.To().String(), Label: "31 March " + strconv.Itoa(int(p)+1) + " (end of " + p.String() + ")",
+			Selected: !to.IsZero() && disclosure.PeriodOf(to) == p})
 	}
 }
 

@@ -5,14 +5,16 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/disclosure"
 )
 
 // BoroughUsage is how many times one borough has issued one product.
 type BoroughUsage struct {
 	Borough string `json:"borough"` // the borough's name
 	Issues  int64  `json:"issues"`
-	// Rounded reports that Issues is rounded to the nearest 5: it is for
-	// every borough but the user's own, as for any count published below
+	// Rounded reports that Issues has passed the disclosure gate (perturbed
+	// by its cell key and rounded to the nearest 5): it has for every
+	// borough but the user's own, as for any count published below
 	// national level.
 	Rounded bool `json:"rounded"`
 }
@@ -24,9 +26,12 @@ type CatalogueEntry struct {
 }
 
 // Catalogue lists the shared device catalogue with each borough's count
-// of issues of each product, for any signed-in user; counts are rounded
-// to the nearest 5 except for the user's own borough, so that no small
-// number of residents can be picked out. One grouped query makes the counts.
+// of issues of each product, for any signed-in user; counts pass the
+// disclosure gate (disclosure.Rules.Count: perturbed by the cell key of
+// the residents issued, then rounded to the nearest 5) except for the
+// user's own borough, so that no small number of residents can be picked
+// out, by one view or by comparing views over time. One grouped query
+// makes the counts.
 func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	defer ateval.Wrap(&err, "Catalogue")
 	u := ateval.UserFromContext(ctx)
@@ -38,13 +43,17 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := db.drawRecordKeys(ctx); err != nil {
+		return nil, err
+	}
 	var counts []struct {
 		DeviceID  int64
 		BoroughID int64
 		Name      string
 		N         int64
+		Keys      int64
 	}
-	err = tx.g.Table("device_issues AS di").Select("di.device_id, r.borough_id, b.name, COUNT(*) AS n").
+	err = tx.g.Table("device_issues AS di").Select("di.device_id, r.borough_id, b.name, COUNT(*) AS n, SUM(COALESCE(r.record_key, 0)) AS keys").
 		Joins("JOIN residents r ON r.id = di.resident_id").Joins("JOIN boroughs b ON b.id = r.borough_id").
 		Group("di.device_id, r.borough_id, b.name").Order("b.name").Scan(&counts).Error
 	if err != nil {
@@ -54,7 +63,7 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	for _, c := range counts {
 		bu := BoroughUsage{Borough: c.Name, Issues: c.N}
 		if !u.IsSystem() && c.BoroughID != u.BoroughID {
-			bu.Issues, bu.Rounded = RoundTo5(c.N), true
+			bu.Issues, bu.Rounded = int64(disclosure.Defaults().Count(int(c.N), c.Keys)), true
 		}
 		if bu.Issues > 0 || !bu.Rounded {
 			byDevice[c.DeviceID] = append(byDevice[c.DeviceID], bu)
@@ -69,10 +78,6 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	}
 	return out, nil
 }
-
-// RoundTo5 rounds n to the nearest multiple of 5, halves up (1, 2 → 0;
-// 3 → 5), as NHS England rounds counts published below national level.
-func RoundTo5(n int64) int64 { return (n + 2) / 5 * 5 }
 
 // CreateCategory adds a device category to the taxonomy. Only
 // administrators (and the command-line operator) may; it is audited.

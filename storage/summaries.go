@@ -109,12 +109,24 @@ func (db *DB) RecordKeys(ctx context.Context) (err error) {
 	if err := summaryReader(ctx); err != nil {
 		return err
 	}
+	return db.drawRecordKeys(ctx)
+}
+
+// drawRecordKeys is RecordKeys for storage's own published counts. It
+// writes only when some resident has no key, so a page that publishes
+// counts takes no write lock on a database whose keys are drawn.
+func (db *DB) drawRecordKeys(ctx context.Context) (err error) {
 	defer ateval.Wrap(&err, "draw record keys")
+	g := db.gorm.WithContext(ctx)
+	var missing int64
+	if err := g.Raw("SELECT COUNT(*) FROM (SELECT 1 FROM residents WHERE record_key IS NULL LIMIT 1) x").Scan(&missing).Error; err != nil || missing == 0 {
+		return err
+	}
 	draw := "abs(random()) % 256"
 	if db.dialect == Postgres {
 		draw = "floor(random() * 256)::int"
 	}
-	return db.gorm.WithContext(ctx).Exec("UPDATE residents SET record_key = " + draw + " WHERE record_key IS NULL").Error
+	return g.Exec("UPDATE residents SET record_key = " + draw + " WHERE record_key IS NULL").Error
 }
 
 // ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
