@@ -163,3 +163,28 @@ func BenchmarkReport(b *testing.B) {
 	}
 	b.ReportMetric(float64(analyses), "analyses")
 }
+
+// TestReportIsRepeatable: the same data and filter give the same numbers
+// every time. The gate's promise rests on it: the same cell always gets
+// the same perturbation, so repeating a query averages nothing away.
+func TestReportIsRepeatable(t *testing.T) {
+	db := loadGenerated(t, 1500)
+	ctx := ateval.SystemContext(context.Background())
+	opt := reports.Options{AsOf: ateval.NewDate(2026, 11, 1), Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }}
+	var first string
+	for i := range 3 {
+		r, err := reports.Build(ctx, db, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := r.WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b.String()
+		} else if b.String() != first {
+			t.Fatalf("build %d published other numbers than the first", i+1)
+		}
+	}
+}

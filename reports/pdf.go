@@ -44,6 +44,9 @@ func (r *Report) WritePDF(w io.Writer) error {
 	pdf.AddPage()
 	h(18, "Evidence report: assistive technology across boroughs")
 	para(fmt.Sprintf("Generated %s; follow-ups judged as of %s; %d analyses.", r.GeneratedAt.Format("2006-01-02 15:04 UTC"), r.AsOf, len(r.Analyses)))
+	for _, n := range r.Disclosure.Widened {
+		para("This report covers more than was asked for. " + n)
+	}
 	h(14, "Methods")
 	for _, m := range r.Methods() {
 		para(m)
