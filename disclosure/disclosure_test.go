@@ -77,6 +77,19 @@ func TestStepAndRound(t *testing.T) {
 	}
 }
 
+func TestMonthEnd(t *testing.T) {
+	for in, want := range map[ateval.Date]ateval.Date{
+		ateval.NewDate(2026, 11, 30): ateval.NewDate(2026, 11, 30),
+		ateval.NewDate(2026, 12, 1):  ateval.NewDate(2026, 11, 30),
+		ateval.NewDate(2025, 3, 15):  ateval.NewDate(2025, 2, 28),
+		ateval.NewDate(2024, 3, 1):   ateval.NewDate(2024, 2, 29),
+	} {
+		if got := MonthEnd(in); got != want {
+			t.Errorf("MonthEnd(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 func TestPeriods(t *testing.T) {
 	for _, c := range []struct {
 		d    ateval.Date

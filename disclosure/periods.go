@@ -27,3 +27,13 @@ func (p Period) To() ateval.Date { return ateval.NewDate(int(p)+1, 3, 31) }
 
 // String names the period as people do: "2025-26".
 func (p Period) String() string { return fmt.Sprintf("%d-%02d", int(p), (int(p)+1)%100) }
+
+// MonthEnd returns d if it is the last day of its month, else the last day
+// of the month before: the day a report judges follow-ups by moves in
+// whole months.
+func MonthEnd(d ateval.Date) ateval.Date {
+	if d.AddDays(1).Time().Day() == 1 {
+		return d
+	}
+	return d.AddDays(-d.Time().Day())
+}

@@ -49,7 +49,10 @@ type Options struct {
 	Boroughs []string
 	// UnitCosts price the consequences; nil means DefaultUnitCosts().
 	UnitCosts *UnitCosts
-	// AsOf is the day follow-ups are judged due or overdue (default today).
+	// AsOf is the day follow-ups are judged due or overdue (default today),
+	// taken back to the last day of a month (disclosure.MonthEnd): like
+	// any filter, it moves only in whole steps, so two reports a day apart
+	// cannot be differenced for the residents whose window closed between.
 	AsOf ateval.Date
 	// Now stamps the report (default time.Now).
 	Now func() time.Time
@@ -83,6 +86,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.AsOf.IsZero() {
 		o.AsOf = ateval.DateOf(o.Now())
 	}
+	o.AsOf = disclosure.MonthEnd(o.AsOf)
 	if o.Framework == nil {
 		o.Framework = forms.Default()
 	}
