@@ -38,7 +38,9 @@ type Unit struct {
 	// ID is the borough's slug, or "other:GROUP:CATEGORY:ARM".
 	ID       string
 	Boroughs []string
-	Group    string
+	// Group is the unit's partnership; "" for small boroughs of several,
+	// whom only a release of every borough holds.
+	Group string
 	Named    bool
 	// Label is the slug for a named borough, "Other boroughs of GROUP (m)"
 	// otherwise.
@@ -91,8 +93,9 @@ type catArm struct{ category, arm string }
 // are joined, in order, into blocks of at least MinCell residents (a last
 // smaller block joins the one before); the smaller boroughs of one group
 // form one unnamed unit over all periods when there are two or more of
-// them with MinBoroughN residents in all; any other cell is withheld from
-// every release. The result is the same whatever is later selected.
+// them with MinBoroughN residents in all; those left over in every group
+// form one such unit together, of no group; any other cell is withheld
+// from every release. The result is the same whatever is later selected.
 func (g *Gate) Release(cells []Cell) ([]Released, Withheld) {
 	fam := map[catArm]map[string]map[Period]*Cell{}
 	for _, c := range cells {
@@ -150,30 +153,56 @@ func (g *Gate) Release(cells []Cell) ([]Released, Withheld) {
 			groups = append(groups, id)
 		}
 		sort.Strings(groups)
+		var leftover []string
 		for _, id := range groups {
-			members := small[id]
-			var all Cell
-			var ps []Period
-			for _, b := range members {
-				for _, p := range sortedPeriods(fam[k][b]) { // in order: sums of fractions add alike every time
-					all.add(*fam[k][b][p])
-					if !slices.Contains(ps, p) {
-						ps = append(ps, p)
-					}
+			if r, ok := g.combined(fam[k], small[id], id, k); ok {
+				out = append(out, r)
+			} else {
+				leftover = append(leftover, small[id]...)
+			}
+		}
+		// Small boroughs that found no partner in their own partnership are
+		// combined across partnerships: such a unit belongs to no
+		// partnership, so only a release of every borough holds it.
+		sort.Strings(leftover)
+		if r, ok := g.combined(fam[k], leftover, "", k); ok {
+			out = append(out, r)
+		} else {
+			for _, b := range leftover {
+				held.Cells++
+				for _, c := range fam[k][b] {
+					held.Residents += c.N
 				}
 			}
-			if len(members) < 2 || all.N < g.Rules.MinBoroughN {
-				held.Cells += len(members)
-				held.Residents += all.N
-				continue
-			}
-			slices.Sort(ps)
-			unit := Unit{ID: fmt.Sprintf("other:%s:%s:%s", id, k.category, k.arm), Boroughs: members, Group: id,
-				Label: fmt.Sprintf("Other boroughs of %s (%d)", g.Groups.Name(id), len(members))}
-			out = append(out, Released{Unit: unit, Periods: ps, Category: k.category, Arm: k.arm, N: all.N, Key: all.Key, Sums: all.Sums})
 		}
 	}
 	return out, held
+}
+
+// combined is the unnamed unit of small boroughs (of one group, or of
+// none: "" for boroughs of several), over every period, if there are two
+// or more of them with MinBoroughN residents in all.
+func (g *Gate) combined(fam map[string]map[Period]*Cell, members []string, group string, k catArm) (Released, bool) {
+	var all Cell
+	var ps []Period
+	for _, b := range members {
+		for _, p := range sortedPeriods(fam[b]) { // in order: sums of fractions add alike every time
+			all.add(*fam[b][p])
+			if !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if len(members) < 2 || all.N < g.Rules.MinBoroughN {
+		return Released{}, false
+	}
+	slices.Sort(ps)
+	label := fmt.Sprintf("Other boroughs of %s (%d)", g.Groups.Name(group), len(members))
+	if group == "" {
+		label = fmt.Sprintf("Other boroughs (%d)", len(members))
+	}
+	unit := Unit{ID: fmt.Sprintf("other:%s:%s:%s", group, k.category, k.arm), Boroughs: slices.Clone(members), Group: group, Label: label}
+	return Released{Unit: unit, Periods: ps, Category: k.category, Arm: k.arm, N: all.N, Key: all.Key, Sums: all.Sums}, true
 }
 
 // blocks joins a named unit's periods, in order, into blocks of at least

@@ -167,6 +167,7 @@ func TestReleaseCells(t *testing.T) {
 		cell("westminster", 2025, 6), cell("hackney", 2024, 5), // small, same group: one unnamed unit of 11
 		cell("sutton", 2025, 4), // small and alone in its group: withheld
 	})
+	_, heldAcross := g.Release([]Cell{cell("sutton", 2025, 4), cell("brent", 2025, 7), cell("croydon", 2024, 30)})
 	got := map[string][]int{}
 	for _, r := range rel {
 		if r.N < g.Rules.MinCell {
@@ -185,6 +186,19 @@ func TestReleaseCells(t *testing.T) {
 	}
 	if held.Residents != 4 || held.Cells != 1 {
 		t.Errorf("withheld %+v, want sutton's 4", held)
+	}
+	// Sutton (South London) and Brent (West London), each the only small
+	// borough of its partnership, are combined across partnerships: a unit
+	// that no selection of partnerships holds, only every borough's.
+	if heldAcross.Residents != 0 {
+		t.Errorf("sutton and brent: withheld %+v, want them combined", heldAcross)
+	}
+	across, _ := g.Release([]Cell{cell("sutton", 2025, 4), cell("brent", 2025, 7)})
+	if len(across) != 1 || across[0].Unit.Group != "" || across[0].Unit.Label != "Other boroughs (2)" {
+		t.Fatalf("sutton and brent: %+v", across)
+	}
+	if (Selection{Groups: []string{"south-london-partnership", "west-london-alliance"}}).Covers(across[0]) || !(Selection{}).Covers(across[0]) {
+		t.Error("a unit across partnerships is held by a selection of partnerships, or not by every borough's")
 	}
 	// Selecting 2025-26 alone: croydon's 2025 block only; camden's block
 	// spans 2024–26 and the unnamed unit every year, so neither is in it.

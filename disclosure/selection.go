@@ -72,7 +72,7 @@ func (g *Gate) Boroughs(s Selection) []string {
 // its category the one chosen (comparison cells, of no category, are in
 // every category's selection).
 func (s Selection) Covers(r Released) bool {
-	if s.Groups != nil && !slices.Contains(s.Groups, r.Unit.Group) {
+	if s.Groups != nil && (r.Unit.Group == "" || !slices.Contains(s.Groups, r.Unit.Group)) {
 		return false
 	}
 	for _, p := range r.Periods {

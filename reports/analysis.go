@@ -240,7 +240,15 @@ func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
 	if err != nil {
 		return e, err
 	}
-	return evaluation.Effect{Yi: disclosure.Round(e.Yi, r.yiStep(o, c)), Vi: disclosure.Round(e.Vi, r.viStep(o, c))}, nil
+	step := r.yiStep(o, c)
+	if o.Kind == KindEvents && e.Vi > 0 {
+		// A log rate ratio rests on person-time that is never published, so
+		// it cannot give a count back: a tenth of its standard error loses
+		// nothing a reader needs. Its variance, 1/events before + 1/events
+		// after, would, and is rounded by the events it rests on.
+		step = disclosure.Ceil125(math.Sqrt(e.Vi) / 10)
+	}
+	return evaluation.Effect{Yi: disclosure.Round(e.Yi, step), Vi: disclosure.Round(e.Vi, r.viStep(o, c))}, nil
 }
 
 // yiStep is the rounding step of an effect of the cells (the coarsest of
@@ -250,7 +258,7 @@ func (r *Report) yiStep(o Outcome, cs ...cell) float64 {
 	for _, c := range cs {
 		var s float64
 		if o.Kind == KindEvents {
-			s = disclosure.Ceil125(r.Disclosure.Ambiguity / math.Max(1, math.Min(c.CountBefore, c.CountAfter)))
+			s = disclosure.Ceil125(math.Sqrt(1/math.Max(1, c.CountBefore)+1/math.Max(1, c.CountAfter)) / 10)
 		} else {
 			s = r.Disclosure.Step(float64(c.N), o.Resolution)
 		}
