@@ -41,7 +41,7 @@ type Unit struct {
 	// Group is the unit's partnership; "" for small boroughs of several,
 	// whom only a release of every borough holds.
 	Group string
-	Named    bool
+	Named bool
 	// Label is the slug for a named borough, "Other boroughs of GROUP (m)"
 	// otherwise.
 	Label string
