@@ -19,10 +19,13 @@ type Disclosure struct {
 	// whole cells; empty when they were whole already.
 	Widened []string `json:"widened,omitempty"`
 	// WithheldCells and WithheldResidents count, over every statistic of
-	// the report, the borough cells too small to release even combined
-	// within their partnership, and the residents (or devices) in them.
-	WithheldCells     int `json:"withheld_cells"`
-	WithheldResidents int `json:"withheld_residents"`
+	// the report, the borough cells too small to release even combined,
+	// and the residents (or devices) in them. They are for measuring the
+	// gate, never published: an exact count of residents in cells too
+	// small to release is itself a small count, and two reports' counts
+	// would difference.
+	WithheldCells     int `json:"-"`
+	WithheldResidents int `json:"-"`
 }
 
 // DefaultDisclosure returns the gate's documented rules.
