@@ -227,3 +227,30 @@ func BenchmarkScoreEQ5D5L(b *testing.B) {
 		in.Score(a)
 	}
 }
+
+// TestSWEMWBSSecondSource scores every raw total from 7 to 35 and checks the
+// metric score against a second transcription of the Warwick table, typed
+// here from a source independent of the one the framework's JSON was made
+// from: a public R analysis script's conversion_table (found by code
+// search on 2026-12-01), which agrees with the three transcriptions the
+// framework cites on all 29 rows. A mistyped row in the JSON fails here.
+func TestSWEMWBSSecondSource(t *testing.T) {
+	second := []float64{7.00, 9.51, 11.25, 12.40, 13.33, 14.08, 14.75, 15.32, 15.84, 16.36,
+		16.88, 17.43, 17.98, 18.59, 19.25, 19.98, 20.73, 21.54, 22.35, 23.21,
+		24.11, 25.03, 26.02, 27.03, 28.13, 29.31, 30.70, 32.55, 35.00}
+	in := mustInstrument(t, "swemwbs")
+	for raw := 7; raw <= 35; raw++ {
+		// Seven answers of 1–5 summing to raw.
+		vals := make([]float64, 7)
+		left := raw
+		for i := range vals {
+			v := min(5, left-(6-i))
+			vals[i] = float64(v)
+			left -= v
+		}
+		s := scoreOf(t, in.Score(items("swemwbs_", vals...)), "metric")
+		if s.Value == nil || math.Abs(*s.Value-second[raw-7]) > 1e-9 {
+			t.Errorf("raw %d (%v): metric %v, the second source says %.2f", raw, vals, s.Value, second[raw-7])
+		}
+	}
+}
