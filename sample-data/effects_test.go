@@ -82,6 +82,9 @@ var (
 )
 
 func largeSample(t *testing.T) (*dataset, Config) {
+	if testing.Short() {
+		t.Skip("generates and checks 20,000 residents (about a minute); run without -short")
+	}
 	cfg := Config{Seed: DefaultSeed, Residents: 20000, Boroughs: 33}
 	largeOnce.Do(func() {
 		files, sum := generate(t, cfg)
