@@ -29,7 +29,7 @@ var (
 	assessmentsCSV = "borough,resident_ref,instrument,timepoint,assessed_on,respondent,framework_version,answers\n" +
 		"camden,CAM-1,swemwbs,baseline,2025-02-01,resident,2026.1,swemwbs_1=3;swemwbs_2=3;swemwbs_3=2;swemwbs_4=3;swemwbs_5=3;swemwbs_6=4;swemwbs_7=3\n" +
 		"camden,CAM-1,swemwbs,m3,2025-05-02,resident,2026.1,swemwbs_1=4;swemwbs_2=3;swemwbs_3=3;swemwbs_4=3;swemwbs_5=refused;swemwbs_6=4;swemwbs_7=3\n" +
-		"camden,CAM-2,ons4,baseline,2025-02-03,proxy,2026.1,ons4_satisfied=6;ons4_worthwhile=7;ons4_happy=5;ons4_anxious=4\n"
+		"camden,CAM-2,ons4,baseline,2025-02-03,resident,2026.1,ons4_satisfied=6;ons4_worthwhile=7;ons4_happy=5;ons4_anxious=4\n"
 )
 
 type file struct{ name, body string }
@@ -145,7 +145,7 @@ func TestImportRefusesBadRows(t *testing.T) {
 		{"unknown resident", "device_issues.csv", "camden,CAM-1,pendant-a", "camden,CAM-9,pendant-a", `device_issues.csv line 2: resident_ref: "CAM-9" is not a resident of camden`},
 		{"answer out of range", "assessments.csv", "swemwbs_3=2;", "swemwbs_3=9;", `assessments.csv line 2: answers: swemwbs_3:`},
 		{"unknown instrument", "assessments.csv", "CAM-2,ons4", "CAM-2,ons5", `assessments.csv line 4: instrument: "ons5" is not an instrument`},
-		{"bad timepoint", "assessments.csv", "swemwbs,m3", "swemwbs,m4", `assessments.csv line 3: timepoint: "m4" is not a timepoint`},
+		{"bad timepoint", "assessments.csv", "swemwbs,m3", "swemwbs,m4", `assessments.csv line 3: timepoint: must be one of baseline, w6, m3, m6, m12`},
 		{"duplicate assessment", "assessments.csv", "swemwbs,m3", "swemwbs,baseline", `assessments.csv line 3: timepoint: the resident already has a swemwbs assessment at baseline (line 2)`},
 		{"malformed answers", "assessments.csv", "ons4_anxious=4", "ons4_anxious", `assessments.csv line 4: answers: "ons4_anxious" is not of the form item=value`},
 		{"future date", "assessments.csv", "m3,2025-05-02", "m3,2099-05-02", `assessments.csv line 3: assessed_on: cannot be in the future`},

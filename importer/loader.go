@@ -412,32 +412,33 @@ func (l *loader) assessment(t *table, errs *rowErrors) error {
 		errs.add("framework_version", "%q is not the framework loaded (%s)", a.FrameworkVersion, fw.Version())
 	}
 	in, known := fw.Instrument(a.Instrument)
-	if !known {
-		errs.add("instrument", "%q is not an instrument of framework %s", a.Instrument, fw.Version())
-	} else {
+	if known {
 		a.Instrument = in.ID // the framework's string, not one cut from the CSV line
 	}
 	var scores []forms.Score
-	if known && len(*errs) == 0 {
+	if ok && len(*errs) == 0 {
+		// The one rule of an assessment, as the web applies it.
 		var err error
-		if scores, err = in.Check(a.Answers); err != nil {
-			errs.addErr("answers", err)
+		scores, err = fw.CheckAssessment(&a, forms.ResidentDates{Registered: k.RegisteredOn, Enrolled: k.EnrolledOn}, l.today)
+		for _, f := range ateval.ErrorFields(err) {
+			switch f.Field {
+			case "instrument", "timepoint", "respondent", "assessed_on":
+				errs.add(f.Field, "%s", f.Message)
+			case "resident":
+				errs.add("resident_ref", "%q %s", t.get("resident_ref"), f.Message)
+			default: // an item of the answers
+				errs.add("answers", "%s: %s", f.Field, f.Message)
+			}
 		}
+	} else if !known {
+		errs.add("instrument", "%q is not an instrument of framework %s", a.Instrument, fw.Version())
 	}
-	if ok {
-		switch {
-		case k.EnrolledOn.IsZero():
-			errs.add("resident_ref", "%q is not enrolled in the evaluation, so cannot be assessed", t.get("resident_ref"))
-		case !a.AssessedOn.IsZero() && a.AssessedOn.Before(k.RegisteredOn):
-			errs.add("assessed_on", "cannot be before the resident was registered (%s)", k.RegisteredOn)
-		case a.AssessedOn.After(l.today):
-			errs.add("assessed_on", "cannot be in the future")
-		}
+	if ok && known {
 		// k.ID is 0 only for a resident whose own row was bad, already reported.
 		key := assessedKey{k.ID, l.instruments[in], timepointIndex(a.Timepoint)}
-		if prev, dup := l.assessed[key]; dup && k.ID != 0 && known {
+		if prev, dup := l.assessed[key]; dup && k.ID != 0 {
 			errs.add("timepoint", "the resident already has a %s assessment at %s (line %d)", a.Instrument, a.Timepoint, prev)
-		} else if k.ID != 0 && known {
+		} else if k.ID != 0 {
 			l.assessed[key] = t.line
 		}
 	}

@@ -126,15 +126,8 @@ func (t *table) assessment(errs *rowErrors) forms.Assessment {
 		AssessedOn: t.date(errs, "assessed_on"), Respondent: forms.Respondent(t.get("respondent")),
 		FrameworkVersion: t.get("framework_version"),
 	}
-	if !a.Timepoint.Valid() {
-		errs.add("timepoint", "%q is not a timepoint (baseline, w6, m3, m6, m12)", a.Timepoint)
-	}
-	if !a.Respondent.Valid() {
-		errs.add("respondent", "%q is not a respondent (resident, proxy, carer, record)", a.Respondent)
-	}
-	if a.AssessedOn.IsZero() && t.get("assessed_on") == "" {
-		errs.add("assessed_on", "is required")
-	}
+	// Whether the assessment may be recorded is forms.CheckAssessment's
+	// to say, as for the web (see loader.assessment).
 	answers, err := forms.ParseAnswers(t.get("answers"))
 	if err != nil {
 		errs.add("answers", "%s", ateval.ErrorMessage(err))

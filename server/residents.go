@@ -55,11 +55,8 @@ func (s *Server) listResidents(c *gin.Context) (residentList, error) {
 	if rs == nil {
 		rs = []devices.Resident{}
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	return residentList{Residents: rs, Total: total, Limit: limit, Offset: max(q.Offset, 0)}, nil
+	q = q.Paged()
+	return residentList{Residents: rs, Total: total, Limit: q.Limit, Offset: q.Offset}, nil
 }
 
 // apiResidents lists the residents of the caller's borough.

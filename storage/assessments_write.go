@@ -21,12 +21,16 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 		if err != nil {
 			return err
 		}
-		if err := checkAssessment(fw, a, mustDate(row.RegisteredOn), db.today()); err != nil {
+		enrolled, err := fromNullDate(row.EnrolledOn)
+		if err != nil {
+			return err
+		}
+		scores, err := fw.CheckAssessment(a, forms.ResidentDates{Registered: mustDate(row.RegisteredOn), Enrolled: enrolled}, db.today())
+		if err != nil {
 			return err
 		}
 		a.FrameworkVersion = fw.Version()
-		in, _ := fw.Instrument(a.Instrument)
-		a.Scores = in.Score(a.Answers)
+		a.Scores = scores
 		if err := tx.createAssessment(a, row.BoroughID); err != nil {
 			if ateval.ErrorCode(err) == ateval.ECONFLICT {
 				return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
@@ -38,52 +42,6 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: a.Instrument + " " + string(a.Timepoint)})
 	})
 	return db.deniedResident(ctx, a.ResidentID, err)
-}
-
-// checkAssessment gathers every problem of an assessment: its heading
-// fields and each item's answer.
-func checkAssessment(fw *forms.Framework, a *forms.Assessment, registered, today ateval.Date) error {
-	var fields []ateval.FieldError
-	add := func(f, m string) { fields = append(fields, ateval.FieldError{Field: f, Message: m}) }
-	in, ok := fw.Instrument(a.Instrument)
-	if !ok {
-		add("instrument", "is not an instrument of framework "+fw.Version())
-	}
-	if !a.Timepoint.Valid() {
-		add("timepoint", "must be one of baseline, w6, m3, m6, m12")
-	}
-	switch {
-	case !a.Respondent.Valid():
-		add("respondent", "must be one of resident, proxy, carer, record")
-	case ok && len(in.Respondents) > 0 && !respondentAllowed(in.Respondents, a.Respondent):
-		add("respondent", "cannot answer "+in.Name)
-	}
-	switch {
-	case a.AssessedOn.IsZero():
-		add("assessed_on", "is required")
-	case a.AssessedOn.After(today):
-		add("assessed_on", "cannot be in the future")
-	case a.AssessedOn.Before(registered):
-		add("assessed_on", "cannot be before the resident was registered ("+registered.String()+")")
-	}
-	if ok {
-		if err := in.Validate(a.Answers); err != nil {
-			fields = append(fields, ateval.ErrorFields(err)...)
-		}
-	}
-	if len(fields) > 0 {
-		return ateval.Invalid("The assessment is not valid.", fields)
-	}
-	return nil
-}
-
-func respondentAllowed(allowed []forms.Respondent, r forms.Respondent) bool {
-	for _, x := range allowed {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // assessmentsOf returns a resident's assessments with their scores, in

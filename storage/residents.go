@@ -43,8 +43,18 @@ type ResidentQuery struct {
 	// together, start with it, ignoring case. Only the identities table is
 	// searched; the list still shows no identifiers.
 	Name   string
-	Limit  int // default 50, at most 500
+	Limit  int // default 50, at most 500: see Paged
 	Offset int
+}
+
+// Paged returns the query with its page as Residents reads it: a limit of
+// 50 when none (or a negative one) is asked for, 500 at the most, and no
+// negative offset. The one rule for the listing's page, which the API
+// reports back.
+func (q ResidentQuery) Paged() ResidentQuery {
+	q.Limit = clampLimit(q.Limit, 50, 500)
+	q.Offset = max(q.Offset, 0)
+	return q
 }
 
 // Residents lists the residents the acting user may see, by reference,
@@ -57,7 +67,7 @@ func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resid
 	if err != nil {
 		return nil, 0, err
 	}
-	q.Limit = clampLimit(q.Limit, 50, 500)
+	q = q.Paged()
 	var out []devices.Resident
 	err = db.InTx(ctx, func(tx *Tx) error {
 		g := tx.g.Model(&residentRow{})
