@@ -96,27 +96,38 @@ func (tx *Tx) CreateEncodedAssessments(rows []EncodedAssessment) error {
 // other tables use: at a million assessments, expanding the JSON cost SQLite
 // more than writing the rows (BENCHMARKS.md, "Import").
 func (tx *Tx) insertAssessmentsSQLite(rows []EncodedAssessment) error {
-	ctx := tx.g.Statement.Context
-	stmt, err := tx.g.Statement.ConnPool.PrepareContext(ctx, `INSERT INTO assessments
+	const insert = `INSERT INTO assessments
 		(resident_id, borough_id, instrument, timepoint, assessed_on, respondent, framework_version, answers, scores, unscored)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	ctx := tx.ctx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// Given a context that can be cancelled, the SQLite driver runs each
-	// statement on a goroutine of its own to watch it: a million goroutines
-	// for a million rows. A row takes microseconds, so the batch is checked
-	// for cancellation once, above, and its rows run without.
-	rowCtx := context.WithoutCancel(ctx)
+	exec := func(r *EncodedAssessment) error {
+		return tx.g.Exec(insert, r.residentID, r.boroughID, r.instrument, r.timepoint, r.assessedOn,
+			r.respondent, r.fwv, r.answers, r.scores, r.unscored).Error
+	}
+	if tx.sqlTx != nil { // a bulk load's own transaction: one prepared statement
+		stmt, err := tx.sqlTx.PrepareContext(ctx, insert)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		// Given a context that can be cancelled, the SQLite driver runs each
+		// statement on a goroutine of its own to watch it: a million
+		// goroutines for a million rows. A row takes microseconds, so the
+		// batch is checked for cancellation once, above, and its rows run
+		// without.
+		rowCtx := context.WithoutCancel(ctx)
+		exec = func(r *EncodedAssessment) error {
+			_, err := stmt.ExecContext(rowCtx, r.residentID, r.boroughID, r.instrument, r.timepoint, r.assessedOn,
+				r.respondent, r.fwv, r.answers, r.scores, r.unscored)
+			return err
+		}
+	}
 	for i := range rows {
 		r := &rows[i]
-		_, err := stmt.ExecContext(rowCtx, r.residentID, r.boroughID, r.instrument, r.timepoint, r.assessedOn,
-			r.respondent, r.fwv, r.answers, r.scores, r.unscored)
-		if err != nil {
+		if err := exec(r); err != nil {
 			return translate(err, fmt.Sprintf("a %s assessment at %s for resident %d", r.instrument, r.timepoint, r.residentID))
 		}
 	}
@@ -127,7 +138,7 @@ func (tx *Tx) insertAssessmentsSQLite(rows []EncodedAssessment) error {
 // load's own connection (InBulkTx): the server then parses no JSON and
 // plans no statement per batch, which halved a million-assessment import.
 func (tx *Tx) copyAssessments(rows []EncodedAssessment) error {
-	ctx := tx.g.Statement.Context
+	ctx := tx.ctx
 	err := tx.conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {

@@ -11,6 +11,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -60,20 +62,17 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 	if dsn == "" {
 		return nil, ateval.Errorf(ateval.EINVALID, "no database given: pass --db PATH|URL or set ATEVAL_DB")
 	}
-	cfg := &gorm.Config{
-		// Our own logging never carries SQL arguments: they may be personal data.
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		PrepareStmt:            false,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	}
+	cfg := gormConfig()
 	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
 		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn)), cfg)
 	} else {
 		db.dialect = SQLite
-		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)}), cfg)
+		// The driver is opened through a connector of our own, not registered
+		// under a name: no package state, and each connection still gets the
+		// settings a DSN cannot carry.
+		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{Conn: sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn)})}), cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -97,6 +96,18 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 	return db, nil
 }
 
+// gormConfig is how ateval opens gorm, for the database and for a bulk
+// load's own transaction alike.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		// Our own logging never carries SQL arguments: they may be personal data.
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+}
+
 // postgresDSN turns PostgreSQL's just-in-time compilation off for
 // ateval's sessions, unless the URL sets jit itself (pgx sends a URL's
 // unknown parameters as the session's settings). The evidence report's
@@ -116,10 +127,6 @@ func postgresDSN(dsn string) string {
 	return u.String()
 }
 
-// sqliteDriver is mattn's SQLite driver with the settings its DSN cannot
-// carry, made on every new connection.
-const sqliteDriver = "sqlite3_ateval"
-
 // sqliteMmapBytes is how much of the database file each connection reads
 // through a memory map instead of a read() a page: at a million
 // assessments the evidence report's summary queries spent 5 s of their
@@ -127,11 +134,19 @@ const sqliteDriver = "sqlite3_ateval"
 // held. Writes still go through the WAL as before.
 const sqliteMmapBytes = 1 << 30
 
-func init() {
-	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+// sqliteConnector opens mattn's SQLite driver on the DSN, with the settings
+// its DSN cannot carry made on every new connection.
+type sqliteConnector struct{ dsn string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return c.Driver().Open(c.dsn)
+}
+
+func (sqliteConnector) Driver() driver.Driver {
+	return &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", sqliteMmapBytes), nil)
 		return err
-	}})
+	}}
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys on, WAL,
@@ -193,8 +208,12 @@ func isUniqueViolation(err error) bool {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return true
 	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+	var lite sqlite3.Error
+	if errors.As(err, &lite) {
+		return lite.ExtendedCode == sqlite3.ErrConstraintUnique || lite.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505" // unique_violation
 }
 
 // nullDate stores the zero Date as NULL and others as YYYY-MM-DD text, the

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -13,20 +15,25 @@ import (
 )
 
 // Tx is a unit of work: every method on it runs in one transaction (or,
-// from DB.View, on a plain connection for reads).
+// from DB.View, on a plain connection for reads). It carries the context
+// it was begun with, and so the acting user, explicitly.
 type Tx struct {
-	g  *gorm.DB
-	db *DB
-	// conn is the connection a PostgreSQL bulk load's transaction runs on,
-	// so that it can COPY on it (see InBulkTx); nil otherwise.
-	conn *sql.Conn
+	g   *gorm.DB
+	db  *DB
+	ctx context.Context
+	// sqlTx and conn are a bulk load's own transaction and the connection
+	// it runs on (see InBulkTx): SQLite prepares one statement on sqlTx for
+	// every assessment, PostgreSQL sends them with COPY on conn. Both nil
+	// otherwise.
+	sqlTx *sql.Tx
+	conn  *sql.Conn
 }
 
 // InTx runs fn in one transaction, committed if fn returns nil and rolled
 // back otherwise, so that an import or a form lands whole or not at all.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Tx{g: g, db: db})
+		return fn(&Tx{g: g, db: db, ctx: ctx})
 	})
 }
 
@@ -36,16 +43,16 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // read back again and again (an import took half as long again).
 const bulkCacheKiB = 128 << 10
 
-// InBulkTx is InTx for a bulk load, such as an import. On SQLite the
-// transaction's connection has a larger page cache while it writes, and
-// its own again afterwards. On PostgreSQL the transaction runs on a
-// connection held for it, so that the assessments can be sent with COPY
-// inside it (CreateAssessments).
+// InBulkTx is InTx for a bulk load, such as an import: the transaction
+// runs on a connection held for it, so that the assessments can be written
+// with one prepared statement (SQLite) or sent with COPY (PostgreSQL)
+// inside it (CreateAssessments). On SQLite the connection has a larger
+// page cache while it writes, and its own again afterwards.
 func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 	if db.dialect == Postgres {
 		return db.inConnTx(ctx, fn)
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.inConnTx(ctx, func(tx *Tx) error {
 		var before int
 		if err := tx.g.Raw("PRAGMA cache_size").Scan(&before).Error; err != nil {
 			return err
@@ -61,8 +68,10 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 	})
 }
 
-// inConnTx runs fn in a transaction on a connection of its own, which the
-// Tx keeps: what gorm's Transaction does, with the connection in hand.
+// inConnTx runs fn in a transaction it begins on a connection of its own,
+// which the Tx keeps with the transaction. gorm is opened over that
+// transaction as its connection pool (its documented way to run on a
+// connection one holds), so no gorm internals are touched.
 func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
@@ -77,15 +86,21 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	g := db.gorm.Session(&gorm.Session{Context: ctx, NewDB: true})
-	g.Statement.ConnPool = sqlTx
 	committed := false
 	defer func() {
 		if !committed {
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{g: g, db: db, conn: conn}); err != nil {
+	var dialector gorm.Dialector = sqlite.New(sqlite.Config{Conn: sqlTx})
+	if db.dialect == Postgres {
+		dialector = postgres.New(postgres.Config{Conn: sqlTx})
+	}
+	g, err := gorm.Open(dialector, gormConfig())
+	if err != nil {
+		return err
+	}
+	if err := fn(&Tx{g: g.WithContext(ctx), db: db, ctx: ctx, sqlTx: sqlTx, conn: conn}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -96,7 +111,7 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 }
 
 // View returns a Tx for reads outside a transaction.
-func (db *DB) View(ctx context.Context) *Tx { return &Tx{g: db.gorm.WithContext(ctx), db: db} }
+func (db *DB) View(ctx context.Context) *Tx { return &Tx{g: db.gorm.WithContext(ctx), db: db, ctx: ctx} }
 
 // batchSize bounds the rows of one multi-row INSERT: SQLite allows 32,766
 // bound parameters, and the widest row here has under 20 columns.
@@ -185,7 +200,7 @@ var errOperatorOnly = ateval.Errorf(ateval.EFORBIDDEN, "Only the operator, at th
 // from the web (or code that forgot to say who it acts for) must never
 // reach them. Scoped methods use the unexported forms after their checks.
 func (tx *Tx) operatorOnly() error {
-	if ateval.UserFromContext(tx.g.Statement.Context).IsSystem() {
+	if ateval.UserFromContext(tx.ctx).IsSystem() {
 		return nil
 	}
 	return errOperatorOnly
