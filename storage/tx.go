@@ -111,7 +111,9 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 }
 
 // View returns a Tx for reads outside a transaction.
-func (db *DB) View(ctx context.Context) *Tx { return &Tx{g: db.gorm.WithContext(ctx), db: db, ctx: ctx} }
+func (db *DB) View(ctx context.Context) *Tx {
+	return &Tx{g: db.gorm.WithContext(ctx), db: db, ctx: ctx}
+}
 
 // batchSize bounds the rows of one multi-row INSERT: SQLite allows 32,766
 // bound parameters, and the widest row here has under 20 columns.
