@@ -69,13 +69,15 @@ type entry struct {
 
 // Prepare checks the agreement, reads every eligible resident's
 // quasi-identifiers from src and makes them k-anonymous, by themselves and
-// together with the earlier exports under the agreement (the first of an
-// export's two passes), and fixes the columns. Its errors are refusals to
-// show the user: no agreement, an expired one, a borough outside it, too
-// few residents. The source checks the agreement again, by its own clock.
+// together with every earlier export, under any agreement (the first of
+// an export's two passes), and fixes the columns. Its errors are refusals
+// to show the user: no agreement, an expired one, a borough outside it,
+// too few residents. The source checks the agreement again, by its own
+// clock.
 //
 // The export may be published only once its Release is recorded (see
-// Plan.Release): the next export under the agreement is checked against it.
+// Plan.Release): the next export, under any agreement, is checked against
+// it.
 func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) {
 	defer ateval.Wrap(&err, "exports.Prepare")
 	if opt.Layout == "" {
@@ -113,9 +115,6 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err != nil {
 		return nil, err
 	}
-	if earlier.Exports > 0 && opt.K < earlier.K {
-		return nil, ateval.Errorf(ateval.EINVALID, "An earlier export under data sharing agreement %d was made at k = %d; a later one must use at least that.", a.ID, earlier.K)
-	}
 	wanted := map[string]bool{}
 	for _, b := range opt.Boroughs {
 		wanted[b] = true
@@ -132,7 +131,14 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err != nil {
 		return nil, err
 	}
-	an, err := anonymise(subjects, opt.K, opt.MaxSuppression, &earlier, boroughScope{agreement: a.Boroughs, exported: opt.Boroughs})
+	inLedger := map[string]bool{}
+	for i := range subjects {
+		if l := subjects[i].Ledger; l == "" || inLedger[l] {
+			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a ledger key, or one has none")
+		}
+		inLedger[subjects[i].Ledger] = true
+	}
+	an, err := anonymise(subjects, opt.K, opt.MaxSuppression, &earlier, boroughScope{exported: opt.Boroughs})
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +158,8 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		}
 		seen[ps] = true
 		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.origin()})
-		if before := earlier.Records[ps]; before == nil || recordKey(before) != recordKey(an.joined[i]) {
-			p.release.Records[ps] = an.joined[i]
+		if before := earlier.Records[s.Ledger]; before == nil || recordKey(before) != recordKey(an.joined[i]) {
+			p.release.Records[s.Ledger] = an.joined[i]
 		}
 	}
 	// Pseudonym order: no trace of the order residents were stored in.

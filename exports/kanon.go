@@ -29,22 +29,31 @@ type Disclosure struct {
 	ResidentsSuppressed int `json:"residents_with_suppressed_values"`
 	ValuesSuppressed    int `json:"values_suppressed"`
 	// ValuesWithheld counts the values of residents published before
-	// that are suppressed because they were suppressed then or have changed
-	// since.
+	// that are suppressed because no earlier export published them: they
+	// were suppressed then, or have changed since.
 	ValuesWithheld int `json:"values_withheld_for_earlier_exports"`
-	Classes        int `json:"equivalence_classes"`
-	SmallestClass  int `json:"smallest_class"`
+	// ResidentsWithheld counts the residents left out of this export
+	// because publishing them would have made a class of the join with
+	// the earlier exports smaller than JoinedK (they are among Removed).
+	ResidentsWithheld int `json:"residents_withheld_for_earlier_exports"`
+	Classes           int `json:"equivalence_classes"`
+	SmallestClass     int `json:"smallest_class"`
 	// HighestRisk is the prosecutor risk of the most exposed resident,
 	// 1 / size of the smallest equivalence class; AverageRisk is its mean
 	// over residents, which is classes / residents.
 	HighestRisk float64 `json:"highest_prosecutor_risk"`
 	AverageRisk float64 `json:"average_prosecutor_risk"`
-	// EarlierExports counts the exports made under the agreement before
-	// this one. The export is checked together with them: joined on the
-	// pseudonym, the residents of every export under the agreement fall
-	// in JoinedClasses classes, the smallest of them (holding a resident
-	// of this export) of JoinedSmallestClass residents.
+	// EarlierExports counts the exports made before this one, under
+	// EarlierAgreements data sharing agreements (this one or others). The
+	// export is checked together with them: joined resident by resident,
+	// as an intruder holding them all could on the answers, the
+	// JoinedResidents ever published fall in JoinedClasses classes, each
+	// holding a resident of this export of at least JoinedK residents
+	// (the larger of K and the largest k of an earlier export), the
+	// smallest of JoinedSmallestClass.
 	EarlierExports      int `json:"earlier_exports"`
+	EarlierAgreements   int `json:"earlier_agreements"`
+	JoinedK             int `json:"joined_k"`
 	JoinedResidents     int `json:"joined_residents"`
 	JoinedClasses       int `json:"joined_equivalence_classes"`
 	JoinedSmallestClass int `json:"joined_smallest_class"`
@@ -107,11 +116,13 @@ func (t *interned) id(s string) uint16 {
 // 511 distinct values per quasi-identifier and level.
 const bitsPerQI = 9
 
-// anonymise makes the subjects' quasi-identifiers k-anonymous, by
-// themselves and joined with what the earlier exports under the agreement
-// released (nil for none). maxSupp is the suppression limit of the
-// search, as a share of residents; the first export's search fixes the
-// levels of every later one.
+// anonymise makes the subjects' quasi-identifiers k-anonymous by
+// themselves, and joined with the ledger of what every earlier export
+// released (nil for none) so that every class of the join holding one of
+// them has at least max(k, earlier.K) residents. maxSupp is the
+// suppression limit of the search, as a share of residents; the first
+// export's search fixes the levels of every later one, under any
+// agreement.
 func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc boroughScope) (anonymised, error) {
 	q := qis()
 	n := len(subjects)
@@ -158,8 +169,8 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	}
 
 	// The lattice, searched whole: 480 nodes, each one pass over residents;
-	// or not at all, when the first export under the agreement fixed the
-	// levels.
+	// or not at all, when the first export ever, under any agreement,
+	// fixed the levels.
 	limit := int(maxSupp * float64(n))
 	var best []int
 	bestLoss, bestSmall, searched, bestWithin := 2.0, n+1, 0, false
@@ -217,21 +228,22 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 	}
 
-	// A resident published before shows no value not published then: a
-	// value suppressed then, or changed since, is suppressed now, so that
-	// joining the exports tells no more of them than the earlier ones did.
+	// A resident published before, under any agreement, shows no value
+	// not published then: a value suppressed then, or changed since, is
+	// suppressed now, so that joining the exports tells no more of them
+	// than the earlier ones did.
 	keys := make([]uint64, n)
 	withheld := 0
 	for i := range keys {
 		keys[i] = keyAt(i, best)
-		before := earlier.Records[subjects[i].Pseudonym]
+		before := earlier.Records[subjects[i].Ledger]
 		if before == nil {
 			continue
 		}
 		for j := range q {
 			shift := uint(bitsPerQI * (len(q) - 1 - j))
 			id := keys[i] >> shift & (1<<bitsPerQI - 1)
-			if id != 0 && tables[j][best[j]].names[id] != before[j] {
+			if id != 0 && !told(before[j], tables[j][best[j]].names[id]) {
 				keys[i] &^= (1<<bitsPerQI - 1) << shift
 				withheld++
 			}
@@ -339,9 +351,9 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	// Whatever the steps above left, no class smaller than k is published,
 	// in this export or in its join with the earlier ones.
 	out := anonymised{values: make([][]string, n)}
-	pseudonyms := make([]string, n)
+	ledger := make([]string, n)
 	for i := range subjects {
-		pseudonyms[i] = subjects[i].Pseudonym
+		ledger[i] = subjects[i].Ledger
 		if removed[i] {
 			continue
 		}
@@ -352,12 +364,19 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 		out.values[i] = row
 	}
-	out.joined = enforce(pseudonyms, out.values, earlier.Records, k, sc)
+	floor := max(k, earlier.K)
+	before := 0
+	for _, v := range out.values {
+		if v != nil {
+			before++
+		}
+	}
+	out.joined = enforce(ledger, out.values, earlier.Records, k, floor, sc)
 	out.levels = best
 
 	d := &out.disclosure
 	d.K, d.MaxSuppression, d.Search, d.NodesSearched = k, maxSupp, searchDescription, searched
-	d.EarlierExports, d.ValuesWithheld = earlier.Exports, withheld
+	d.EarlierExports, d.EarlierAgreements, d.ValuesWithheld, d.JoinedK = earlier.Exports, earlier.Agreements, withheld, floor
 	final, union := map[string]int{}, map[string]int{}
 	for i, v := range out.values {
 		if v == nil {
@@ -371,10 +390,11 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 			d.ResidentsSuppressed++
 		}
 	}
+	d.ResidentsWithheld = before - d.Residents
 	published := map[string]bool{}
 	for i, v := range out.values {
 		if v != nil {
-			published[pseudonyms[i]] = true
+			published[ledger[i]] = true
 		}
 	}
 	for p, r := range earlier.Records {
@@ -400,12 +420,12 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		if v == nil {
 			continue
 		}
-		// Only an earlier class with no one published now may be under k
-		// (k raised since, or a record made before this check existed):
-		// this export adds nothing to it.
+		// Only an earlier class with no one published now may be under
+		// the floor (k raised since, or a record made before this check
+		// existed): this export adds nothing to it.
 		c := union[recordKey(out.joined[i])]
-		if c < k {
-			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < k = %d", c, k)
+		if c < floor {
+			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < %d", c, floor)
 		}
 		if d.JoinedSmallestClass == 0 || c < d.JoinedSmallestClass {
 			d.JoinedSmallestClass = c

@@ -76,7 +76,7 @@ func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.P
 }
 
 // streamExport records the export (what it releases, checked by the next
-// export under the agreement, and its audit entry) before the first byte
+// export under any agreement, and its audit entry) before the first byte
 // leaves, so that no export goes unrecorded; then writes the CSV as a
 // download, and audits it again with its rows and SHA-256 when whole.
 func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement) error {
