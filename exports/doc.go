@@ -43,6 +43,8 @@
 //     updated by this export) at least the largest k ever used, this
 //     export's or an earlier one's; otherwise they are left out of this
 //     export (see enforce);
+//   - k is at least the agreement's minimum (Agreement.MinK), which is
+//     the default: an export may ask for more, never less;
 //   - the export's Release is recorded in the ledger, with its audit
 //     entry, before any of it is published, and of two exports prepared
 //     against the same ledger, under any agreements, only the first

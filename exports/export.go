@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -18,10 +19,11 @@ const (
 	LayoutWide = "wide"
 )
 
-// Defaults of Options.
+// Defaults of Options, and the largest k.
 const (
 	DefaultK              = 5
 	DefaultMaxSuppression = 0.05
+	MaxK                  = 1000
 )
 
 // Options say what to export.
@@ -31,7 +33,8 @@ type Options struct {
 	Boroughs []string
 	Layout   string // LayoutLong (default) or LayoutWide
 	// K is the least number of residents sharing any combination of
-	// quasi-identifiers (default DefaultK, at least 2).
+	// quasi-identifiers: at least the agreement's MinK, which is the
+	// default.
 	K int
 	// MaxSuppression is the share of residents the generalisation search
 	// may leave to local suppression (default DefaultMaxSuppression).
@@ -86,12 +89,6 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if opt.Layout != LayoutLong && opt.Layout != LayoutWide {
 		return nil, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide.")
 	}
-	if opt.K == 0 {
-		opt.K = DefaultK
-	}
-	if opt.K < 2 || opt.K > 1000 {
-		return nil, ateval.Errorf(ateval.EINVALID, "k must be between 2 and 1000.")
-	}
 	if opt.MaxSuppression == 0 {
 		opt.MaxSuppression = DefaultMaxSuppression
 	}
@@ -107,10 +104,20 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err := opt.Agreement.Permits(opt.Today, opt.Boroughs); err != nil {
 		return nil, err
 	}
+	a := opt.Agreement
+	if opt.K == 0 {
+		opt.K = a.minK()
+	}
+	if opt.K < a.minK() {
+		return nil, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
+			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.minK())}})
+	}
+	if opt.K < 2 || opt.K > MaxK {
+		return nil, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK)
+	}
 	if len(opt.Boroughs) == 0 {
 		return nil, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
 	}
-	a := opt.Agreement
 	earlier, err := src.ExportReleases(ctx, a.ID)
 	if err != nil {
 		return nil, err

@@ -347,6 +347,8 @@ func TestRefusals(t *testing.T) {
 	src := population(60)
 	expired := agreement(1)
 	expired.ExpiresOn = ateval.NewDate(2026, 1, 1)
+	strict := agreement(1)
+	strict.MinK = 10
 	for _, tc := range []struct {
 		name string
 		opt  Options
@@ -357,11 +359,22 @@ func TestRefusals(t *testing.T) {
 		{"borough outside", Options{Agreement: agreement(1), Boroughs: []string{"camden", "brent"}}, ateval.EFORBIDDEN},
 		{"bad layout", Options{Agreement: agreement(1), Layout: "tall"}, ateval.EINVALID},
 		{"k of 1", Options{Agreement: agreement(1), K: 1}, ateval.EINVALID},
+		{"k below the agreement's minimum", Options{Agreement: strict, K: 9}, ateval.EINVALID},
 		{"fewer residents than k", Options{Agreement: agreement(1), K: 61}, ateval.EINVALID},
 	} {
 		tc.opt.Today = ateval.NewDate(2026, 11, 23)
 		if _, err := Prepare(context.Background(), src, tc.opt); ateval.ErrorCode(err) != tc.code {
 			t.Errorf("%s: Prepare error %v, want code %s", tc.name, err, tc.code)
+		}
+	}
+	_, err := Prepare(context.Background(), src, Options{Agreement: strict, K: 9, Today: ateval.NewDate(2026, 11, 23)})
+	if fs := ateval.ErrorFields(err); len(fs) != 1 || fs[0].Field != "k" || !strings.Contains(fs[0].Message, "minimum k of 10") {
+		t.Errorf("k below the agreement's minimum: %v, want a message on k naming the minimum, 10", err)
+	}
+	for _, tc := range []struct{ asked, want int }{{0, 10}, {12, 12}} {
+		p, err := Prepare(context.Background(), src, Options{Agreement: strict, K: tc.asked, Today: ateval.NewDate(2026, 11, 23)})
+		if err != nil || p.Disclosure().K != tc.want {
+			t.Errorf("k %d asked under an agreement of minimum 10: %v, want an export at k = %d", tc.asked, err, tc.want)
 		}
 	}
 	// M1: a zero Today let an expired agreement through.

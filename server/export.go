@@ -29,7 +29,8 @@ func (s *Server) exportRoutes(pages, api *gin.RouterGroup) {
 }
 
 // exportRequest is what an evaluator asks for: an agreement, a layout and
-// k. The fields are named as the form and the API's JSON name them.
+// k (0: the agreement's minimum). The fields are named as the form and the
+// API's JSON name them.
 type exportRequest struct {
 	Agreement int64  `json:"agreement"`
 	Layout    string `json:"layout"`
@@ -46,9 +47,10 @@ func exportRequestOf(get func(string) string) (exportRequest, error) {
 		r.Agreement = id
 	}
 	if k := get("k"); k != "" {
+		// Below the agreement's minimum, Prepare refuses, naming it.
 		n, err := strconv.Atoi(k)
-		if err != nil || n < 2 || n > 1000 {
-			errs = append(errs, ateval.FieldError{Field: "k", Message: "k must be a whole number from 2 to 1000"})
+		if err != nil || n < 1 || n > exports.MaxK {
+			errs = append(errs, ateval.FieldError{Field: "k", Message: fmt.Sprintf("k must be a whole number, at least the agreement's minimum and at most %d", exports.MaxK)})
 		}
 		r.K = n
 	}

@@ -37,6 +37,7 @@ func migrations() []migration {
 		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, "", nil},
 		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres, nil},
 		{9, "one ledger of what every export released, across agreements", schemaV9, "", moveToOneLedger},
+		{10, "the smallest k of each data sharing agreement", schemaV10, "", nil},
 	}
 }
 

@@ -15,12 +15,12 @@ import (
 )
 
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k 5]")
+	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k N]")
 	dsn := dbFlag(fs, env)
 	agreement := fs.Int64("agreement", 0, "id of the data sharing agreement the export is made under")
 	out := fs.String("out", "", "the CSV file to write; the codebook and disclosure report are written beside it")
 	layout := fs.String("layout", exports.LayoutLong, "long (a row per resident and assessment) or wide (a row per resident)")
-	k := fs.Int("k", exports.DefaultK, "every combination of quasi-identifiers is shared by at least k residents")
+	k := fs.Int("k", 0, "every combination of quasi-identifiers is shared by at least k residents (default the agreement's minimum k; never less)")
 	maxSupp := fs.Float64("max-suppression", exports.DefaultMaxSuppression, "share of residents the generalisation search may leave to local suppression")
 	boroughs := fs.String("boroughs", "", "slugs of the boroughs to export, comma-separated (default all the agreement's)")
 	if err := parseFlags(fs, args); err != nil {

@@ -366,6 +366,11 @@ func TestExportRefusals(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "ateval.db")
 	loadSample(t, dsn)
 	a := addAgreement(t, dsn, "camden only", "camden")
+	code, strict, errs := runCLI(t, "agreement", "add", "--db", dsn, "--name", "strict", "--purpose", "p", "--boroughs", "camden", "--expires", "2099-01-01", "--min-k", "10")
+	if code != 0 {
+		t.Fatalf("agreement add: exit %d: %s", code, errs)
+	}
+	strict = strings.TrimSpace(strict)
 	out := filepath.Join(t.TempDir(), "x.csv")
 	for _, tc := range []struct {
 		args []string
@@ -376,6 +381,7 @@ func TestExportRefusals(t *testing.T) {
 		{[]string{"--agreement", a, "--out", out, "--boroughs", "camden,sutton"}, 1, "outside"},
 		{[]string{"--agreement", a, "--out", out, "--layout", "tall"}, 1, "long or wide"},
 		{[]string{"--out", out}, 2, ""},
+		{[]string{"--agreement", strict, "--out", out, "--k", "5"}, 1, "Data sharing agreement " + strict + " sets a minimum k of 10"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"export", "--db", dsn}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.msg) {
