@@ -147,7 +147,7 @@ func (a *Agreement) Validate(f *forms.Framework) error {
 // reason otherwise, and refuses a zero today as a caller's mistake.
 func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	if a == nil || a.ID == 0 {
-		return ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement.")
+		return refuse(RefusedNoAgreement, ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement."))
 	}
 	if today.IsZero() {
 		// A zero date is before every expiry: it would let an expired
@@ -155,7 +155,7 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 		return ateval.Errorf(ateval.EINTERNAL, "no date to check data sharing agreement %d against", a.ID)
 	}
 	if !today.Before(a.ExpiresOn) {
-		return ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn)
+		return refuse(RefusedExpired, ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn))
 	}
 	covered := map[string]bool{}
 	for _, b := range a.Boroughs {
@@ -163,7 +163,7 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	}
 	for _, b := range boroughs {
 		if !covered[b] {
-			return ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID)
+			return refuse(RefusedBoroughOutside, ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID))
 		}
 	}
 	return nil

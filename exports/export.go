@@ -87,13 +87,13 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		opt.Layout = LayoutLong
 	}
 	if opt.Layout != LayoutLong && opt.Layout != LayoutWide {
-		return nil, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide.")
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide."))
 	}
 	if opt.MaxSuppression == 0 {
 		opt.MaxSuppression = DefaultMaxSuppression
 	}
 	if opt.MaxSuppression < 0 || opt.MaxSuppression > 1 {
-		return nil, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1.")
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1."))
 	}
 	if opt.Framework == nil {
 		opt.Framework = forms.Default()
@@ -109,14 +109,14 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		opt.K = a.minK()
 	}
 	if opt.K < a.minK() {
-		return nil, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
-			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.minK())}})
+		return nil, refuse(RefusedKBelowMinimum, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
+			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.minK())}}))
 	}
 	if opt.K < 2 || opt.K > MaxK {
-		return nil, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK)
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK))
 	}
 	if len(opt.Boroughs) == 0 {
-		return nil, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export."))
 	}
 	earlier, err := src.ExportReleases(ctx, a.ID)
 	if err != nil {

@@ -127,7 +127,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	q := qis()
 	n := len(subjects)
 	if n < k {
-		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k)
+		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k))
 	}
 	if earlier == nil {
 		earlier = &Released{}
@@ -435,7 +435,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		d.JoinedResidents += c
 	}
 	if d.Residents == 0 {
-		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k)
+		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k))
 	}
 	d.HighestRisk = 1 / float64(d.SmallestClass)
 	d.AverageRisk = float64(d.Classes) / float64(d.Residents)

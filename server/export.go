@@ -66,15 +66,18 @@ func exportRequestOf(get func(string) string) (exportRequest, error) {
 // prepareExport reads the agreement, which storage gives an evaluator
 // only if they are named on it, and makes the export's first pass, which
 // refuses an agreement out of force; storage checks both again as it
-// hands over each resident.
+// hands over each resident. A refusal is audited.
 func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.Plan, exports.Agreement, error) {
 	a, err := s.db.Agreement(ctx, r.Agreement)
 	if err != nil {
-		return nil, a, err
+		return nil, a, s.db.ExportRefused(ctx, r.Agreement, err)
 	}
 	plan, err := exports.Prepare(ctx, s.db, exports.Options{Agreement: &a, Layout: r.Layout, K: r.K,
 		Framework: forms.Default(), Today: s.db.View(ctx).Today()})
-	return plan, a, err
+	if err != nil {
+		return nil, a, s.db.ExportRefused(ctx, a.ID, err)
+	}
+	return plan, a, nil
 }
 
 // streamExport records the export (what it releases, checked by the next
@@ -84,7 +87,7 @@ func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.P
 func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement) error {
 	ctx := c.Request.Context()
 	if err := s.db.RecordExport(ctx, plan.Release(), plan.AuditEntry(nil)); err != nil {
-		return err
+		return s.db.ExportRefused(ctx, a.ID, err)
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.csv"`, a.ID, plan.Codebook().Layout))

@@ -120,6 +120,11 @@ func TestExportPage(t *testing.T) {
 	if es, _, _ := w.db.AuditLog(ateval.SystemContext(context.Background()), storage.AuditFilter{Action: ateval.ActionExport}); len(es) != 2 {
 		t.Errorf("refused exports left %d audit entries, want the 2 of the one export", len(es))
 	}
+	w.checkRefusalsAudited(
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", strict),
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", mine),
+		fmt.Sprintf("%d refused: forbidden, agreement_expired", expired),
+		fmt.Sprintf("%d refused: forbidden", theirs))
 
 	// The codebook, both ways, and the disclosure report.
 	for path, want := range map[string]string{
@@ -213,6 +218,28 @@ func TestExportAPI(t *testing.T) {
 		if code, _ := apiError(t, rec); code != tc.code {
 			t.Errorf("POST /api/v1/exports %s: code %s, want %s", tc.body, code, tc.code)
 		}
+	}
+	w.checkRefusalsAudited(
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", mine),
+		"99999 refused: forbidden",
+		fmt.Sprintf("%d refused: forbidden, agreement_expired", expired),
+		fmt.Sprintf("%d refused: forbidden", theirs))
+}
+
+// checkRefusalsAudited checks the audit log's refused exports, newest
+// first: the evaluator's, by agreement and reason.
+func (w *world) checkRefusalsAudited(want ...string) {
+	w.t.Helper()
+	es, _, err := w.db.AuditLog(ateval.SystemContext(context.Background()), storage.AuditFilter{Action: ateval.ActionExportRefused})
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%d %s", e.ObjectID, e.Detail))
+		if e.UserEmail != "evaluator@test.example" || e.ObjectType != "agreement" {
+			w.t.Errorf("a refused export audited as %+v", e)
+		}
+	}
+	if err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		w.t.Errorf("refused exports audited (%v):\n%s\nwant\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

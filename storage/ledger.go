@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -196,4 +197,21 @@ func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.A
 		}
 		return db.audit(ctx, tx.g, e)
 	})
+}
+
+// ExportRefused records in the audit log that an export under the
+// agreement was refused with err, with the reason exports.RefusalEntry
+// gives it, and returns err: every entry point (the command line, the
+// page, the API) calls it with whatever refused the export. An error that
+// refuses nothing (an internal fault) is returned unrecorded; a refusal
+// that cannot be recorded is returned with the reason why.
+func (db *DB) ExportRefused(ctx context.Context, agreementID int64, err error) error {
+	e, ok := exports.RefusalEntry(agreementID, err)
+	if !ok {
+		return err
+	}
+	if aerr := db.Audit(ctx, e); aerr != nil {
+		return errors.Join(err, fmt.Errorf("recording the refusal in the audit log: %w", aerr))
+	}
+	return err
 }

@@ -41,14 +41,15 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer db.Close()
 	ctx = ateval.SystemContext(ctx)
+	// A refusal, from the register or the disclosure control, is audited.
 	a, err := db.Agreement(ctx, *agreement)
 	if err != nil {
-		return err
+		return db.ExportRefused(ctx, *agreement, err)
 	}
 	plan, err := exports.Prepare(ctx, db, exports.Options{Agreement: &a, Boroughs: bs, Layout: *layout, K: *k,
 		MaxSuppression: *maxSupp, Framework: forms.Default(), Today: db.View(ctx).Today()})
 	if err != nil {
-		return err
+		return db.ExportRefused(ctx, a.ID, err)
 	}
 
 	// The CSV goes to a temporary file. When it is whole, the export is
@@ -74,7 +75,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if err := db.RecordExport(ctx, plan.Release(), plan.AuditEntry(&st)); err != nil {
-		return err
+		return db.ExportRefused(ctx, a.ID, err)
 	}
 	base := strings.TrimSuffix(*out, filepath.Ext(*out))
 	cb := plan.Codebook()
