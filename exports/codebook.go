@@ -59,10 +59,10 @@ func joinedText(d *Disclosure) string {
 		"Pseudonyms differ between agreements, but answers and scores are a fingerprint: whoever holds several exports can link a resident's rows across them. "+
 		"So the generalisation levels are those the first export ever chose; a resident published before shows no value that no earlier export published (%s withheld); "+
 		"and, joining every export resident by resident (a suppressed borough counting as the boroughs that export covers), every combination of the quasi-identifiers known of a resident "+
-		"of this export is shared by at least %d residents (k = %d, or the largest k of an earlier export if larger) of the %d ever published: %d combinations, the smallest holding a resident of this export of %d. "+
-		"%s left out of this export to keep it so.",
+		"of this export is shared by at least k = %d of the %d residents ever published, and by at least the largest k of any export that published one of them (up to %d here): "+
+		"%d combinations, the smallest holding a resident of this export of %d. %s left out of this export to keep it so.",
 		plural(d.EarlierExports, "earlier export", "earlier exports"), plural(d.EarlierAgreements, "data sharing agreement", "data sharing agreements"),
-		plural(d.ValuesWithheld, "value", "values"), d.JoinedK, d.K, d.JoinedResidents, d.JoinedClasses, d.JoinedSmallestClass,
+		plural(d.ValuesWithheld, "value", "values"), d.K, d.JoinedResidents, d.JoinedK, d.JoinedClasses, d.JoinedSmallestClass,
 		plural(d.ResidentsWithheld, "resident was", "residents were"))
 }
 

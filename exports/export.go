@@ -152,7 +152,7 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	p := &Plan{src: src, opt: opt, allowed: map[string]bool{},
 		items: a.allowsField(FieldItems), score: a.allowsField(FieldScores)}
 	p.release = Release{AgreementID: a.ID, Sequence: earlier.Exports + 1, Boroughs: opt.Boroughs, K: opt.K,
-		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string][]string{}}
+		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string]Entry{}}
 	seen := map[string]bool{}
 	for i := range subjects {
 		if an.values[i] == nil {
@@ -165,8 +165,10 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		}
 		seen[ps] = true
 		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.origin()})
-		if before := earlier.Records[s.Ledger]; before == nil || recordKey(before) != recordKey(an.joined[i]) {
-			p.release.Records[s.Ledger] = an.joined[i]
+		before := earlier.Records[s.Ledger]
+		now := Entry{Record: an.joined[i], K: max(opt.K, before.K)}
+		if before.Record == nil || recordKey(before.Record) != recordKey(now.Record) || before.K != now.K {
+			p.release.Records[s.Ledger] = now
 		}
 	}
 	// Pseudonym order: no trace of the order residents were stored in.

@@ -100,7 +100,7 @@ func (m *memSource) ExportReleases(context.Context, int64) (Released, error) {
 // record keeps what an export released, as storage.RecordExport does.
 func (m *memSource) record(rel *Release) {
 	if m.ledger == nil {
-		m.ledger = &Released{Levels: rel.Levels, Records: map[string][]string{}}
+		m.ledger = &Released{Levels: rel.Levels, Records: map[string]Entry{}}
 		m.agreements = map[int64]bool{}
 	}
 	r := m.ledger

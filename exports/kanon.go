@@ -47,10 +47,11 @@ type Disclosure struct {
 	// EarlierAgreements data sharing agreements (this one or others). The
 	// export is checked together with them: joined resident by resident,
 	// as an intruder holding them all could on the answers, the
-	// JoinedResidents ever published fall in JoinedClasses classes, each
-	// holding a resident of this export of at least JoinedK residents
-	// (the larger of K and the largest k of an earlier export), the
-	// smallest of JoinedSmallestClass.
+	// JoinedResidents ever published fall in JoinedClasses classes. Each
+	// class holding a resident of this export holds at least K residents,
+	// and at least the largest k of any export, this or an earlier one,
+	// that published one of its residents: JoinedK is the largest such k,
+	// JoinedSmallestClass the smallest such class.
 	EarlierExports      int `json:"earlier_exports"`
 	EarlierAgreements   int `json:"earlier_agreements"`
 	JoinedK             int `json:"joined_k"`
@@ -119,7 +120,8 @@ const bitsPerQI = 9
 // anonymise makes the subjects' quasi-identifiers k-anonymous by
 // themselves, and joined with the ledger of what every earlier export
 // released (nil for none) so that every class of the join holding one of
-// them has at least max(k, earlier.K) residents. maxSupp is the
+// them has at least k residents, and at least the largest k owed to any
+// of its residents (see enforce). maxSupp is the
 // suppression limit of the search, as a share of residents; the first
 // export's search fixes the levels of every later one, under any
 // agreement.
@@ -236,7 +238,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	withheld := 0
 	for i := range keys {
 		keys[i] = keyAt(i, best)
-		before := earlier.Records[subjects[i].Ledger]
+		before := earlier.Records[subjects[i].Ledger].Record
 		if before == nil {
 			continue
 		}
@@ -364,44 +366,33 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 		out.values[i] = row
 	}
-	floor := max(k, earlier.K)
 	before := 0
 	for _, v := range out.values {
 		if v != nil {
 			before++
 		}
 	}
-	out.joined = enforce(ledger, out.values, earlier.Records, k, floor, sc)
-	out.levels = best
+	classes, joined := enforce(ledger, out.values, earlier.Records, k, sc)
+	out.joined, out.levels = joined, best
 
 	d := &out.disclosure
 	d.K, d.MaxSuppression, d.Search, d.NodesSearched = k, maxSupp, searchDescription, searched
-	d.EarlierExports, d.EarlierAgreements, d.ValuesWithheld, d.JoinedK = earlier.Exports, earlier.Agreements, withheld, floor
-	final, union := map[string]int{}, map[string]int{}
-	for i, v := range out.values {
+	d.EarlierExports, d.EarlierAgreements, d.ValuesWithheld = earlier.Exports, earlier.Agreements, withheld
+	final := map[string]int{}
+	for _, v := range out.values {
 		if v == nil {
 			d.Removed++
 			continue
 		}
 		d.Residents++
 		final[recordKey(v)]++
-		union[recordKey(out.joined[i])]++
-		if touched[i] {
+	}
+	for i := range touched {
+		if touched[i] && out.values[i] != nil {
 			d.ResidentsSuppressed++
 		}
 	}
 	d.ResidentsWithheld = before - d.Residents
-	published := map[string]bool{}
-	for i, v := range out.values {
-		if v != nil {
-			published[ledger[i]] = true
-		}
-	}
-	for p, r := range earlier.Records {
-		if !published[p] {
-			union[recordKey(r)]++
-		}
-	}
 	for j, x := range q {
 		d.Generalisation = append(d.Generalisation, QIReport{Column: x.name, Level: best[j], Hierarchy: x.levels[best[j]], ValuesSuppressed: suppressedBy[j]})
 		d.ValuesSuppressed += suppressedBy[j]
@@ -415,23 +406,25 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 		d.SmallestClass = min(d.SmallestClass, c)
 	}
-	d.JoinedClasses, d.JoinedSmallestClass = len(union), 0
+	d.JoinedClasses = len(classes.size)
 	for i, v := range out.values {
 		if v == nil {
 			continue
 		}
 		// Only an earlier class with no one published now may be under
-		// the floor (k raised since, or a record made before this check
-		// existed): this export adds nothing to it.
-		c := union[recordKey(out.joined[i])]
-		if c < floor {
-			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < %d", c, floor)
+		// its floor (one made before this check existed): this export
+		// adds nothing to it.
+		key := recordKey(out.joined[i])
+		c := classes.size[key]
+		if c < classes.floor[key] || c < k {
+			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < %d", c, classes.floor[key])
 		}
 		if d.JoinedSmallestClass == 0 || c < d.JoinedSmallestClass {
 			d.JoinedSmallestClass = c
 		}
+		d.JoinedK = max(d.JoinedK, classes.floor[key])
 	}
-	for _, c := range union {
+	for _, c := range classes.size {
 		d.JoinedResidents += c
 	}
 	if d.Residents == 0 {

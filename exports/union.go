@@ -19,9 +19,19 @@ type Released struct {
 	// first export ever chose and every later one keeps; nil before the
 	// first.
 	Levels []int
-	// Records hold, by ledger key (Subject.Ledger), the joined record of
-	// every resident ever published (see JoinRecords).
-	Records map[string][]string
+	// Records hold, by ledger key (Subject.Ledger), the entry of every
+	// resident ever published.
+	Records map[string]Entry
+}
+
+// Entry is a resident's entry in the ledger.
+type Entry struct {
+	// Record is their joined record (see JoinRecords).
+	Record []string
+	// K is the largest k of the exports they were published in: the
+	// class of the join holding them must keep at least K residents,
+	// whatever k a later export, under any agreement, is made at.
+	K int
 }
 
 // Release is what one export adds to the ledger. It is recorded, with the
@@ -37,9 +47,9 @@ type Release struct {
 	K         int
 	Levels    []int
 	Residents int
-	// Records are the residents whose joined record is new or has
-	// changed, by ledger key.
-	Records map[string][]string
+	// Records are the residents whose entry is new or has changed, by
+	// ledger key.
+	Records map[string]Entry
 }
 
 // A joined record is what an intruder who holds every export, and links
@@ -170,59 +180,91 @@ func (sc boroughScope) join(before, published []string) []string {
 
 func recordKey(v []string) string { return strings.Join(v, "\x1f") }
 
+// joinedClasses are the classes of the join of an export with the
+// ledger: each class's size, and its floor, the largest k owed to one of
+// its residents (Entry.K).
+type joinedClasses struct {
+	size, floor map[string]int
+}
+
+func (c joinedClasses) add(record []string, k int) {
+	key := recordKey(record)
+	c.size[key]++
+	c.floor[key] = max(c.floor[key], k)
+}
+
+// small reports whether the class of record holds fewer residents than
+// the largest k owed to one of them.
+func (c joinedClasses) small(record []string) bool {
+	key := recordKey(record)
+	return c.size[key] < c.floor[key]
+}
+
+// joinLedger returns the classes of the join of the export (values, nil for a
+// resident not published, of k) with the earlier entries, and each
+// published resident's joined record.
+func joinLedger(keys []string, values [][]string, earlier map[string]Entry, k int, sc boroughScope) (joinedClasses, [][]string) {
+	c := joinedClasses{size: map[string]int{}, floor: map[string]int{}}
+	joined := make([][]string, len(values))
+	published := map[string]bool{}
+	for i, v := range values {
+		if v != nil {
+			e := earlier[keys[i]]
+			joined[i] = sc.join(e.Record, v)
+			c.add(joined[i], max(k, e.K))
+			published[keys[i]] = true
+		}
+	}
+	for p, e := range earlier {
+		if !published[p] {
+			c.add(e.Record, e.K)
+		}
+	}
+	return c, joined
+}
+
 // enforce withdraws residents from the export (values[i] = nil) until
 // every class of the export holds at least k residents, and every class
-// of the join of the export with the ledger holds at least floor: the
-// records of every resident ever published, under any agreement, updated
-// by this export. keys are the residents' ledger keys. Withdrawing a
-// resident published before puts back their earlier record; withdrawing a
-// new one takes them out of the join. It returns each published
+// of the join of the export with the ledger (the entries of every
+// resident ever published, under any agreement, updated by this export)
+// at least the largest k owed to one of its residents: the largest k of
+// any export, this one or an earlier one, that published one of them.
+// keys are the residents' ledger keys. Withdrawing a resident published
+// before puts back their earlier entry; withdrawing a new one takes them
+// out of the join. It returns the classes of the join and each published
 // resident's joined record.
 //
 // It ends: each round withdraws someone or stops. When it stops, a class
-// of the join under floor can hold no resident published now, and none
-// who left it by being published now (they are withdrawn, rule 2), so it
-// is one of the earlier classes whole, which were at least the floor of
-// their day.
-func enforce(keys []string, values [][]string, earlier map[string][]string, k, floor int, sc boroughScope) [][]string {
-	joined := make([][]string, len(values))
+// of the join under its floor can hold no resident published now, and
+// none who left it by being published now (they are withdrawn, rule 2),
+// so it is one of the earlier classes whole, with the floor it had, at
+// which it was checked.
+func enforce(keys []string, values [][]string, earlier map[string]Entry, k int, sc boroughScope) (joinedClasses, [][]string) {
 	at := map[string]int{}
 	for i, p := range keys {
 		at[p] = i
 	}
 	for {
-		for i, v := range values {
-			joined[i] = nil
-			if v != nil {
-				joined[i] = sc.join(earlier[keys[i]], v)
-			}
-		}
-		export, union := map[string]int{}, map[string]int{}
-		for i, v := range values {
+		classes, joined := joinLedger(keys, values, earlier, k, sc)
+		export := map[string]int{}
+		for _, v := range values {
 			if v != nil {
 				export[recordKey(v)]++
-				union[recordKey(joined[i])]++
-			}
-		}
-		for p, r := range earlier {
-			if i, ok := at[p]; !ok || values[i] == nil {
-				union[recordKey(r)]++
 			}
 		}
 		withdraw := map[int]bool{}
 		for i, v := range values {
-			if v != nil && (export[recordKey(v)] < k || union[recordKey(joined[i])] < floor) {
+			if v != nil && (export[recordKey(v)] < k || classes.small(joined[i])) {
 				withdraw[i] = true // rule 1: a small class
 			}
 		}
-		for p, r := range earlier {
-			rk := recordKey(r)
-			if i, ok := at[p]; ok && values[i] != nil && union[rk] < floor && recordKey(joined[i]) != rk {
+		for p, e := range earlier {
+			if i, ok := at[p]; ok && values[i] != nil && classes.small(e.Record) && recordKey(joined[i]) != recordKey(e.Record) {
 				withdraw[i] = true // rule 2: leaving an earlier class made it small
 			}
 		}
 		if len(withdraw) == 0 {
-			return joined
+			return classes, joined
 		}
 		for i := range withdraw {
 			values[i] = nil

@@ -274,7 +274,8 @@ func TestRecordExport(t *testing.T) {
 			return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: id, Detail: "long layout, k 5, boroughs camden"}
 		}
 		first := &exports.Release{AgreementID: ag, Sequence: 1, Boroughs: []string{"camden"}, K: 5, Levels: []int{1, 0, 2, 0, 0, 1, 0}, Residents: 2,
-			Records: map[string][]string{"lk_a": {"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, "lk_b": {"*", "male", "*", "camden", "none", "*", "comparison"}}}
+			Records: map[string]exports.Entry{"lk_a": {Record: []string{"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, K: 5},
+				"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "comparison"}, K: 5}}}
 		if err := db.RecordExport(sys, first, entry(ag)); err != nil {
 			t.Fatal(err)
 		}
@@ -282,7 +283,7 @@ func TestRecordExport(t *testing.T) {
 			t.Errorf("recording export 1 twice: %v, want conflict", err)
 		}
 		second := &exports.Release{AgreementID: other, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
-			Records: map[string][]string{"lk_b": {"*", "male", "*", "camden", "none", "*", "*"}}}
+			Records: map[string]exports.Entry{"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "*"}, K: 7}}}
 		if err := db.RecordExport(sys, second, entry(other)); err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +299,7 @@ func TestRecordExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Exports != 2 || got.Agreements != 2 || got.K != 7 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
-				got.Records["lk_a"][0] != "60-69" || got.Records["lk_b"][6] != "*" {
+				got.Records["lk_a"].Record[0] != "60-69" || got.Records["lk_a"].K != 5 || got.Records["lk_b"].Record[6] != "*" || got.Records["lk_b"].K != 7 {
 				t.Errorf("ExportReleases(%d) = %+v, want both agreements' exports", id, got)
 			}
 		}
@@ -317,7 +318,7 @@ func TestRecordExport(t *testing.T) {
 			id := []int64{ag, other}[i%2]
 			go func() {
 				results <- db.RecordExport(sys, &exports.Release{AgreementID: id, Sequence: 3, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels,
-					Records: map[string][]string{fmt.Sprintf("lk_%d", i): {"*", "*", "*", "camden", "*", "*", "*"}}}, entry(id))
+					Records: map[string]exports.Entry{fmt.Sprintf("lk_%d", i): {Record: []string{"*", "*", "*", "camden", "*", "*", "*"}, K: 5}}}, entry(id))
 			}()
 		}
 		recorded := 0

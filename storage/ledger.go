@@ -44,6 +44,7 @@ func (releaseRow) TableName() string { return "export_releases" }
 type ledgerRow struct {
 	LedgerKey        string `gorm:"primaryKey"`
 	QuasiIdentifiers string
+	K                int
 }
 
 func (ledgerRow) TableName() string { return "export_ledger" }
@@ -88,7 +89,8 @@ func orphanLedgerKey(secret []byte, agreementID int64, pseudonym string) string 
 // ExportReleases returns the ledger, to the user exporting under the
 // agreement: how many exports were made, under how many agreements, the
 // largest k, the levels the first export ever fixed, and each resident's
-// joined record, by ledger key.
+// entry (joined record and the largest k they were published at), by
+// ledger key.
 func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.Released, err error) {
 	defer ateval.Wrap(&err, "ExportReleases(%d)", agreementID)
 	g := db.gorm.WithContext(ctx)
@@ -99,7 +101,7 @@ func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.
 	if err := g.Order("ledger_sequence").Find(&rs).Error; err != nil {
 		return exports.Released{}, err
 	}
-	out := exports.Released{Exports: len(rs), Records: map[string][]string{}}
+	out := exports.Released{Exports: len(rs), Records: map[string]exports.Entry{}}
 	agreements := map[int64]bool{}
 	for i, r := range rs {
 		if r.LedgerSequence != i+1 {
@@ -123,7 +125,7 @@ func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.
 		if err := json.Unmarshal([]byte(r.QuasiIdentifiers), &v); err != nil {
 			return exports.Released{}, err
 		}
-		out.Records[r.LedgerKey] = v
+		out.Records[r.LedgerKey] = exports.Entry{Record: v, K: r.K}
 	}
 	return out, nil
 }
@@ -176,13 +178,13 @@ func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.A
 		}
 		var lks []string
 		var recs []ledgerRow
-		for lk, v := range rel.Records {
-			b, err := json.Marshal(v)
+		for lk, e := range rel.Records {
+			b, err := json.Marshal(e.Record)
 			if err != nil {
 				return err
 			}
 			lks = append(lks, lk)
-			recs = append(recs, ledgerRow{LedgerKey: lk, QuasiIdentifiers: string(b)})
+			recs = append(recs, ledgerRow{LedgerKey: lk, QuasiIdentifiers: string(b), K: e.K})
 		}
 		for start := 0; start < len(lks); start += batchSize {
 			chunk := lks[start:min(start+batchSize, len(lks))]

@@ -23,9 +23,11 @@ import (
 //     agreement's. The ledger key (name release_ledger, 32 random bytes,
 //     hex) keys the HMAC that names a resident in the ledger: the same
 //     under every agreement, never published, and no pseudonym.
-//   - export_ledger holds, by ledger key, the joined record of every
-//     resident ever published: what an intruder holding every export
-//     knows of their quasi-identifiers (exports.JoinRecords).
+//   - export_ledger holds, by ledger key, the entry of every resident
+//     ever published: their joined record, what an intruder holding every
+//     export knows of their quasi-identifiers (exports.JoinRecords), and
+//     k, the largest k of the exports that published them, which their
+//     class in the join must keep.
 //   - export_releases gains ledger_sequence, the export's number among
 //     all exports, unique: of two exports prepared against the same
 //     ledger, only the first recorded may be published. Existing exports
@@ -41,7 +43,8 @@ CREATE TABLE platform_secrets (
 );
 CREATE TABLE export_ledger (
 	ledger_key TEXT PRIMARY KEY,
-	quasi_identifiers TEXT NOT NULL
+	quasi_identifiers TEXT NOT NULL,
+	k INTEGER NOT NULL
 );
 ALTER TABLE export_releases ADD COLUMN ledger_sequence INTEGER NOT NULL DEFAULT 0;
 UPDATE export_releases SET ledger_sequence = (SELECT COUNT(*) FROM export_releases e WHERE e.id <= export_releases.id);
@@ -55,7 +58,8 @@ CREATE UNIQUE INDEX export_releases_ledger_sequence ON export_releases (ledger_s
 // stood for the agreement's boroughs, and becomes them; a resident
 // published under several agreements gets the join of their records
 // (exports.JoinRecords), which is what an intruder holding those exports
-// learns. A pseudonym no resident has any more (a resident deleted) keeps
+// learns, and the largest k of those agreements' exports (which of an
+// agreement's exports published them was not kept). A pseudonym no resident has any more (a resident deleted) keeps
 // a ledger key of its own, so that it still counts in every join.
 func moveToOneLedger(tx *gorm.DB) error {
 	secret := make([]byte, 32)
@@ -75,10 +79,12 @@ func moveToOneLedger(tx *gorm.DB) error {
 			return err
 		}
 	}
-	joined := map[string][]string{}
+	joined := map[string]exports.Entry{}
 	for _, id := range agreements {
-		var a agreementRow
-		if err := tx.Where("id = ?", id).Take(&a).Error; err != nil {
+		// Columns named, never *: a statement cached with * would not
+		// survive a later migration's new column on PostgreSQL.
+		a := agreementRow{ID: id}
+		if err := tx.Raw(`SELECT pseudonym_key FROM data_sharing_agreements WHERE id = ?`, id).Row().Scan(&a.PseudonymKey); err != nil {
 			return fmt.Errorf("agreement %d: %w", id, err)
 		}
 		key, err := a.key()
@@ -88,6 +94,10 @@ func moveToOneLedger(tx *gorm.DB) error {
 		var boroughs []string
 		if err := tx.Raw(`SELECT b.slug FROM agreement_boroughs ab JOIN boroughs b ON b.id = ab.borough_id
 			WHERE ab.agreement_id = ?`, id).Scan(&boroughs).Error; err != nil {
+			return err
+		}
+		var k int
+		if err := tx.Raw(`SELECT COALESCE(MAX(k), 0) FROM export_releases WHERE agreement_id = ?`, id).Scan(&k).Error; err != nil {
 			return err
 		}
 		who := make(map[string]int64, len(residents))
@@ -110,7 +120,8 @@ func moveToOneLedger(tx *gorm.DB) error {
 			if resident, ok := who[r.Pseudonym]; ok {
 				lk = ledgerKey(secret, resident)
 			}
-			joined[lk] = exports.JoinRecords(joined[lk], exports.LedgerRecord(v, boroughs))
+			e := joined[lk]
+			joined[lk] = exports.Entry{Record: exports.JoinRecords(e.Record, exports.LedgerRecord(v, boroughs)), K: max(e.K, k)}
 		}
 	}
 	keys := make([]string, 0, len(joined))
@@ -120,11 +131,11 @@ func moveToOneLedger(tx *gorm.DB) error {
 	sort.Strings(keys)
 	rows := make([]ledgerRow, len(keys))
 	for i, lk := range keys {
-		b, err := json.Marshal(joined[lk])
+		b, err := json.Marshal(joined[lk].Record)
 		if err != nil {
 			return err
 		}
-		rows[i] = ledgerRow{LedgerKey: lk, QuasiIdentifiers: string(b)}
+		rows[i] = ledgerRow{LedgerKey: lk, QuasiIdentifiers: string(b), K: joined[lk].K}
 	}
 	if len(rows) > 0 {
 		if err := tx.CreateInBatches(rows, batchSize).Error; err != nil {

@@ -97,19 +97,19 @@ func TestOneLedger(t *testing.T) {
 				}
 			}
 			for yob, want := range map[int]string{
-				1958: "60-69&65-69|female|white|camden+sutton|alarm&community-alarm|yes|intervention",
-				1940: "85-89|male|asian|sutton|none|no|comparison",
+				1958: "60-69&65-69|female|white|camden+sutton|alarm&community-alarm|yes|intervention k 7",
+				1940: "85-89|male|asian|sutton|none|no|comparison k 5",
 			} {
-				if r := got.Records[ledger[yob]]; strings.Join(r, "|") != want {
-					t.Errorf("the resident born in %d: ledger record %q, want %s", yob, r, want)
+				if e := got.Records[ledger[yob]]; fmt.Sprintf("%s k %d", strings.Join(e.Record, "|"), e.K) != want {
+					t.Errorf("the resident born in %d: ledger entry %v, want %s", yob, e, want)
 				}
 			}
 			orphans := 0
-			for lk, r := range got.Records {
+			for lk, e := range got.Records {
 				if lk != ledger[1958] && lk != ledger[1940] {
 					orphans++
-					if strings.Join(r, "|") != "80-89|*|*|brent+camden+sutton|none|*|comparison" {
-						t.Errorf("the record of a resident no longer stored: %q", r)
+					if strings.Join(e.Record, "|") != "80-89|*|*|brent+camden+sutton|none|*|comparison" || e.K != 7 {
+						t.Errorf("the entry of a resident no longer stored: %v", e)
 					}
 				}
 			}
