@@ -92,8 +92,8 @@ func TestIntruderJoin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if unsafe.Linked < len(a.Records)/2 || unsafe.Below(k) == 0 {
-				t.Fatalf("without the one ledger: %+v, %d linked residents in classes under k = %d; want most linked, some exposed: the test cannot fail",
+			if unsafe.Linked < (unsafe.Linked+unsafe.Ambiguous+unsafe.Unmatched)*9/10 || unsafe.Below(k) == 0 {
+				t.Fatalf("without the one ledger: %v, %d linked residents in classes under k = %d; want most linked, some exposed: the test cannot fail",
 					unsafe, unsafe.Below(k), k)
 			}
 
@@ -104,7 +104,7 @@ func TestIntruderJoin(t *testing.T) {
 				t.Fatal(err)
 			}
 			if safe.Linked == 0 || safe.Below(k) > 0 {
-				t.Errorf("with the one ledger: %+v; %d linked residents in classes under k = %d", safe, safe.Below(k), k)
+				t.Errorf("with the one ledger: %v; %d linked residents in classes under k = %d", safe, safe.Below(k), k)
 			}
 			if d.EarlierExports != 1 || d.EarlierAgreements != 1 || d.JoinedK != max(tc.kA, tc.kB) {
 				t.Errorf("the second export's disclosure report: %d earlier exports under %d agreements, joined k %d", d.EarlierExports, d.EarlierAgreements, d.JoinedK)

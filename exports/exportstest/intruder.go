@@ -44,6 +44,11 @@ type Join struct {
 	linked []int
 }
 
+func (j Join) String() string {
+	return fmt.Sprintf("%d linked, %d ambiguous, %d unmatched; %d residents in %d classes, the smallest holding a linked resident of %d",
+		j.Linked, j.Ambiguous, j.Unmatched, j.Residents, j.Classes, j.Smallest)
+}
+
 // Below counts the linked residents in a class of the join of fewer than
 // k residents: those the join exposes beyond what either export promised.
 func (j Join) Below(k int) int {
