@@ -40,8 +40,10 @@
 //   - a resident is published only if every class of the export holds at
 //     least k residents, and every class of the join of the export with
 //     the ledger (the joined records of every resident ever published,
-//     updated by this export) at least the largest k ever used, this
-//     export's or an earlier one's; otherwise they are left out of this
+//     updated by this export) at least k and at least the largest k owed
+//     to one of its residents: the largest k of any export, under any
+//     agreement, that published them (Entry.K), so that no export undoes
+//     what an earlier one promised; otherwise they are left out of this
 //     export (see enforce);
 //   - k is at least the agreement's minimum (Agreement.MinK), which is
 //     the default: an export may ask for more, never less;
@@ -56,6 +58,13 @@
 // as a quasi-identifier: it follows from objections and disclosure
 // control, which an attacker knowing a resident's quasi-identifiers does
 // not know.
+//
+// The rule holds for the join of every export ever made. An intruder
+// holding only some of them sees fewer residents in a class, and no rule
+// here bounds that class; exportstest plays the intruder on real output,
+// and finds none under k in the joins of two of several exports that the
+// tests make (TestIntruderJoin, and cmd/ateval's TestIntruderJoinSample on
+// the whole sample).
 //
 // No identifier reaches this package: the source makes each pseudonym
 // from the resident's immutable internal id with the agreement's key, and
