@@ -108,7 +108,7 @@ func (m *memSource) record(rel *Release) {
 		panic("memSource: an export recorded out of sequence")
 	}
 	m.agreements[rel.AgreementID] = true
-	r.Exports, r.Agreements, r.K = rel.Sequence, len(m.agreements), max(r.K, rel.K)
+	r.Exports, r.Agreements = rel.Sequence, len(m.agreements)
 	for p, v := range rel.Records {
 		r.Records[p] = v
 	}

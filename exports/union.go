@@ -12,9 +12,8 @@ import (
 // so every export is checked together with all of them.
 type Released struct {
 	// Exports counts the earlier exports, under every agreement;
-	// Agreements, the agreements they were made under; K is the largest k
-	// any was made at.
-	Exports, Agreements, K int
+	// Agreements, the agreements they were made under.
+	Exports, Agreements int
 	// Levels are the generalisation levels, in column order, that the
 	// first export ever chose and every later one keeps; nil before the
 	// first.

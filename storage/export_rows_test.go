@@ -298,7 +298,7 @@ func TestRecordExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Exports != 2 || got.Agreements != 2 || got.K != 7 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
+			if got.Exports != 2 || got.Agreements != 2 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
 				got.Records["lk_a"].Record[0] != "60-69" || got.Records["lk_a"].K != 5 || got.Records["lk_b"].Record[6] != "*" || got.Records["lk_b"].K != 7 {
 				t.Errorf("ExportReleases(%d) = %+v, want both agreements' exports", id, got)
 			}

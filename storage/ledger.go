@@ -88,7 +88,7 @@ func orphanLedgerKey(secret []byte, agreementID int64, pseudonym string) string 
 
 // ExportReleases returns the ledger, to the user exporting under the
 // agreement: how many exports were made, under how many agreements, the
-// largest k, the levels the first export ever fixed, and each resident's
+// levels the first export ever fixed, and each resident's
 // entry (joined record and the largest k they were published at), by
 // ledger key.
 func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.Released, err error) {
@@ -107,7 +107,6 @@ func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.
 		if r.LedgerSequence != i+1 {
 			return exports.Released{}, ateval.Errorf(ateval.EINTERNAL, "export %d of the ledger recorded as number %d", i+1, r.LedgerSequence)
 		}
-		out.K = max(out.K, r.K)
 		agreements[r.AgreementID] = true
 		if i == 0 {
 			if err := json.Unmarshal([]byte(r.Levels), &out.Levels); err != nil {
