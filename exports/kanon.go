@@ -33,8 +33,9 @@ type Disclosure struct {
 	// were suppressed then, or have changed since.
 	ValuesWithheld int `json:"values_withheld_for_earlier_exports"`
 	// ResidentsWithheld counts the residents left out of this export
-	// because publishing them would have made a class of the join with
-	// the earlier exports smaller than JoinedK (they are among Removed).
+	// because publishing them would have left a class of the join with
+	// the earlier exports smaller than it owes its residents (they are
+	// among Removed).
 	ResidentsWithheld int `json:"residents_withheld_for_earlier_exports"`
 	Classes           int `json:"equivalence_classes"`
 	SmallestClass     int `json:"smallest_class"`
@@ -121,10 +122,9 @@ const bitsPerQI = 9
 // themselves, and joined with the ledger of what every earlier export
 // released (nil for none) so that every class of the join holding one of
 // them has at least k residents, and at least the largest k owed to any
-// of its residents (see enforce). maxSupp is the
-// suppression limit of the search, as a share of residents; the first
-// export's search fixes the levels of every later one, under any
-// agreement.
+// of its residents (see enforce). maxSupp is the suppression limit of the
+// search, as a share of residents; the first export's search fixes the
+// levels of every later one, under any agreement.
 func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc boroughScope) (anonymised, error) {
 	q := qis()
 	n := len(subjects)
