@@ -48,7 +48,7 @@ func TestJoinedAcrossAgreements(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 2026))
 	all := []string{"camden", "sutton", "brent", "city-of-london"}
 	checked := 0
-	for trial := 0; trial < 120; trial++ {
+	for trial := 0; trial < 80; trial++ {
 		src := &memSource{}
 		for i, s := range randomSubjects(r, 30+r.IntN(150)) {
 			s.Pseudonym = ""
