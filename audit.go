@@ -17,6 +17,7 @@ const (
 	ActionCreateUser     = "create_user"
 	ActionReadAuditLog   = "read_audit_log"
 	ActionExport         = "export"
+	ActionExportRefused  = "export_refused" // with the agreement and the reason, never a resident
 
 	// The practitioner's register.
 	ActionUpdateResident    = "update_resident"

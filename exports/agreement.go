@@ -1,6 +1,7 @@
 package exports
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -32,6 +33,10 @@ type Agreement struct {
 	// ExpiresOn is the first day on which the agreement is no longer in
 	// force.
 	ExpiresOn ateval.Date `json:"expires_on"`
+	// MinK is the smallest k an export under the agreement may be made
+	// at (DefaultK when registered without one): an export may ask for
+	// more, never less, and asks for MinK when it names no k.
+	MinK int `json:"min_k"`
 	// Evaluators are the emails of the evaluators named on the agreement:
 	// the only users who may export under it.
 	Evaluators []string `json:"evaluators,omitempty"`
@@ -83,8 +88,8 @@ func ParseList(s string) ([]string, error) {
 }
 
 // Validate checks the agreement's fields against the framework: a name,
-// a purpose, at least one borough, known instruments and fields, and an
-// expiry after its creation.
+// a purpose, at least one borough, known instruments and fields, a
+// minimum k from 2 to MaxK, and an expiry after its creation.
 func (a *Agreement) Validate(f *forms.Framework) error {
 	var errs []ateval.FieldError
 	add := func(field, m string) { errs = append(errs, ateval.FieldError{Field: field, Message: m}) }
@@ -121,6 +126,9 @@ func (a *Agreement) Validate(f *forms.Framework) error {
 			add("fields", fl+" is not one of items, scores")
 		}
 	}
+	if a.MinK < 2 || a.MinK > MaxK {
+		add("min_k", fmt.Sprintf("must be a whole number from 2 to %d", MaxK))
+	}
 	switch {
 	case a.ExpiresOn.IsZero():
 		add("expires_on", "is required")
@@ -139,7 +147,7 @@ func (a *Agreement) Validate(f *forms.Framework) error {
 // reason otherwise, and refuses a zero today as a caller's mistake.
 func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	if a == nil || a.ID == 0 {
-		return ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement.")
+		return refuse(RefusedNoAgreement, ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement."))
 	}
 	if today.IsZero() {
 		// A zero date is before every expiry: it would let an expired
@@ -147,7 +155,7 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 		return ateval.Errorf(ateval.EINTERNAL, "no date to check data sharing agreement %d against", a.ID)
 	}
 	if !today.Before(a.ExpiresOn) {
-		return ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn)
+		return refuse(RefusedExpired, ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn))
 	}
 	covered := map[string]bool{}
 	for _, b := range a.Boroughs {
@@ -155,10 +163,19 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	}
 	for _, b := range boroughs {
 		if !covered[b] {
-			return ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID)
+			return refuse(RefusedBoroughOutside, ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID))
 		}
 	}
 	return nil
+}
+
+// minK is the least k an export under the agreement may be made at:
+// MinK, or DefaultK for an agreement registered before agreements had one.
+func (a *Agreement) minK() int {
+	if a.MinK == 0 {
+		return DefaultK
+	}
+	return a.MinK
 }
 
 // allowsInstrument reports whether the agreement lets the export include the

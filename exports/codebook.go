@@ -40,7 +40,30 @@ var codebookNotes = []string{
 	"Dates are days from the resident's first device issue (enrolment, for the comparison group); age is from the year of birth at enrolment.",
 	"An item's cell holds its answer, or the reason it has none (refused, not_applicable, unable, not_asked); a score's cell holds its value or not_scorable. A blank cell means the column does not apply to the row: another instrument's item (long layout), or no assessment at that timepoint (wide layout).",
 	"The wide layout has the instruments scheduled at each timepoint; an assessment at a timepoint where its instrument is not scheduled appears only in the long layout.",
-	"Pseudonyms are stable across exports under the same agreement and unlinkable across agreements.",
+	"Pseudonyms are stable across exports under the same agreement and unlinkable across agreements. Answers and scores are not: they link a resident's rows across exports made under any agreements, so every export is made k-anonymous together with every earlier one (see the disclosure report).",
+}
+
+// joinedText is what the disclosure report says of the earlier exports
+// the export was checked with.
+func joinedText(d *Disclosure) string {
+	if d.EarlierExports == 0 {
+		return "This is the first export made on this platform, under any agreement: its generalisation levels are kept by every later one, and each later export, under any agreement, is checked together with it."
+	}
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	return fmt.Sprintf("This export is checked together with the %s made before it, under %s. "+
+		"Pseudonyms differ between agreements, but answers and scores are a fingerprint: whoever holds several exports can link a resident's rows across them. "+
+		"So the generalisation levels are those the first export ever chose; a resident published before shows no value that no earlier export published (%s withheld); "+
+		"and, joining every export resident by resident (a suppressed borough counting as the boroughs that export covers), every combination of the quasi-identifiers known of a resident "+
+		"of this export is shared by at least k = %d of the %d residents ever published, and by at least the largest k of any export that published one of them (up to %d here): "+
+		"%d combinations, the smallest holding a resident of this export of %d. %s left out of this export to keep it so.",
+		plural(d.EarlierExports, "earlier export", "earlier exports"), plural(d.EarlierAgreements, "data sharing agreement", "data sharing agreements"),
+		plural(d.ValuesWithheld, "value", "values"), d.K, d.JoinedResidents, d.JoinedK, d.JoinedClasses, d.JoinedSmallestClass,
+		plural(d.ResidentsWithheld, "resident was", "residents were"))
 }
 
 func (p *Plan) newCodebook(d Disclosure) *Codebook {
@@ -119,12 +142,8 @@ func (d *Disclosure) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Disclosure report\n\n")
 	fmt.Fprintf(&b, "k-anonymity with k = %d over the quasi-identifiers age_band, sex, ethnic_group, borough, device_category, living_alone and group: every combination of their values in the export is shared by at least %d residents.\n\n", d.K, d.K)
-	if d.EarlierExports > 0 {
-		fmt.Fprintf(&b, "This export is checked together with the %d earlier export%s under this agreement. Pseudonyms are the same in every export under it, so they can be joined: the generalisation levels are those the first export chose; a resident published before shows no value that was suppressed then or has changed since (%d values withheld); and every combination of the quasi-identifiers known of a resident from all the exports joined (a borough suppressed counting as the boroughs exported) is shared by at least %d of the %d residents ever published under the agreement: %d combinations, the smallest holding a resident of this export of %d.\n\n",
-			d.EarlierExports, map[bool]string{true: "", false: "s"}[d.EarlierExports == 1], d.ValuesWithheld, d.K, d.JoinedResidents, d.JoinedClasses, d.JoinedSmallestClass)
-	} else {
-		fmt.Fprintf(&b, "This is the first export under this agreement: its generalisation levels are kept by every later one, and each later export is checked together with the earlier ones, joined on the pseudonym.\n\n")
-	}
+	b.WriteString(joinedText(d))
+	b.WriteString("\n\n")
 	fmt.Fprintf(&b, "Search: %s Suppression limit: %.1f%% of residents; %d lattice nodes searched.\n\n", d.Search, 100*d.MaxSuppression, d.NodesSearched)
 	b.WriteString("| column | level | published as | values suppressed |\n|---|---|---|---|\n")
 	for _, g := range d.Generalisation {

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -18,10 +19,11 @@ const (
 	LayoutWide = "wide"
 )
 
-// Defaults of Options.
+// Defaults of Options, and the largest k.
 const (
 	DefaultK              = 5
 	DefaultMaxSuppression = 0.05
+	MaxK                  = 1000
 )
 
 // Options say what to export.
@@ -31,7 +33,8 @@ type Options struct {
 	Boroughs []string
 	Layout   string // LayoutLong (default) or LayoutWide
 	// K is the least number of residents sharing any combination of
-	// quasi-identifiers (default DefaultK, at least 2).
+	// quasi-identifiers: at least the agreement's MinK, which is the
+	// default.
 	K int
 	// MaxSuppression is the share of residents the generalisation search
 	// may leave to local suppression (default DefaultMaxSuppression).
@@ -69,32 +72,28 @@ type entry struct {
 
 // Prepare checks the agreement, reads every eligible resident's
 // quasi-identifiers from src and makes them k-anonymous, by themselves and
-// together with the earlier exports under the agreement (the first of an
-// export's two passes), and fixes the columns. Its errors are refusals to
-// show the user: no agreement, an expired one, a borough outside it, too
-// few residents. The source checks the agreement again, by its own clock.
+// together with every earlier export, under any agreement (the first of
+// an export's two passes), and fixes the columns. Its errors are refusals
+// to show the user: no agreement, an expired one, a borough outside it,
+// too few residents. The source checks the agreement again, by its own
+// clock.
 //
 // The export may be published only once its Release is recorded (see
-// Plan.Release): the next export under the agreement is checked against it.
+// Plan.Release): the next export, under any agreement, is checked against
+// it.
 func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) {
 	defer ateval.Wrap(&err, "exports.Prepare")
 	if opt.Layout == "" {
 		opt.Layout = LayoutLong
 	}
 	if opt.Layout != LayoutLong && opt.Layout != LayoutWide {
-		return nil, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide.")
-	}
-	if opt.K == 0 {
-		opt.K = DefaultK
-	}
-	if opt.K < 2 || opt.K > 1000 {
-		return nil, ateval.Errorf(ateval.EINVALID, "k must be between 2 and 1000.")
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide."))
 	}
 	if opt.MaxSuppression == 0 {
 		opt.MaxSuppression = DefaultMaxSuppression
 	}
 	if opt.MaxSuppression < 0 || opt.MaxSuppression > 1 {
-		return nil, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1.")
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1."))
 	}
 	if opt.Framework == nil {
 		opt.Framework = forms.Default()
@@ -105,16 +104,23 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err := opt.Agreement.Permits(opt.Today, opt.Boroughs); err != nil {
 		return nil, err
 	}
-	if len(opt.Boroughs) == 0 {
-		return nil, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export.")
-	}
 	a := opt.Agreement
+	if opt.K == 0 {
+		opt.K = a.minK()
+	}
+	if opt.K < a.minK() {
+		return nil, refuse(RefusedKBelowMinimum, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
+			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.minK())}}))
+	}
+	if opt.K < 2 || opt.K > MaxK {
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK))
+	}
+	if len(opt.Boroughs) == 0 {
+		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export."))
+	}
 	earlier, err := src.ExportReleases(ctx, a.ID)
 	if err != nil {
 		return nil, err
-	}
-	if earlier.Exports > 0 && opt.K < earlier.K {
-		return nil, ateval.Errorf(ateval.EINVALID, "An earlier export under data sharing agreement %d was made at k = %d; a later one must use at least that.", a.ID, earlier.K)
 	}
 	wanted := map[string]bool{}
 	for _, b := range opt.Boroughs {
@@ -132,14 +138,21 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	if err != nil {
 		return nil, err
 	}
-	an, err := anonymise(subjects, opt.K, opt.MaxSuppression, &earlier, boroughScope{agreement: a.Boroughs, exported: opt.Boroughs})
+	inLedger := map[string]bool{}
+	for i := range subjects {
+		if l := subjects[i].Ledger; l == "" || inLedger[l] {
+			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a ledger key, or one has none")
+		}
+		inLedger[subjects[i].Ledger] = true
+	}
+	an, err := anonymise(subjects, opt.K, opt.MaxSuppression, &earlier, boroughScope{exported: opt.Boroughs})
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{src: src, opt: opt, allowed: map[string]bool{},
 		items: a.allowsField(FieldItems), score: a.allowsField(FieldScores)}
 	p.release = Release{AgreementID: a.ID, Sequence: earlier.Exports + 1, Boroughs: opt.Boroughs, K: opt.K,
-		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string][]string{}}
+		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string]Entry{}}
 	seen := map[string]bool{}
 	for i := range subjects {
 		if an.values[i] == nil {
@@ -152,8 +165,10 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		}
 		seen[ps] = true
 		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.origin()})
-		if before := earlier.Records[ps]; before == nil || recordKey(before) != recordKey(an.joined[i]) {
-			p.release.Records[ps] = an.joined[i]
+		before := earlier.Records[s.Ledger]
+		now := Entry{Record: an.joined[i], K: max(opt.K, before.K)}
+		if before.Record == nil || recordKey(before.Record) != recordKey(now.Record) || before.K != now.K {
+			p.release.Records[s.Ledger] = now
 		}
 	}
 	// Pseudonym order: no trace of the order residents were stored in.

@@ -19,17 +19,22 @@ import (
 
 // memSource is an exports.Source over slices, for the package's own
 // tests; storage's implementation is tested against real databases in
-// cmd/ateval and storage. Like storage, it makes the pseudonyms from
-// internal ids it never hands over, and keeps what each agreement
-// released; its key for agreement N is 32 bytes of N.
+// cmd/ateval and storage. Like storage, it makes the pseudonyms and ledger
+// keys from internal ids it never hands over, and keeps one ledger of
+// what every export released, under any agreement; its key for agreement
+// N is 32 bytes of N.
 type memSource struct {
-	subjects    []Subject // Pseudonym empty: made when handed over
+	subjects    []Subject // Pseudonym and Ledger empty: made when handed over
 	ids         []int64   // each subject's internal id
 	assessments []forms.Assessment
-	released    map[int64]*Released
+	ledger      *Released
+	agreements  map[int64]bool // those with an export in the ledger
 }
 
 func memKey(agreementID int64) []byte { return bytes.Repeat([]byte{byte(agreementID)}, KeySize) }
+
+// memLedger is the ledger key of the resident with the internal id.
+func memLedger(id int64) string { return "ledger_" + Pseudonym(memKey(255), id) }
 
 func (m *memSource) add(id int64, s Subject) {
 	m.subjects, m.ids = append(m.subjects, s), append(m.ids, id)
@@ -47,7 +52,7 @@ func inList(x string, xs []string) bool {
 func (m *memSource) ExportSubjects(_ context.Context, agreementID int64, boroughs []string, fn func(Subject) error) error {
 	for i, s := range m.subjects {
 		if inList(s.Borough, boroughs) {
-			s.Pseudonym = Pseudonym(memKey(agreementID), m.ids[i])
+			s.Pseudonym, s.Ledger = Pseudonym(memKey(agreementID), m.ids[i]), memLedger(m.ids[i])
 			if err := fn(s); err != nil {
 				return err
 			}
@@ -83,8 +88,8 @@ func (m *memSource) ExportAssessments(_ context.Context, agreementID int64, boro
 	return nil
 }
 
-func (m *memSource) ExportReleases(_ context.Context, agreementID int64) (Released, error) {
-	if r := m.released[agreementID]; r != nil {
+func (m *memSource) ExportReleases(context.Context, int64) (Released, error) {
+	if r := m.ledger; r != nil {
 		out := *r
 		out.Records = maps.Clone(r.Records)
 		return out, nil
@@ -94,18 +99,16 @@ func (m *memSource) ExportReleases(_ context.Context, agreementID int64) (Releas
 
 // record keeps what an export released, as storage.RecordExport does.
 func (m *memSource) record(rel *Release) {
-	if m.released == nil {
-		m.released = map[int64]*Released{}
+	if m.ledger == nil {
+		m.ledger = &Released{Levels: rel.Levels, Records: map[string]Entry{}}
+		m.agreements = map[int64]bool{}
 	}
-	r := m.released[rel.AgreementID]
-	if r == nil {
-		r = &Released{Levels: rel.Levels, Records: map[string][]string{}}
-		m.released[rel.AgreementID] = r
-	}
+	r := m.ledger
 	if rel.Sequence != r.Exports+1 {
 		panic("memSource: an export recorded out of sequence")
 	}
-	r.Exports, r.K = rel.Sequence, max(r.K, rel.K)
+	m.agreements[rel.AgreementID] = true
+	r.Exports, r.Agreements = rel.Sequence, len(m.agreements)
 	for p, v := range rel.Records {
 		r.Records[p] = v
 	}
@@ -344,6 +347,8 @@ func TestRefusals(t *testing.T) {
 	src := population(60)
 	expired := agreement(1)
 	expired.ExpiresOn = ateval.NewDate(2026, 1, 1)
+	strict := agreement(1)
+	strict.MinK = 10
 	for _, tc := range []struct {
 		name string
 		opt  Options
@@ -354,11 +359,22 @@ func TestRefusals(t *testing.T) {
 		{"borough outside", Options{Agreement: agreement(1), Boroughs: []string{"camden", "brent"}}, ateval.EFORBIDDEN},
 		{"bad layout", Options{Agreement: agreement(1), Layout: "tall"}, ateval.EINVALID},
 		{"k of 1", Options{Agreement: agreement(1), K: 1}, ateval.EINVALID},
+		{"k below the agreement's minimum", Options{Agreement: strict, K: 9}, ateval.EINVALID},
 		{"fewer residents than k", Options{Agreement: agreement(1), K: 61}, ateval.EINVALID},
 	} {
 		tc.opt.Today = ateval.NewDate(2026, 11, 23)
 		if _, err := Prepare(context.Background(), src, tc.opt); ateval.ErrorCode(err) != tc.code {
 			t.Errorf("%s: Prepare error %v, want code %s", tc.name, err, tc.code)
+		}
+	}
+	_, err := Prepare(context.Background(), src, Options{Agreement: strict, K: 9, Today: ateval.NewDate(2026, 11, 23)})
+	if fs := ateval.ErrorFields(err); len(fs) != 1 || fs[0].Field != "k" || !strings.Contains(fs[0].Message, "minimum k of 10") {
+		t.Errorf("k below the agreement's minimum: %v, want a message on k naming the minimum, 10", err)
+	}
+	for _, tc := range []struct{ asked, want int }{{0, 10}, {12, 12}} {
+		p, err := Prepare(context.Background(), src, Options{Agreement: strict, K: tc.asked, Today: ateval.NewDate(2026, 11, 23)})
+		if err != nil || p.Disclosure().K != tc.want {
+			t.Errorf("k %d asked under an agreement of minimum 10: %v, want an export at k = %d", tc.asked, err, tc.want)
 		}
 	}
 	// M1: a zero Today let an expired agreement through.

@@ -29,22 +29,33 @@ type Disclosure struct {
 	ResidentsSuppressed int `json:"residents_with_suppressed_values"`
 	ValuesSuppressed    int `json:"values_suppressed"`
 	// ValuesWithheld counts the values of residents published before
-	// that are suppressed because they were suppressed then or have changed
-	// since.
+	// that are suppressed because no earlier export published them: they
+	// were suppressed then, or have changed since.
 	ValuesWithheld int `json:"values_withheld_for_earlier_exports"`
-	Classes        int `json:"equivalence_classes"`
-	SmallestClass  int `json:"smallest_class"`
+	// ResidentsWithheld counts the residents left out of this export
+	// because publishing them would have left a class of the join with
+	// the earlier exports smaller than it owes its residents (they are
+	// among Removed).
+	ResidentsWithheld int `json:"residents_withheld_for_earlier_exports"`
+	Classes           int `json:"equivalence_classes"`
+	SmallestClass     int `json:"smallest_class"`
 	// HighestRisk is the prosecutor risk of the most exposed resident,
 	// 1 / size of the smallest equivalence class; AverageRisk is its mean
 	// over residents, which is classes / residents.
 	HighestRisk float64 `json:"highest_prosecutor_risk"`
 	AverageRisk float64 `json:"average_prosecutor_risk"`
-	// EarlierExports counts the exports made under the agreement before
-	// this one. The export is checked together with them: joined on the
-	// pseudonym, the residents of every export under the agreement fall
-	// in JoinedClasses classes, the smallest of them (holding a resident
-	// of this export) of JoinedSmallestClass residents.
+	// EarlierExports counts the exports made before this one, under
+	// EarlierAgreements data sharing agreements (this one or others). The
+	// export is checked together with them: joined resident by resident,
+	// as an intruder holding them all could on the answers, the
+	// JoinedResidents ever published fall in JoinedClasses classes. Each
+	// class holding a resident of this export holds at least K residents,
+	// and at least the largest k of any export, this or an earlier one,
+	// that published one of its residents: JoinedK is the largest such k,
+	// JoinedSmallestClass the smallest such class.
 	EarlierExports      int `json:"earlier_exports"`
+	EarlierAgreements   int `json:"earlier_agreements"`
+	JoinedK             int `json:"joined_k"`
 	JoinedResidents     int `json:"joined_residents"`
 	JoinedClasses       int `json:"joined_equivalence_classes"`
 	JoinedSmallestClass int `json:"joined_smallest_class"`
@@ -107,16 +118,18 @@ func (t *interned) id(s string) uint16 {
 // 511 distinct values per quasi-identifier and level.
 const bitsPerQI = 9
 
-// anonymise makes the subjects' quasi-identifiers k-anonymous, by
-// themselves and joined with what the earlier exports under the agreement
-// released (nil for none). maxSupp is the suppression limit of the
+// anonymise makes the subjects' quasi-identifiers k-anonymous by
+// themselves, and joined with the ledger of what every earlier export
+// released (nil for none) so that every class of the join holding one of
+// them has at least k residents, and at least the largest k owed to any
+// of its residents (see enforce). maxSupp is the suppression limit of the
 // search, as a share of residents; the first export's search fixes the
-// levels of every later one.
+// levels of every later one, under any agreement.
 func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc boroughScope) (anonymised, error) {
 	q := qis()
 	n := len(subjects)
 	if n < k {
-		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k)
+		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k))
 	}
 	if earlier == nil {
 		earlier = &Released{}
@@ -158,8 +171,8 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	}
 
 	// The lattice, searched whole: 480 nodes, each one pass over residents;
-	// or not at all, when the first export under the agreement fixed the
-	// levels.
+	// or not at all, when the first export ever, under any agreement,
+	// fixed the levels.
 	limit := int(maxSupp * float64(n))
 	var best []int
 	bestLoss, bestSmall, searched, bestWithin := 2.0, n+1, 0, false
@@ -217,21 +230,22 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 	}
 
-	// A resident published before shows no value not published then: a
-	// value suppressed then, or changed since, is suppressed now, so that
-	// joining the exports tells no more of them than the earlier ones did.
+	// A resident published before, under any agreement, shows no value
+	// not published then: a value suppressed then, or changed since, is
+	// suppressed now, so that joining the exports tells no more of them
+	// than the earlier ones did.
 	keys := make([]uint64, n)
 	withheld := 0
 	for i := range keys {
 		keys[i] = keyAt(i, best)
-		before := earlier.Records[subjects[i].Pseudonym]
+		before := earlier.Records[subjects[i].Ledger].Record
 		if before == nil {
 			continue
 		}
 		for j := range q {
 			shift := uint(bitsPerQI * (len(q) - 1 - j))
 			id := keys[i] >> shift & (1<<bitsPerQI - 1)
-			if id != 0 && tables[j][best[j]].names[id] != before[j] {
+			if id != 0 && !told(before[j], tables[j][best[j]].names[id]) {
 				keys[i] &^= (1<<bitsPerQI - 1) << shift
 				withheld++
 			}
@@ -339,9 +353,9 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	// Whatever the steps above left, no class smaller than k is published,
 	// in this export or in its join with the earlier ones.
 	out := anonymised{values: make([][]string, n)}
-	pseudonyms := make([]string, n)
+	ledger := make([]string, n)
 	for i := range subjects {
-		pseudonyms[i] = subjects[i].Pseudonym
+		ledger[i] = subjects[i].Ledger
 		if removed[i] {
 			continue
 		}
@@ -352,36 +366,33 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 		out.values[i] = row
 	}
-	out.joined = enforce(pseudonyms, out.values, earlier.Records, k, sc)
-	out.levels = best
+	before := 0
+	for _, v := range out.values {
+		if v != nil {
+			before++
+		}
+	}
+	classes, joined := enforce(ledger, out.values, earlier.Records, k, sc)
+	out.joined, out.levels = joined, best
 
 	d := &out.disclosure
 	d.K, d.MaxSuppression, d.Search, d.NodesSearched = k, maxSupp, searchDescription, searched
-	d.EarlierExports, d.ValuesWithheld = earlier.Exports, withheld
-	final, union := map[string]int{}, map[string]int{}
-	for i, v := range out.values {
+	d.EarlierExports, d.EarlierAgreements, d.ValuesWithheld = earlier.Exports, earlier.Agreements, withheld
+	final := map[string]int{}
+	for _, v := range out.values {
 		if v == nil {
 			d.Removed++
 			continue
 		}
 		d.Residents++
 		final[recordKey(v)]++
-		union[recordKey(out.joined[i])]++
-		if touched[i] {
+	}
+	for i := range touched {
+		if touched[i] && out.values[i] != nil {
 			d.ResidentsSuppressed++
 		}
 	}
-	published := map[string]bool{}
-	for i, v := range out.values {
-		if v != nil {
-			published[pseudonyms[i]] = true
-		}
-	}
-	for p, r := range earlier.Records {
-		if !published[p] {
-			union[recordKey(r)]++
-		}
-	}
+	d.ResidentsWithheld = before - d.Residents
 	for j, x := range q {
 		d.Generalisation = append(d.Generalisation, QIReport{Column: x.name, Level: best[j], Hierarchy: x.levels[best[j]], ValuesSuppressed: suppressedBy[j]})
 		d.ValuesSuppressed += suppressedBy[j]
@@ -395,27 +406,29 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		}
 		d.SmallestClass = min(d.SmallestClass, c)
 	}
-	d.JoinedClasses, d.JoinedSmallestClass = len(union), 0
+	d.JoinedClasses = len(classes.size)
 	for i, v := range out.values {
 		if v == nil {
 			continue
 		}
-		// Only an earlier class with no one published now may be under k
-		// (k raised since, or a record made before this check existed):
-		// this export adds nothing to it.
-		c := union[recordKey(out.joined[i])]
-		if c < k {
-			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < k = %d", c, k)
+		// Only an earlier class with no one published now may be under
+		// its floor (one made before this check existed): this export
+		// adds nothing to it.
+		key := recordKey(out.joined[i])
+		c := classes.size[key]
+		if c < classes.floor[key] || c < k {
+			return anonymised{}, fmt.Errorf("exports: internal error: a class of the join with earlier exports of %d < %d", c, classes.floor[key])
 		}
 		if d.JoinedSmallestClass == 0 || c < d.JoinedSmallestClass {
 			d.JoinedSmallestClass = c
 		}
+		d.JoinedK = max(d.JoinedK, classes.floor[key])
 	}
-	for _, c := range union {
+	for _, c := range classes.size {
 		d.JoinedResidents += c
 	}
 	if d.Residents == 0 {
-		return anonymised{}, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k)
+		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k))
 	}
 	d.HighestRisk = 1 / float64(d.SmallestClass)
 	d.AverageRisk = float64(d.Classes) / float64(d.Residents)

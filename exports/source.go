@@ -10,11 +10,17 @@ import (
 
 // Subject is what an export needs of one resident. It carries no
 // identifier: the source makes the pseudonym, with the agreement's key,
-// which never leaves it.
+// which never leaves it, and the ledger key.
 type Subject struct {
 	// Pseudonym is the resident's pseudonym under the agreement (see
 	// Pseudonym).
-	Pseudonym   string
+	Pseudonym string
+	// Ledger is the resident's key in the ledger of releases (see
+	// Released): the same under every agreement, so that what any export
+	// released of the resident is found whatever agreement the next is
+	// made under. The source makes it with a key of its own, which no one
+	// else holds; it is never published.
+	Ledger      string
 	Borough     string // slug
 	YearOfBirth int
 	Sex         devices.Sex
@@ -64,7 +70,7 @@ type Source interface {
 	// ExportSubjects, in pseudonym order, a bounded batch of them at a
 	// time, each with their assessments and scores.
 	ExportAssessments(ctx context.Context, agreementID int64, boroughs []string, fn func([]Assessments) error) error
-	// ExportReleases returns what the earlier exports under the agreement
-	// released.
+	// ExportReleases returns the ledger: what every earlier export
+	// released, under any agreement, keyed by Subject.Ledger.
 	ExportReleases(ctx context.Context, agreementID int64) (Released, error)
 }

@@ -5,186 +5,265 @@ import (
 	"strings"
 )
 
-// Released is what the earlier exports under one agreement released, as
-// the source keeps it: enough to check a new export together with them.
+// Released is the ledger of releases: what every earlier export released,
+// under any agreement, to anyone, as the source keeps it. An evaluator
+// holding exports made under different agreements cannot join them on the
+// pseudonym, but can on the answers and scores, which are a fingerprint;
+// so every export is checked together with all of them.
 type Released struct {
-	// Exports counts the earlier exports; K is the largest k they were made
-	// at.
-	Exports, K int
-	// Levels are the generalisation levels, in column order, that the first
-	// export chose and every later one keeps; nil before the first.
+	// Exports counts the earlier exports, under every agreement;
+	// Agreements, the agreements they were made under.
+	Exports, Agreements int
+	// Levels are the generalisation levels, in column order, that the
+	// first export ever chose and every later one keeps; nil before the
+	// first.
 	Levels []int
-	// Records hold, by pseudonym, what an evaluator who joins every earlier
-	// export on the pseudonym knows of each resident ever published under
-	// the agreement: for each quasi-identifier the value published, or
-	// Suppressed if none ever was; for the borough, the boroughs the
-	// resident may be in (see joinBorough).
-	Records map[string][]string
+	// Records hold, by ledger key (Subject.Ledger), the entry of every
+	// resident ever published.
+	Records map[string]Entry
 }
 
-// Release is what one export adds to the record of an agreement's
-// releases. It is recorded, with the export's audit entry, before any of
-// the export is published, so that the next export is checked against it.
+// Entry is a resident's entry in the ledger.
+type Entry struct {
+	// Record is their joined record (see JoinRecords).
+	Record []string
+	// K is the largest k of the exports they were published in: the
+	// class of the join holding them must keep at least K residents,
+	// whatever k a later export, under any agreement, is made at.
+	K int
+}
+
+// Release is what one export adds to the ledger. It is recorded, with the
+// export's audit entry, before any of the export is published, so that
+// the next export, under any agreement, is checked against it.
 type Release struct {
 	AgreementID int64
-	// Sequence is the number of earlier exports plus one: of two exports
-	// prepared against the same earlier ones, only the first recorded may
-	// be published.
+	// Sequence is the number of earlier exports in the ledger, under every
+	// agreement, plus one: of two exports prepared against the same
+	// ledger, only the first recorded may be published.
 	Sequence  int
 	Boroughs  []string
 	K         int
 	Levels    []int
 	Residents int
-	// Records are the residents whose joined record is new or has
-	// changed, by pseudonym.
-	Records map[string][]string
+	// Records are the residents whose entry is new or has changed, by
+	// ledger key.
+	Records map[string]Entry
 }
 
-// boroughScope is what an export's borough column means: the boroughs of
-// the agreement, and the boroughs exported. A resident published with the
-// borough suppressed is still known to be in one of the boroughs
-// exported.
-type boroughScope struct {
-	agreement, exported []string
-}
+// A joined record is what an intruder who holds every export, and links
+// each resident's rows across them exactly (the answers are a
+// fingerprint), knows of the resident's quasi-identifiers, in qis()
+// order:
+//
+//   - the borough as the set of boroughs the resident may be in: the
+//     intersection, over the exports, of the borough published or, where
+//     it was suppressed, the boroughs that export covers; written as slugs
+//     joined by boroughSep in order, one slug, or noBorough for none (a
+//     resident who moved);
+//   - every other quasi-identifier as the values ever published for it,
+//     in order, joined by valueSep, or Suppressed if none ever was. With
+//     the levels fixed by the first export ever, and nothing new published
+//     of a resident published before (see anonymise), that is one value;
+//     several only where exports made at different levels were joined,
+//     as under the per-agreement ledgers before this one. Two residents
+//     with the same values published are in one class: finer than, so at
+//     least as safe as, classes of the finest of the values.
+const (
+	boroughSep = "+"
+	valueSep   = "&"
+	noBorough  = "{}"
+)
 
-// boroughSet is the set of boroughs a joined borough value stands for:
-// Suppressed for any of the agreement's, a slug, or slugs joined by "+".
-func (sc boroughScope) set(v string) map[string]bool {
+// boroughSet reads a joined borough.
+func boroughSet(v string) map[string]bool {
 	out := map[string]bool{}
-	switch {
-	case v == Suppressed:
-		for _, b := range sc.agreement {
-			out[b] = true
-		}
-	case v == "":
-	default:
-		for _, b := range strings.Split(v, "+") {
-			out[b] = true
+	if v == noBorough || v == "" {
+		return out
+	}
+	for _, b := range strings.Split(v, boroughSep) {
+		out[b] = true
+	}
+	return out
+}
+
+func writeSet(set map[string]bool, sep, empty string) string {
+	var out []string
+	for v := range set {
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return empty
+	}
+	sort.Strings(out)
+	return strings.Join(out, sep)
+}
+
+// LedgerRecord is the joined record of a resident published once, with
+// values (in qis() order), in an export of the boroughs: a borough
+// suppressed stands for every borough exported. Storage uses it to carry
+// the per-agreement ledgers, whose suppressed borough stood for the
+// agreement's boroughs, into the one ledger.
+func LedgerRecord(published []string, boroughs []string) []string {
+	out := append([]string(nil), published...)
+	for j, x := range qis() {
+		if x.name == QIBorough && published[j] == Suppressed {
+			set := map[string]bool{}
+			for _, b := range boroughs {
+				set[b] = true
+			}
+			out[j] = writeSet(set, boroughSep, noBorough)
 		}
 	}
 	return out
 }
 
-// joinBorough returns what is known of a resident's borough from what was
-// known before (before, or "" for a resident never published) and their
-// publication in this export with borough published: the intersection,
-// written as Suppressed if it is every borough of the agreement (or the
-// scope is unknown), as a slug if one, and as "+"-joined slugs otherwise.
-// An empty intersection (a resident who moved borough) is written "{}".
-func (sc boroughScope) joinBorough(before, published string) string {
-	if len(sc.agreement) == 0 {
-		if before != "" && before != Suppressed {
-			return before
-		}
-		return published
+// JoinRecords returns what two joined records of one resident tell
+// together: for the borough, the intersection of the two sets; for every
+// other quasi-identifier, the values of either. A nil record is a
+// resident not published before. It is the one rule by which exports are
+// joined: an export's records with the ledger, and the per-agreement
+// ledgers into one.
+func JoinRecords(before, now []string) []string {
+	if before == nil {
+		return append([]string(nil), now...)
 	}
-	now := sc.set(published)
-	if published == Suppressed {
-		now = map[string]bool{}
-		for _, b := range sc.exported {
-			now[b] = true
+	out := make([]string, len(now))
+	for j, x := range qis() {
+		if x.name == QIBorough {
+			set := boroughSet(before[j])
+			for b := range set {
+				if !boroughSet(now[j])[b] {
+					delete(set, b)
+				}
+			}
+			out[j] = writeSet(set, boroughSep, noBorough)
+			continue
 		}
-	}
-	if before != "" {
-		was := sc.set(before)
-		for b := range now {
-			if !was[b] {
-				delete(now, b)
+		set := map[string]bool{}
+		for _, v := range []string{before[j], now[j]} {
+			for _, x := range strings.Split(v, valueSep) {
+				if x != Suppressed && x != "" {
+					set[x] = true
+				}
 			}
 		}
+		out[j] = writeSet(set, valueSep, Suppressed)
 	}
-	var out []string
-	for b := range now {
-		out = append(out, b)
+	return out
+}
+
+// told reports whether publishing v for a quasi-identifier tells nothing
+// that the joined value before does not: v is one of the values published
+// before, or the one borough the resident is known to be in.
+func told(before, v string) bool {
+	for _, x := range strings.Split(before, valueSep) {
+		if x == v {
+			return true
+		}
 	}
-	sort.Strings(out)
-	switch {
-	case len(out) == 0:
-		return "{}"
-	case len(out) == len(sc.agreement):
-		return Suppressed
-	}
-	return strings.Join(out, "+")
+	return false
+}
+
+// boroughScope is the boroughs an export covers: a resident published
+// with the borough suppressed is known to be in one of them.
+type boroughScope struct {
+	exported []string
 }
 
 // join returns the joined record of a resident published with values,
-// given the earlier record (nil for a resident never published): for each
-// quasi-identifier the value known before, if any, or else the one
-// published now.
+// given the earlier record (nil for a resident never published).
 func (sc boroughScope) join(before, published []string) []string {
-	q := qis()
-	out := make([]string, len(q))
-	for j, x := range q {
-		switch {
-		case x.name == QIBorough:
-			b := ""
-			if before != nil {
-				b = before[j]
-			}
-			out[j] = sc.joinBorough(b, published[j])
-		case before != nil && before[j] != Suppressed:
-			out[j] = before[j]
-		default:
-			out[j] = published[j]
-		}
-	}
-	return out
+	return JoinRecords(before, LedgerRecord(published, sc.exported))
 }
 
 func recordKey(v []string) string { return strings.Join(v, "\x1f") }
 
+// joinedClasses are the classes of the join of an export with the
+// ledger: each class's size, and its floor, the largest k owed to one of
+// its residents (Entry.K).
+type joinedClasses struct {
+	size, floor map[string]int
+}
+
+func (c joinedClasses) add(record []string, k int) {
+	key := recordKey(record)
+	c.size[key]++
+	c.floor[key] = max(c.floor[key], k)
+}
+
+// small reports whether the class of record holds fewer residents than
+// the largest k owed to one of them.
+func (c joinedClasses) small(record []string) bool {
+	key := recordKey(record)
+	return c.size[key] < c.floor[key]
+}
+
+// joinLedger returns the classes of the join of the export (values, nil for a
+// resident not published, of k) with the earlier entries, and each
+// published resident's joined record.
+func joinLedger(keys []string, values [][]string, earlier map[string]Entry, k int, sc boroughScope) (joinedClasses, [][]string) {
+	c := joinedClasses{size: map[string]int{}, floor: map[string]int{}}
+	joined := make([][]string, len(values))
+	published := map[string]bool{}
+	for i, v := range values {
+		if v != nil {
+			e := earlier[keys[i]]
+			joined[i] = sc.join(e.Record, v)
+			c.add(joined[i], max(k, e.K))
+			published[keys[i]] = true
+		}
+	}
+	for p, e := range earlier {
+		if !published[p] {
+			c.add(e.Record, e.K)
+		}
+	}
+	return c, joined
+}
+
 // enforce withdraws residents from the export (values[i] = nil) until
-// every class of the export holds at least k residents, and so does every
-// class of the join of the export with the earlier ones: the records of
-// every resident ever published under the agreement, updated by this
-// export. Withdrawing a resident published before puts back their earlier
-// record; withdrawing a new one takes them out of the join. It returns
-// each published resident's joined record.
+// every class of the export holds at least k residents, and every class
+// of the join of the export with the ledger (the entries of every
+// resident ever published, under any agreement, updated by this export)
+// at least the largest k owed to one of its residents: the largest k of
+// any export, this one or an earlier one, that published one of them.
+// keys are the residents' ledger keys. Withdrawing a resident published
+// before puts back their earlier entry; withdrawing a new one takes them
+// out of the join. It returns the classes of the join and each published
+// resident's joined record.
 //
 // It ends: each round withdraws someone or stops. When it stops, a class
-// of the join under k can hold no resident published now, and none who
-// left it by being published now (they are withdrawn, rule 2), so it is
-// one of the earlier classes whole, which were at least k.
-func enforce(pseudonyms []string, values [][]string, earlier map[string][]string, k int, sc boroughScope) [][]string {
-	joined := make([][]string, len(values))
+// of the join under its floor can hold no resident published now, and
+// none who left it by being published now (they are withdrawn, rule 2),
+// so it is one of the earlier classes whole, with the floor it had, at
+// which it was checked.
+func enforce(keys []string, values [][]string, earlier map[string]Entry, k int, sc boroughScope) (joinedClasses, [][]string) {
 	at := map[string]int{}
-	for i, p := range pseudonyms {
+	for i, p := range keys {
 		at[p] = i
 	}
 	for {
-		for i, v := range values {
-			joined[i] = nil
-			if v != nil {
-				joined[i] = sc.join(earlier[pseudonyms[i]], v)
-			}
-		}
-		export, union := map[string]int{}, map[string]int{}
-		for i, v := range values {
+		classes, joined := joinLedger(keys, values, earlier, k, sc)
+		export := map[string]int{}
+		for _, v := range values {
 			if v != nil {
 				export[recordKey(v)]++
-				union[recordKey(joined[i])]++
-			}
-		}
-		for p, r := range earlier {
-			if i, ok := at[p]; !ok || values[i] == nil {
-				union[recordKey(r)]++
 			}
 		}
 		withdraw := map[int]bool{}
 		for i, v := range values {
-			if v != nil && (export[recordKey(v)] < k || union[recordKey(joined[i])] < k) {
+			if v != nil && (export[recordKey(v)] < k || classes.small(joined[i])) {
 				withdraw[i] = true // rule 1: a small class
 			}
 		}
-		for p, r := range earlier {
-			rk := recordKey(r)
-			if i, ok := at[p]; ok && values[i] != nil && union[rk] < k && recordKey(joined[i]) != rk {
+		for p, e := range earlier {
+			if i, ok := at[p]; ok && values[i] != nil && classes.small(e.Record) && recordKey(joined[i]) != recordKey(e.Record) {
 				withdraw[i] = true // rule 2: leaving an earlier class made it small
 			}
 		}
 		if len(withdraw) == 0 {
-			return joined
+			return classes, joined
 		}
 		for i := range withdraw {
 			values[i] = nil

@@ -11,18 +11,21 @@ import (
 	"github.com/ateval/ateval"
 )
 
-// joinOnPseudonym plays the evaluator who joins every export made under
-// an agreement on the pseudonym. What each resident's joined row tells
-// of their quasi-identifiers is, per column, every value published for
-// them (a band and a finer band tell the intersection; two residents with
-// the same values seen know the same) and, where the borough is
-// suppressed, the boroughs of each export they are in. It returns the
-// size of each resident's class in the join.
+// joinOnResident plays the intruder who holds every export, under every
+// agreement, and links each resident's rows across them exactly: on the
+// pseudonym under one agreement, on the answers, a fingerprint, across
+// agreements. who maps each pseudonym to the resident (nil: the pseudonym
+// is the resident, as under one agreement). What each resident's joined
+// row tells of their quasi-identifiers is, per column, every value
+// published for them (a band and a finer band tell the intersection; two
+// residents with the same values seen know the same) and, where the
+// borough is suppressed, the boroughs of each export they are in. It
+// returns the size of each resident's class in the join.
 //
 // Which exports a resident is in is not itself a quasi-identifier: it
 // follows from objections and from disclosure control, which an attacker
 // who knows a resident's quasi-identifiers does not know.
-func joinOnPseudonym(exports [][][]string, boroughs [][]string) map[string]int {
+func joinOnResident(exports [][][]string, boroughs [][]string, who map[string]string) map[string]int {
 	type seen struct {
 		values []map[string]bool
 		in     []string
@@ -35,13 +38,17 @@ func joinOnPseudonym(exports [][][]string, boroughs [][]string) map[string]int {
 		}
 		names := []string{QIAgeBand, QISex, QIEthnicGroup, QIBorough, QIDeviceCategory, QILivingAlone, QIGroup}
 		for _, r := range recs[1:] {
-			s := rows[r[0]]
+			id := r[0]
+			if who != nil {
+				id = who[r[0]]
+			}
+			s := rows[id]
 			if s == nil {
 				s = &seen{values: make([]map[string]bool, len(names))}
 				for j := range names {
 					s.values[j] = map[string]bool{}
 				}
-				rows[r[0]] = s
+				rows[id] = s
 			}
 			if len(s.in) > 0 && s.in[len(s.in)-1] == fmt.Sprint(x) {
 				continue // the long layout's further rows
@@ -133,7 +140,7 @@ func TestJoinedExportsStayKAnonymous(t *testing.T) {
 	run := func(src Source) (map[string]int, *Plan) {
 		_, first, _ := export(t, src, Options{Agreement: agreement(1), Boroughs: both, Layout: LayoutWide})
 		p, second, _ := export(t, src, Options{Agreement: agreement(1), Boroughs: camden, Layout: LayoutWide})
-		return joinOnPseudonym([][][]string{first, second}, [][]string{both, camden}), p
+		return joinOnResident([][][]string{first, second}, [][]string{both, camden}, nil), p
 	}
 	brokenBefore := 0
 	for seed := uint64(0); seed <= 40; seed++ {
@@ -155,7 +162,7 @@ func TestJoinedExportsStayKAnonymous(t *testing.T) {
 		d := p.Disclosure()
 		var text strings.Builder
 		d.WriteText(&text)
-		if d.EarlierExports != 1 || d.JoinedSmallestClass < DefaultK || !strings.Contains(text.String(), "checked together with the 1 earlier export ") {
+		if d.EarlierExports != 1 || d.JoinedSmallestClass < DefaultK || !strings.Contains(text.String(), "checked together with the 1 earlier export made before it, under 1 data sharing agreement.") {
 			t.Errorf("seed %d: the second export's disclosure report: earlier %d, smallest joined class %d\n%s", seed, d.EarlierExports, d.JoinedSmallestClass, text.String())
 		}
 	}
@@ -201,7 +208,7 @@ func TestJoinedExportsRandom(t *testing.T) {
 			}
 			recs := readBack(t, buf.String())
 			got, sets = append(got, recs), append(sets, sub)
-			for ps, c := range joinOnPseudonym(got, sets) {
+			for ps, c := range joinOnResident(got, sets, nil) {
 				if c < k {
 					t.Fatalf("trial %d after export %d (boroughs %v, k %d): resident %s in a joined class of %d", trial, x, sub, k, ps, c)
 				}

@@ -148,9 +148,9 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 // written.
 func (p *Plan) AuditEntry(st *Stats) ateval.AuditEntry {
 	what := fmt.Sprintf("%s layout, k %d, boroughs %s", p.opt.Layout, p.opt.K, strings.Join(p.opt.Boroughs, ","))
-	detail := fmt.Sprintf("started: %s, %d residents, export %d under the agreement", what, len(p.entries), p.release.Sequence)
+	detail := fmt.Sprintf("started: %s, %d residents, export %d of the ledger", what, len(p.entries), p.release.Sequence)
 	if st != nil {
-		detail = fmt.Sprintf("%s, %d rows, %d residents, export %d under the agreement, sha256 %s", what, st.Rows, st.Residents, p.release.Sequence, st.SHA256)
+		detail = fmt.Sprintf("%s, %d rows, %d residents, export %d of the ledger, sha256 %s", what, st.Rows, st.Residents, p.release.Sequence, st.SHA256)
 	}
 	return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: p.opt.Agreement.ID, Detail: detail}
 }

@@ -103,7 +103,7 @@ func (s *Server) nameEvaluators(c *gin.Context) error {
 
 // exportsPage lists the evaluator's agreements and offers the export form.
 func (s *Server) exportsPage(c *gin.Context) error {
-	return s.renderExports(c, exportRequest{Layout: exports.LayoutLong, K: exports.DefaultK}, nil)
+	return s.renderExports(c, exportRequest{Layout: exports.LayoutLong}, nil)
 }
 
 // renderExports shows the exports page, with the refusal or mistakes of
@@ -118,7 +118,15 @@ func (s *Server) renderExports(c *gin.Context, r exportRequest, failed error) er
 	}
 	data := gin.H{"Agreements": as, "Request": r, "K": strconv.Itoa(r.K), "Layout": r.Layout}
 	if r.K == 0 {
-		data["K"] = strconv.Itoa(exports.DefaultK)
+		// The minimum k of the agreement the form has chosen: the one
+		// asked for, or the first listed.
+		k := exports.DefaultK
+		for i, a := range as {
+			if a.ID == r.Agreement || (i == 0 && r.Agreement == 0) {
+				k = a.MinK
+			}
+		}
+		data["K"] = strconv.Itoa(k)
 	}
 	status, title := http.StatusOK, "Anonymised exports"
 	if failed != nil {

@@ -29,7 +29,8 @@ func (s *Server) exportRoutes(pages, api *gin.RouterGroup) {
 }
 
 // exportRequest is what an evaluator asks for: an agreement, a layout and
-// k. The fields are named as the form and the API's JSON name them.
+// k (0: the agreement's minimum). The fields are named as the form and the
+// API's JSON name them.
 type exportRequest struct {
 	Agreement int64  `json:"agreement"`
 	Layout    string `json:"layout"`
@@ -46,9 +47,10 @@ func exportRequestOf(get func(string) string) (exportRequest, error) {
 		r.Agreement = id
 	}
 	if k := get("k"); k != "" {
+		// Below the agreement's minimum, Prepare refuses, naming it.
 		n, err := strconv.Atoi(k)
-		if err != nil || n < 2 || n > 1000 {
-			errs = append(errs, ateval.FieldError{Field: "k", Message: "k must be a whole number from 2 to 1000"})
+		if err != nil || n < 1 || n > exports.MaxK {
+			errs = append(errs, ateval.FieldError{Field: "k", Message: fmt.Sprintf("k must be a whole number, at least the agreement's minimum and at most %d", exports.MaxK)})
 		}
 		r.K = n
 	}
@@ -64,25 +66,28 @@ func exportRequestOf(get func(string) string) (exportRequest, error) {
 // prepareExport reads the agreement, which storage gives an evaluator
 // only if they are named on it, and makes the export's first pass, which
 // refuses an agreement out of force; storage checks both again as it
-// hands over each resident.
+// hands over each resident. A refusal is audited.
 func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.Plan, exports.Agreement, error) {
 	a, err := s.db.Agreement(ctx, r.Agreement)
 	if err != nil {
-		return nil, a, err
+		return nil, a, s.db.ExportRefused(ctx, r.Agreement, err)
 	}
 	plan, err := exports.Prepare(ctx, s.db, exports.Options{Agreement: &a, Layout: r.Layout, K: r.K,
 		Framework: forms.Default(), Today: s.db.View(ctx).Today()})
-	return plan, a, err
+	if err != nil {
+		return nil, a, s.db.ExportRefused(ctx, a.ID, err)
+	}
+	return plan, a, nil
 }
 
 // streamExport records the export (what it releases, checked by the next
-// export under the agreement, and its audit entry) before the first byte
+// export under any agreement, and its audit entry) before the first byte
 // leaves, so that no export goes unrecorded; then writes the CSV as a
 // download, and audits it again with its rows and SHA-256 when whole.
 func (s *Server) streamExport(c *gin.Context, plan *exports.Plan, a exports.Agreement) error {
 	ctx := c.Request.Context()
 	if err := s.db.RecordExport(ctx, plan.Release(), plan.AuditEntry(nil)); err != nil {
-		return err
+		return s.db.ExportRefused(ctx, a.ID, err)
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.csv"`, a.ID, plan.Codebook().Layout))

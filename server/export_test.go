@@ -52,11 +52,17 @@ func (w *world) agreements() (mine, theirs, expired int64) {
 func TestExportPage(t *testing.T) {
 	w, residentsCSV := newEvidenceWorld(t)
 	mine, theirs, expired := w.agreements()
+	strict := w.strictAgreement()
 	cookie, csrf := w.session("evaluator", storage.CookieSession)
 	page := w.do(request{path: "/exports", cookie: cookie})
 	body := page.Body.String()
 	if page.Code != ok || !strings.Contains(body, "UCL falls study") || strings.Contains(body, "LSE costs study") || !strings.Contains(body, "Expired ") {
 		t.Fatalf("GET /exports: %d; want the evaluator's agreements (one expired) and not another's\n%.2000s", page.Code, body)
+	}
+	// The newest agreement, listed and chosen first, sets k at least 8:
+	// the form offers 8.
+	if !strings.Contains(body, `<td class="app-table__cell">8</td>`) || !strings.Contains(body, `name="k" type="text" inputmode="numeric" value="8"`) {
+		t.Errorf("GET /exports: want each agreement's minimum k, and the chosen one's as the form's k\n%.3000s", body)
 	}
 	if !csrfRE.MatchString(body) {
 		t.Fatal("the export form has no CSRF field")
@@ -97,7 +103,9 @@ func TestExportPage(t *testing.T) {
 		{"another's agreement", url.Values{"agreement": {fmt.Sprint(theirs)}}, http.StatusForbidden, "not named on data sharing agreement"},
 		{"an expired agreement", url.Values{"agreement": {fmt.Sprint(expired)}}, http.StatusForbidden, "expired on"},
 		{"no agreement", url.Values{}, http.StatusUnprocessableEntity, "Choose the data sharing agreement"},
-		{"k of 1", url.Values{"agreement": {fmt.Sprint(mine)}, "k": {"1"}}, http.StatusUnprocessableEntity, "k must be a whole number"},
+		{"k of 1", url.Values{"agreement": {fmt.Sprint(mine)}, "k": {"1"}}, http.StatusUnprocessableEntity, fmt.Sprintf("Data sharing agreement %d sets a minimum k of 5", mine)},
+		{"k below the agreement's minimum", url.Values{"agreement": {fmt.Sprint(strict)}, "k": {"7"}}, http.StatusUnprocessableEntity, fmt.Sprintf("Data sharing agreement %d sets a minimum k of 8", strict)},
+		{"k not a number", url.Values{"agreement": {fmt.Sprint(mine)}, "k": {"five"}}, http.StatusUnprocessableEntity, "k must be a whole number"},
 		{"a third layout", url.Values{"agreement": {fmt.Sprint(mine)}, "layout": {"tall"}}, http.StatusUnprocessableEntity, "Choose long or wide"},
 	} {
 		tc.form.Set("csrf_token", csrf)
@@ -112,6 +120,11 @@ func TestExportPage(t *testing.T) {
 	if es, _, _ := w.db.AuditLog(ateval.SystemContext(context.Background()), storage.AuditFilter{Action: ateval.ActionExport}); len(es) != 2 {
 		t.Errorf("refused exports left %d audit entries, want the 2 of the one export", len(es))
 	}
+	w.checkRefusalsAudited(
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", strict),
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", mine),
+		fmt.Sprintf("%d refused: forbidden, agreement_expired", expired),
+		fmt.Sprintf("%d refused: forbidden", theirs))
 
 	// The codebook, both ways, and the disclosure report.
 	for path, want := range map[string]string{
@@ -132,7 +145,7 @@ func TestExportPage(t *testing.T) {
 	// names more: then the evaluator may export under it.
 	admin, adminCSRF := w.session("admin", storage.CookieSession)
 	reg := w.do(request{path: "/admin/agreements", cookie: admin}).Body.String()
-	for _, want := range []string{"UCL falls study", "LSE costs study", "evaluator@test.example", "other_evaluator@test.example", "Expired "} {
+	for _, want := range []string{"UCL falls study", "LSE costs study", "evaluator@test.example", "other_evaluator@test.example", "Expired ", "Minimum k", `<td class="app-table__cell">8</td>`} {
 		if !strings.Contains(reg, want) {
 			t.Errorf("the register page lacks %q", want)
 		}
@@ -153,6 +166,18 @@ func TestExportPage(t *testing.T) {
 	}
 }
 
+// strictAgreement registers an agreement naming the evaluator that sets a
+// minimum k of 8, and returns its id.
+func (w *world) strictAgreement() int64 {
+	w.t.Helper()
+	a := exports.Agreement{Name: "Strict study", Purpose: "falls outcomes", Boroughs: []string{"camden", "brent", "croydon"},
+		ExpiresOn: ateval.DateOf(time.Now()).AddDays(365), Evaluators: []string{"evaluator@test.example"}, MinK: 8}
+	if err := w.db.CreateAgreement(ateval.SystemContext(context.Background()), &a, forms.Default()); err != nil {
+		w.t.Fatal(err)
+	}
+	return a.ID
+}
+
 // TestExportAPI exports through the API, and is refused another's
 // agreement with 403 in the one error shape.
 func TestExportAPI(t *testing.T) {
@@ -163,8 +188,8 @@ func TestExportAPI(t *testing.T) {
 	var list struct {
 		Agreements []exports.Agreement `json:"agreements"`
 	}
-	if rec.Code != ok || json.Unmarshal(rec.Body.Bytes(), &list) != nil || len(list.Agreements) != 2 {
-		t.Fatalf("GET /api/v1/agreements: %d %.300s; want the evaluator's two", rec.Code, rec.Body.String())
+	if rec.Code != ok || json.Unmarshal(rec.Body.Bytes(), &list) != nil || len(list.Agreements) != 2 || !strings.Contains(rec.Body.String(), `"min_k":5`) {
+		t.Fatalf("GET /api/v1/agreements: %d %.300s; want the evaluator's two, with their minimum k", rec.Code, rec.Body.String())
 	}
 	if strings.Contains(rec.Body.String(), "key") || strings.Contains(rec.Body.String(), "evaluators") {
 		t.Errorf("an evaluator's agreement list shows keys or colleagues: %s", rec.Body.String())
@@ -193,6 +218,28 @@ func TestExportAPI(t *testing.T) {
 		if code, _ := apiError(t, rec); code != tc.code {
 			t.Errorf("POST /api/v1/exports %s: code %s, want %s", tc.body, code, tc.code)
 		}
+	}
+	w.checkRefusalsAudited(
+		fmt.Sprintf("%d refused: invalid, k_below_agreement_minimum", mine),
+		"99999 refused: forbidden",
+		fmt.Sprintf("%d refused: forbidden, agreement_expired", expired),
+		fmt.Sprintf("%d refused: forbidden", theirs))
+}
+
+// checkRefusalsAudited checks the audit log's refused exports, newest
+// first: the evaluator's, by agreement and reason.
+func (w *world) checkRefusalsAudited(want ...string) {
+	w.t.Helper()
+	es, _, err := w.db.AuditLog(ateval.SystemContext(context.Background()), storage.AuditFilter{Action: ateval.ActionExportRefused})
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%d %s", e.ObjectID, e.Detail))
+		if e.UserEmail != "evaluator@test.example" || e.ObjectType != "agreement" {
+			w.t.Errorf("a refused export audited as %+v", e)
+		}
+	}
+	if err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		w.t.Errorf("refused exports audited (%v):\n%s\nwant\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -159,7 +159,7 @@ func (db *DB) Agreements(ctx context.Context) (_ []exports.Agreement, err error)
 		a := exports.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
 			LawfulBasis: r.LawfulBasis, Boroughs: boroughs[r.ID], Instruments: splitNonEmpty(r.Instruments, ","),
 			Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn),
-			Evaluators: members[r.ID]}
+			MinK: r.MinK, Evaluators: members[r.ID]}
 		sort.Strings(a.Boroughs)
 		sort.Strings(a.Evaluators)
 		out = append(out, a)

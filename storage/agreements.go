@@ -25,6 +25,7 @@ type agreementRow struct {
 	CreatedOn    string
 	ExpiresOn    string
 	PseudonymKey string
+	MinK         int
 }
 
 func (agreementRow) TableName() string { return "data_sharing_agreements" }
@@ -41,7 +42,7 @@ func (agreementBoroughRow) TableName() string { return "agreement_boroughs" }
 func (r *agreementRow) domain(boroughs []string) exports.Agreement {
 	return exports.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
 		LawfulBasis: r.LawfulBasis, Boroughs: boroughs, Instruments: splitNonEmpty(r.Instruments, ","),
-		Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn)}
+		Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn), MinK: r.MinK}
 }
 
 // key is the agreement's pseudonym key. It never leaves this package:
@@ -80,7 +81,7 @@ func agreementScope(ctx context.Context, write bool) error {
 
 // CreateAgreement registers a data sharing agreement, made today, with a
 // fresh random pseudonym key, which stays in storage, and sets its ID and
-// CreatedOn. Every
+// CreatedOn, and its MinK to exports.DefaultK if it has none. Every
 // borough must exist, and a.Evaluators must be evaluators' emails: they
 // are named on it in the same transaction. The registration is audited.
 func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *forms.Framework) (err error) {
@@ -89,6 +90,9 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 		return err
 	}
 	a.CreatedOn = db.today()
+	if a.MinK == 0 {
+		a.MinK = exports.DefaultK
+	}
 	if err := a.Validate(f); err != nil {
 		return err
 	}
@@ -116,7 +120,7 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 		}
 		row := agreementRow{Name: strings.TrimSpace(a.Name), Parties: strings.Join(a.Parties, "\n"), Purpose: strings.TrimSpace(a.Purpose),
 			LawfulBasis: strings.TrimSpace(a.LawfulBasis), Instruments: strings.Join(a.Instruments, ","), Fields: strings.Join(a.Fields, ","),
-			CreatedOn: a.CreatedOn.String(), ExpiresOn: a.ExpiresOn.String(), PseudonymKey: hex.EncodeToString(key)}
+			CreatedOn: a.CreatedOn.String(), ExpiresOn: a.ExpiresOn.String(), PseudonymKey: hex.EncodeToString(key), MinK: a.MinK}
 		if err := tx.g.Create(&row).Error; err != nil {
 			return translate(err, "a data sharing agreement named "+row.Name)
 		}

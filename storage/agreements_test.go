@@ -17,7 +17,7 @@ func TestAgreements(t *testing.T) {
 		ctx := ateval.SystemContext(context.Background())
 		f := forms.Default()
 		a := exports.Agreement{Name: "UCL falls study", Parties: []string{"Camden Council", "UCL, Dept of X"}, Purpose: "falls outcomes",
-			LawfulBasis: "UK GDPR 6(1)(e)", Boroughs: []string{b.Slug}, Instruments: []string{"swemwbs"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+			LawfulBasis: "UK GDPR 6(1)(e)", Boroughs: []string{b.Slug}, Instruments: []string{"swemwbs"}, ExpiresOn: ateval.NewDate(2099, 1, 1), MinK: 10}
 		if err := db.CreateAgreement(ctx, &a, f); err != nil {
 			t.Fatal(err)
 		}
@@ -29,13 +29,16 @@ func TestAgreements(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Name != a.Name || len(got.Boroughs) != 1 || got.Boroughs[0] != "camden" ||
-			len(got.Parties) != 2 || got.Parties[1] != "UCL, Dept of X" || got.Instruments[0] != "swemwbs" || got.ExpiresOn != a.ExpiresOn {
+			len(got.Parties) != 2 || got.Parties[1] != "UCL, Dept of X" || got.Instruments[0] != "swemwbs" || got.ExpiresOn != a.ExpiresOn || got.MinK != 10 {
 			t.Errorf("Agreement = %+v, want what was stored, %+v", got, a)
 		}
 		second := a
-		second.ID, second.Name = 0, "Second"
+		second.ID, second.Name, second.MinK = 0, "Second", 0
 		if err := db.CreateAgreement(ctx, &second, f); err != nil {
 			t.Fatal(err)
+		}
+		if all, err := db.Agreements(ctx); err != nil || len(all) != 2 || all[0].MinK != exports.DefaultK || all[1].MinK != 10 {
+			t.Errorf("Agreements = %+v (%v); want the second with the default minimum k, 5, the first with 10", all, err)
 		}
 		// Two agreements have two keys: their pseudonyms differ.
 		one, two := subjects(t, db, ctx, a.ID, "camden"), subjects(t, db, ctx, second.ID, "camden")
@@ -52,6 +55,7 @@ func TestAgreements(t *testing.T) {
 			code string
 		}{
 			{"unknown borough", ctx, exports.Agreement{Name: "x", Purpose: "p", Boroughs: []string{"atlantis"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EINVALID},
+			{"a minimum k of 1", ctx, exports.Agreement{Name: "v", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1), MinK: 1}, ateval.EINVALID},
 			{"already expired", ctx, exports.Agreement{Name: "y", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2000, 1, 1)}, ateval.EINVALID},
 			{"same name", ctx, exports.Agreement{Name: "UCL falls study", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.ECONFLICT},
 			{"evaluator may not register", as(&ateval.User{ID: 9, Email: "e@ucl.ac.uk", Role: ateval.RoleEvaluator}),

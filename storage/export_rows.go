@@ -2,10 +2,8 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -19,7 +17,8 @@ import (
 // decides nothing about who sees which residents. They hand over no
 // identifier: no borough reference, no internal id; each resident is
 // named by their pseudonym under the agreement, made here with the
-// agreement's key, which never leaves this package.
+// agreement's key, which never leaves this package, and by their key in
+// the ledger of releases (see ledger.go), which is never published.
 
 // exportGrant checks that the acting user may export under the agreement
 // now, and that it covers every borough asked for, and returns its
@@ -94,6 +93,10 @@ func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []
 	if err != nil {
 		return err
 	}
+	secret, err := ledgerSecret(g)
+	if err != nil {
+		return err
+	}
 	type firstIssue struct {
 		on       ateval.Date
 		category string
@@ -141,7 +144,7 @@ func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []
 		if err := rows.Scan(&id, &s.Borough, &s.YearOfBirth, &sex, &eth, &s.LivingAlone, &group, &enrolled, &objected); err != nil {
 			return err
 		}
-		s.Pseudonym = exports.Pseudonym(key, id)
+		s.Pseudonym, s.Ledger = exports.Pseudonym(key, id), ledgerKey(secret, id)
 		s.Sex, s.EthnicGroup, s.Group = devices.Sex(sex), devices.EthnicGroup(eth), devices.Group(group)
 		if s.EnrolledOn, err = fromNullDate(enrolled); err != nil {
 			return err
@@ -218,120 +221,4 @@ func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs
 		}
 	}
 	return nil
-}
-
-type releaseRow struct {
-	ID          int64 `gorm:"primaryKey"`
-	AgreementID int64
-	Sequence    int
-	MadeAt      string
-	Boroughs    string
-	K           int
-	Levels      string
-	Residents   int
-}
-
-func (releaseRow) TableName() string { return "export_releases" }
-
-type releasedResidentRow struct {
-	AgreementID      int64  `gorm:"primaryKey;autoIncrement:false"`
-	Pseudonym        string `gorm:"primaryKey"`
-	QuasiIdentifiers string
-}
-
-func (releasedResidentRow) TableName() string { return "export_released_residents" }
-
-// ExportReleases returns what the earlier exports under the agreement
-// released: how many, the largest k, the levels the first fixed, and each
-// resident's joined quasi-identifiers.
-func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.Released, err error) {
-	defer ateval.Wrap(&err, "ExportReleases(%d)", agreementID)
-	g := db.gorm.WithContext(ctx)
-	if _, err := db.exportGrant(ctx, g, agreementID, nil); err != nil {
-		return exports.Released{}, err
-	}
-	var rs []releaseRow
-	if err := g.Where("agreement_id = ?", agreementID).Order("sequence").Find(&rs).Error; err != nil {
-		return exports.Released{}, err
-	}
-	out := exports.Released{Exports: len(rs), Records: map[string][]string{}}
-	for i, r := range rs {
-		if r.Sequence != i+1 {
-			return exports.Released{}, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: export %d recorded as number %d", agreementID, i+1, r.Sequence)
-		}
-		out.K = max(out.K, r.K)
-		if i == 0 {
-			if err := json.Unmarshal([]byte(r.Levels), &out.Levels); err != nil {
-				return exports.Released{}, err
-			}
-		}
-	}
-	var recs []releasedResidentRow
-	if err := g.Where("agreement_id = ?", agreementID).Find(&recs).Error; err != nil {
-		return exports.Released{}, err
-	}
-	for _, r := range recs {
-		var v []string
-		if err := json.Unmarshal([]byte(r.QuasiIdentifiers), &v); err != nil {
-			return exports.Released{}, err
-		}
-		out.Records[r.Pseudonym] = v
-	}
-	return out, nil
-}
-
-// RecordExport records what an export releases, with its audit entry, in
-// one transaction, before any of the export is published: so that no
-// export goes unaudited, and the next export under the agreement is
-// checked against this one. It checks the agreement again; and if another
-// export under it was recorded since this one was prepared, it refuses
-// (ECONFLICT): the export must be prepared again.
-func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.AuditEntry) (err error) {
-	defer ateval.Wrap(&err, "RecordExport(%d)", rel.AgreementID)
-	if e.Action != ateval.ActionExport || e.ObjectID != rel.AgreementID {
-		return ateval.Errorf(ateval.EINTERNAL, "the audit entry is not of this export")
-	}
-	levels, err := json.Marshal(rel.Levels)
-	if err != nil {
-		return err
-	}
-	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := db.exportGrant(ctx, tx.g, rel.AgreementID, rel.Boroughs); err != nil {
-			return err
-		}
-		row := releaseRow{AgreementID: rel.AgreementID, Sequence: rel.Sequence, MadeAt: db.Now().UTC().Format(auditTimeLayout),
-			Boroughs: strings.Join(rel.Boroughs, ","), K: rel.K, Levels: string(levels), Residents: rel.Residents}
-		var n int64
-		if err := tx.g.Model(&releaseRow{}).Where("agreement_id = ?", rel.AgreementID).Count(&n).Error; err != nil {
-			return err
-		}
-		if err := tx.g.Create(&row).Error; err != nil || int(n) != rel.Sequence-1 {
-			if err == nil || isUniqueViolation(err) {
-				return ateval.Errorf(ateval.ECONFLICT, "Another export under data sharing agreement %d was made meanwhile: make this one again.", rel.AgreementID)
-			}
-			return err
-		}
-		var ps []string
-		var recs []releasedResidentRow
-		for p, v := range rel.Records {
-			b, err := json.Marshal(v)
-			if err != nil {
-				return err
-			}
-			ps = append(ps, p)
-			recs = append(recs, releasedResidentRow{AgreementID: rel.AgreementID, Pseudonym: p, QuasiIdentifiers: string(b)})
-		}
-		for start := 0; start < len(ps); start += batchSize {
-			chunk := ps[start:min(start+batchSize, len(ps))]
-			if err := tx.g.Where("agreement_id = ? AND pseudonym IN ?", rel.AgreementID, chunk).Delete(&releasedResidentRow{}).Error; err != nil {
-				return err
-			}
-		}
-		if len(recs) > 0 {
-			if err := tx.g.CreateInBatches(recs, batchSize).Error; err != nil {
-				return err
-			}
-		}
-		return db.audit(ctx, tx.g, e)
-	})
 }

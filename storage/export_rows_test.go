@@ -36,6 +36,16 @@ func exportAgreement(t *testing.T, db *storage.DB, slug string, evaluators ...st
 	return a.ID
 }
 
+// newAgreement registers an agreement in force covering the boroughs.
+func newAgreement(t *testing.T, db *storage.DB, name string, boroughs ...string) int64 {
+	t.Helper()
+	a := exports.Agreement{Name: name, Purpose: "test", Boroughs: boroughs, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+	if err := db.CreateAgreement(sys, &a, forms.Default()); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
 // subjects returns what ExportSubjects hands over, by pseudonym.
 func subjects(t *testing.T, db *storage.DB, ctx context.Context, agreement int64, boroughs ...string) map[string]exports.Subject {
 	t.Helper()
@@ -251,42 +261,100 @@ func TestPseudonymFollowsResident(t *testing.T) {
 	})
 }
 
-// TestRecordExport records two exports' releases under one agreement:
-// read back whole, in sequence, with the audit entry in the same
-// transaction; a second export prepared against the same earlier ones is
+// TestRecordExport records exports under two agreements into the one
+// ledger: read back whole, in sequence, under either agreement, with the
+// audit entry in the same transaction; an export prepared against a
+// ledger another export has changed since, under any agreement, is
 // refused.
 func TestRecordExport(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fixture(t, db)
-		ag := exportAgreement(t, db, "camden")
-		entry := ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: ag, Detail: "long layout, k 5, boroughs camden"}
+		ag, other := exportAgreement(t, db, "camden"), newAgreement(t, db, "second", "camden")
+		entry := func(id int64) ateval.AuditEntry {
+			return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: id, Detail: "long layout, k 5, boroughs camden"}
+		}
 		first := &exports.Release{AgreementID: ag, Sequence: 1, Boroughs: []string{"camden"}, K: 5, Levels: []int{1, 0, 2, 0, 0, 1, 0}, Residents: 2,
-			Records: map[string][]string{"ps_a": {"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, "ps_b": {"*", "male", "*", "camden", "none", "*", "comparison"}}}
-		if err := db.RecordExport(sys, first, entry); err != nil {
+			Records: map[string]exports.Entry{"lk_a": {Record: []string{"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, K: 5},
+				"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "comparison"}, K: 5}}}
+		if err := db.RecordExport(sys, first, entry(ag)); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RecordExport(sys, first, entry); ateval.ErrorCode(err) != ateval.ECONFLICT {
+		if err := db.RecordExport(sys, first, entry(ag)); ateval.ErrorCode(err) != ateval.ECONFLICT {
 			t.Errorf("recording export 1 twice: %v, want conflict", err)
 		}
-		second := &exports.Release{AgreementID: ag, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
-			Records: map[string][]string{"ps_b": {"*", "male", "*", "camden", "none", "*", "*"}}}
-		if err := db.RecordExport(sys, second, entry); err != nil {
+		second := &exports.Release{AgreementID: other, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
+			Records: map[string]exports.Entry{"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "*"}, K: 7}}}
+		if err := db.RecordExport(sys, second, entry(other)); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.ExportReleases(sys, ag)
-		if err != nil {
-			t.Fatal(err)
+		// Prepared under the first agreement against the ledger as it was
+		// before the second agreement's export: refused.
+		stale := &exports.Release{AgreementID: ag, Sequence: 2, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels}
+		if err := db.RecordExport(sys, stale, entry(ag)); ateval.ErrorCode(err) != ateval.ECONFLICT {
+			t.Errorf("an export prepared before another agreement's was recorded: %v, want conflict", err)
 		}
-		if got.Exports != 2 || got.K != 7 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
-			got.Records["ps_a"][0] != "60-69" || got.Records["ps_b"][6] != "*" {
-			t.Errorf("ExportReleases = %+v", got)
+		for _, id := range []int64{ag, other} {
+			got, err := db.ExportReleases(sys, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Exports != 2 || got.Agreements != 2 || fmt.Sprint(got.Levels) != "[1 0 2 0 0 1 0]" || len(got.Records) != 2 ||
+				got.Records["lk_a"].Record[0] != "60-69" || got.Records["lk_a"].K != 5 || got.Records["lk_b"].Record[6] != "*" || got.Records["lk_b"].K != 7 {
+				t.Errorf("ExportReleases(%d) = %+v, want both agreements' exports", id, got)
+			}
 		}
 		es, _, err := db.AuditLog(sys, storage.AuditFilter{Action: ateval.ActionExport})
-		if err != nil || len(es) != 2 || es[0].ObjectID != ag || !strings.Contains(es[0].Detail, "boroughs camden") {
-			t.Errorf("audit of the recorded exports: %+v (%v), want 2, the refused one not among them", es, err)
+		if err != nil || len(es) != 2 || es[0].ObjectID != other || !strings.Contains(es[0].Detail, "boroughs camden") {
+			t.Errorf("audit of the recorded exports: %+v (%v), want 2, the refused ones not among them", es, err)
 		}
 		if err := db.RecordExport(sys, &exports.Release{AgreementID: ag, Sequence: 3}, ateval.AuditEntry{Action: ateval.ActionExport, ObjectID: ag + 1}); err == nil {
 			t.Error("an export recorded with another agreement's audit entry")
+		}
+
+		// Six exports, under both agreements, prepared against the same
+		// ledger and recorded at once: one only may be published.
+		results := make(chan error, 6)
+		for i := 0; i < 6; i++ {
+			id := []int64{ag, other}[i%2]
+			go func() {
+				results <- db.RecordExport(sys, &exports.Release{AgreementID: id, Sequence: 3, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels,
+					Records: map[string]exports.Entry{fmt.Sprintf("lk_%d", i): {Record: []string{"*", "*", "*", "camden", "*", "*", "*"}, K: 5}}}, entry(id))
+			}()
+		}
+		recorded := 0
+		for i := 0; i < 6; i++ {
+			switch err := <-results; ateval.ErrorCode(err) {
+			case "":
+				recorded++
+			case ateval.ECONFLICT:
+			default:
+				t.Errorf("recording at once: %v, want success or conflict", err)
+			}
+		}
+		if got, err := db.ExportReleases(sys, ag); recorded != 1 || err != nil || got.Exports != 3 || len(got.Records) != 3 {
+			t.Errorf("%d of 6 exports prepared against one ledger recorded, the ledger then %d exports, %d residents (%v); want 1, 3, 3",
+				recorded, got.Exports, len(got.Records), err)
+		}
+	})
+}
+
+// TestLedgerKey checks what names a resident in the ledger: the same
+// under every agreement, though their pseudonyms differ, and neither a
+// pseudonym nor their id.
+func TestLedgerKey(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		fixture(t, db)
+		one := subjects(t, db, sys, exportAgreement(t, db, "camden"), "camden")
+		two := subjects(t, db, sys, newAgreement(t, db, "second", "camden"), "camden")
+		if len(one) != 1 || len(two) != 1 {
+			t.Fatalf("subjects %v and %v, want CAM-1 under each agreement", one, two)
+		}
+		for p1, s1 := range one {
+			for p2, s2 := range two {
+				if p1 == p2 || s1.Ledger != s2.Ledger || len(s1.Ledger) != 32 || s1.Ledger == p1 || s1.Ledger == p2 {
+					t.Errorf("pseudonyms %s, %s; ledger keys %q, %q: want two pseudonyms and one ledger key", p1, p2, s1.Ledger, s2.Ledger)
+				}
+			}
 		}
 	})
 }

@@ -13,27 +13,32 @@ import (
 // databases where it can be; {{pk}} stands for an auto-numbered primary
 // key, the construct the two most often spell differently. A change the
 // two cannot share (moving data with JSON functions, say) gives
-// PostgreSQL's own in postgres.
+// PostgreSQL's own in postgres. A change SQL cannot make (one that needs
+// a key only storage holds) gives run, called in the same transaction
+// after the SQL.
 type migration struct {
 	version  int
 	name     string
 	sql      string
 	postgres string
+	run      func(tx *gorm.DB) error
 }
 
 // migrations returns every schema change, in order. Never edit one that
 // has shipped: add another.
 func migrations() []migration {
 	return []migration{
-		{1, "initial schema", schemaV1, ""},
-		{2, "users and sessions", schemaV2, ""},
-		{3, "data sharing agreements", schemaV3, ""},
-		{4, "device units, reviews and the due list", schemaV4, ""},
-		{5, "evaluators named on data sharing agreements", schemaV5, ""},
-		{6, "what each data sharing agreement has released", schemaV6, ""},
-		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
-		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
-		{9, "record keys for the cell-key method", schemaV9, schemaV9Postgres},
+		{1, "initial schema", schemaV1, "", nil},
+		{2, "users and sessions", schemaV2, "", nil},
+		{3, "data sharing agreements", schemaV3, "", nil},
+		{4, "device units, reviews and the due list", schemaV4, "", nil},
+		{5, "evaluators named on data sharing agreements", schemaV5, "", nil},
+		{6, "what each data sharing agreement has released", schemaV6, "", nil},
+		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, "", nil},
+		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres, nil},
+		{9, "record keys for the cell-key method", schemaV9, schemaV9Postgres, nil},
+		{10, "one ledger of what every export released, across agreements", schemaV10, "", moveToOneLedger},
+		{11, "the smallest k of each data sharing agreement", schemaV11, "", nil},
 	}
 }
 
@@ -86,6 +91,11 @@ func (db *DB) migrateTo(ctx context.Context, last int) (applied []int, err error
 			for _, stmt := range splitStatements(db.expand(sql)) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%s: %w", firstLine(stmt), err)
+				}
+			}
+			if m.run != nil {
+				if err := m.run(tx); err != nil {
+					return err
 				}
 			}
 			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,

@@ -12,7 +12,7 @@ import (
 	"github.com/ateval/ateval/forms"
 )
 
-const agreementUsage = `Usage: ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]
+const agreementUsage = `Usage: ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--min-k 5] [--evaluators a@x,b@y] [flags]
        ateval agreement member add --db PATH|URL --agreement ID --evaluators a@x,b@y
        ateval agreement list --db PATH|URL [--json]`
 
@@ -47,7 +47,7 @@ func emailList(s string) []string {
 }
 
 func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "agreement add", "agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--evaluators a@x,b@y] [flags]")
+	fs := newFlagSet(env, "agreement add", "agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--min-k 5] [--evaluators a@x,b@y] [flags]")
 	dsn := dbFlag(fs, env)
 	name := fs.String("name", "", "the agreement's name, unique in the register")
 	purpose := fs.String("purpose", "", "what the data may be used for")
@@ -58,6 +58,7 @@ func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
 	fields := fs.String("fields", "", "kinds of column allowed: items, scores (default both)")
 	expires := fs.String("expires", "", "the first day the agreement is no longer in force, YYYY-MM-DD")
 	evaluators := fs.String("evaluators", "", "emails of the evaluators who may export under it, comma-separated (their accounts must exist)")
+	minK := fs.Int("min-k", exports.DefaultK, "the smallest k an export under it may be made at; an export may ask for more, never less")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.Stderr, "ateval agreement add: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	a := exports.Agreement{Name: *name, Purpose: *purpose, LawfulBasis: *basis, Evaluators: emailList(*evaluators)}
+	a := exports.Agreement{Name: *name, Purpose: *purpose, LawfulBasis: *basis, Evaluators: emailList(*evaluators), MinK: *minK}
 	for _, p := range strings.Split(*parties, ";") {
 		if p = strings.TrimSpace(p); p != "" {
 			a.Parties = append(a.Parties, p)
@@ -152,9 +153,9 @@ func runAgreementList(ctx context.Context, env *cliEnv, args []string) error {
 		return enc.Encode(map[string]any{"agreements": as})
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tEXPIRES\tBOROUGHS\tEVALUATORS")
+	fmt.Fprintln(tw, "ID\tNAME\tEXPIRES\tMIN K\tBOROUGHS\tEVALUATORS")
 	for _, a := range as {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.ID, a.Name, a.ExpiresOn, strings.Join(a.Boroughs, ","), strings.Join(a.Evaluators, ","))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", a.ID, a.Name, a.ExpiresOn, a.MinK, strings.Join(a.Boroughs, ","), strings.Join(a.Evaluators, ","))
 	}
 	return tw.Flush()
 }

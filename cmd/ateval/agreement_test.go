@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,6 +37,19 @@ func TestAgreementAdd(t *testing.T) {
 			if id, err := strconv.Atoi(strings.TrimSpace(out)); err != nil || id <= 0 {
 				t.Errorf("agreement add printed %q, want the new id", out)
 			}
+			if code, _, errs := runCLI(t, "agreement", "add", "--db", d.URL, "--name", "strict", "--purpose", "falls",
+				"--boroughs", "camden", "--expires", "2099-01-01", "--min-k", "10"); code != 0 {
+				t.Fatalf("agreement add --min-k 10: exit %d: %s", code, errs)
+			}
+			code, out, _ = runCLI(t, "agreement", "list", "--db", d.URL)
+			if lines := strings.Split(out, "\n"); code != 0 || len(lines) < 3 || !strings.Contains(lines[0], "MIN K") ||
+				!regexp.MustCompile(`strict +2099-01-01 +10 `).MatchString(lines[1]) || !regexp.MustCompile(`UCL study +2099-01-01 +5 `).MatchString(lines[2]) {
+				t.Errorf("agreement list: exit %d, want each agreement's minimum k:\n%s", code, out)
+			}
+			code, out, _ = runCLI(t, "agreement", "list", "--db", d.URL, "--json")
+			if code != 0 || !strings.Contains(out, `"min_k": 10`) || !strings.Contains(out, `"min_k": 5`) {
+				t.Errorf("agreement list --json: exit %d, want min_k 10 and 5:\n%s", code, out)
+			}
 			for _, tc := range []struct {
 				args []string
 				code int
@@ -45,6 +59,7 @@ func TestAgreementAdd(t *testing.T) {
 				{[]string{"--name", "c", "--purpose", "p", "--boroughs", "camden;sutton", "--expires", "2099-01-01"}, 1, "not a code"},
 				{[]string{"--name", "d", "--purpose", "p", "--boroughs", "camden", "--expires", "1 Jan 2099"}, 1, "YYYY-MM-DD"},
 				{[]string{"--name", "e", "--boroughs", "camden", "--expires", "2099-01-01"}, 1, "purpose"},
+				{[]string{"--name", "f", "--purpose", "p", "--boroughs", "camden", "--expires", "2099-01-01", "--min-k", "1"}, 1, "min_k: must be a whole number from 2"},
 				{[]string{"--bogus"}, 2, ""},
 			} {
 				code, _, errs := runCLI(t, append([]string{"agreement", "add", "--db", d.URL}, tc.args...)...)

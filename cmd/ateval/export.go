@@ -15,12 +15,12 @@ import (
 )
 
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k 5]")
+	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k N]")
 	dsn := dbFlag(fs, env)
 	agreement := fs.Int64("agreement", 0, "id of the data sharing agreement the export is made under")
 	out := fs.String("out", "", "the CSV file to write; the codebook and disclosure report are written beside it")
 	layout := fs.String("layout", exports.LayoutLong, "long (a row per resident and assessment) or wide (a row per resident)")
-	k := fs.Int("k", exports.DefaultK, "every combination of quasi-identifiers is shared by at least k residents")
+	k := fs.Int("k", 0, "every combination of quasi-identifiers is shared by at least k residents (default the agreement's minimum k; never less)")
 	maxSupp := fs.Float64("max-suppression", exports.DefaultMaxSuppression, "share of residents the generalisation search may leave to local suppression")
 	boroughs := fs.String("boroughs", "", "slugs of the boroughs to export, comma-separated (default all the agreement's)")
 	if err := parseFlags(fs, args); err != nil {
@@ -41,14 +41,15 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer db.Close()
 	ctx = ateval.SystemContext(ctx)
+	// A refusal, from the register or the disclosure control, is audited.
 	a, err := db.Agreement(ctx, *agreement)
 	if err != nil {
-		return err
+		return db.ExportRefused(ctx, *agreement, err)
 	}
 	plan, err := exports.Prepare(ctx, db, exports.Options{Agreement: &a, Boroughs: bs, Layout: *layout, K: *k,
 		MaxSuppression: *maxSupp, Framework: forms.Default(), Today: db.View(ctx).Today()})
 	if err != nil {
-		return err
+		return db.ExportRefused(ctx, a.ID, err)
 	}
 
 	// The CSV goes to a temporary file. When it is whole, the export is
@@ -74,7 +75,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if err := db.RecordExport(ctx, plan.Release(), plan.AuditEntry(&st)); err != nil {
-		return err
+		return db.ExportRefused(ctx, a.ID, err)
 	}
 	base := strings.TrimSuffix(*out, filepath.Ext(*out))
 	cb := plan.Codebook()

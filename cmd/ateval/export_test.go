@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"github.com/ateval/ateval/importer"
 	"io"
 	"os"
@@ -366,16 +367,25 @@ func TestExportRefusals(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "ateval.db")
 	loadSample(t, dsn)
 	a := addAgreement(t, dsn, "camden only", "camden")
+	code, strict, errs := runCLI(t, "agreement", "add", "--db", dsn, "--name", "strict", "--purpose", "p", "--boroughs", "camden", "--expires", "2099-01-01", "--min-k", "10")
+	if code != 0 {
+		t.Fatalf("agreement add: exit %d: %s", code, errs)
+	}
+	strict = strings.TrimSpace(strict)
 	out := filepath.Join(t.TempDir(), "x.csv")
+	var audited []string
 	for _, tc := range []struct {
-		args []string
-		code int
-		msg  string
+		args  []string
+		code  int
+		msg   string
+		audit string // the refusal's audit entry: agreement and detail
 	}{
-		{[]string{"--agreement", "99", "--out", out}, 1, "no data sharing agreement 99"},
-		{[]string{"--agreement", a, "--out", out, "--boroughs", "camden,sutton"}, 1, "outside"},
-		{[]string{"--agreement", a, "--out", out, "--layout", "tall"}, 1, "long or wide"},
-		{[]string{"--out", out}, 2, ""},
+		{[]string{"--agreement", "99", "--out", out}, 1, "no data sharing agreement 99", "99 refused: not_found"},
+		{[]string{"--agreement", a, "--out", out, "--boroughs", "camden,sutton"}, 1, "outside", a + " refused: forbidden, borough_outside_agreement"},
+		{[]string{"--agreement", a, "--out", out, "--layout", "tall"}, 1, "long or wide", a + " refused: invalid, invalid_request"},
+		{[]string{"--out", out}, 2, "", ""},
+		{[]string{"--agreement", strict, "--out", out, "--k", "5"}, 1, "Data sharing agreement " + strict + " sets a minimum k of 10",
+			strict + " refused: invalid, k_below_agreement_minimum"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"export", "--db", dsn}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.msg) {
@@ -384,6 +394,21 @@ func TestExportRefusals(t *testing.T) {
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("export %q refused but wrote %s", tc.args, out)
 		}
+		if tc.audit != "" {
+			audited = append([]string{tc.audit}, audited...) // newest first
+		}
+	}
+	db := storagetest.Open(t, dsn)
+	es, _, err := db.AuditLog(ateval.SystemContext(context.Background()), storage.AuditFilter{Action: ateval.ActionExportRefused})
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%d %s", e.ObjectID, e.Detail))
+		if e.ObjectType != "agreement" || e.UserEmail != "system" {
+			t.Errorf("refusal audited as %+v", e)
+		}
+	}
+	if err != nil || strings.Join(got, "\n") != strings.Join(audited, "\n") {
+		t.Errorf("refusals audited (%v):\n%s\nwant\n%s", err, strings.Join(got, "\n"), strings.Join(audited, "\n"))
 	}
 }
 
