@@ -150,6 +150,9 @@ func TestImportRefusesBadRows(t *testing.T) {
 		{"malformed answers", "assessments.csv", "ons4_anxious=4", "ons4_anxious", `assessments.csv line 4: answers: "ons4_anxious" is not of the form item=value`},
 		{"future date", "assessments.csv", "m3,2025-05-02", "m3,2099-05-02", `assessments.csv line 3: assessed_on: cannot be in the future`},
 		{"ragged row", "devices.csv", "monitored,generation_tier\n", "monitored,generation_tier\nx,y\n", `devices.csv line 2: wrong number of fields`},
+		{"an override in a name", "residents.csv", "Ada,Example", "Ada,Ex\u202eample", `residents.csv line 2: family_name: must not contain bidirectional override`},
+		{"a NUL in a product", "devices.csv", "Pendant A,", "Pendant\x00A,", `devices.csv line 2: product: must not contain control characters`},
+		{"a line break in a borough's name", "boroughs.csv", "camden,Camden,", "camden,\"Cam\nden\",", `boroughs.csv line 2: name: must be one line`},
 		{"unknown column", "boroughs.csv", "borough,name,gss_code", "borough,name,gss", `boroughs.csv line 1: header: column "gss" is not one of the boroughs columns`},
 	}
 	for _, c := range cases {

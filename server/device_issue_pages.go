@@ -14,7 +14,8 @@ import (
 func issueLabels() map[string]string {
 	return map[string]string{"device_id": "Device", "issued_on": "Date issued", "installed_on": "Date installed",
 		"removed_on": "Date removed", "removal_reason": "Reason for removal", "removal_note": "Details of the reason",
-		"asset_tag": "Asset tag", "issued_by": "Issued by", "need": "Need it meets", "reviewed_on": "Date reviewed"}
+		"asset_tag": "Asset tag", "issued_by": "Issued by", "need": "Need it meets", "reviewed_on": "Date reviewed",
+		"review_note": "What the review found"}
 }
 
 func issueDates() []string { return []string{"issued_on", "installed_on", "removed_on", "reviewed_on"} }
