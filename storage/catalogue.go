@@ -78,6 +78,7 @@ func RoundTo5(n int64) int64 { return (n + 2) / 5 * 5 }
 // administrators (and the command-line operator) may; it is audited.
 func (db *DB) CreateCategory(ctx context.Context, c *devices.Category) (err error) {
 	defer ateval.Wrap(&err, "CreateCategory")
+	defer db.denied(ctx, &err, ateval.ActionCreateCategory, ateval.AuditEntry{})
 	u := ateval.UserFromContext(ctx)
 	switch {
 	case u == nil:

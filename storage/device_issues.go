@@ -30,6 +30,7 @@ var errIssueNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no device issue
 // anyone else over the same days. IssuedBy defaults to the acting user.
 func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.DeviceIssue) (err error) {
 	defer ateval.Wrap(&err, "IssueDevice(%d)", residentID)
+	defer db.denied(ctx, &err, ateval.ActionIssueDevice, residentObject(residentID))
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, err := tx.scopedResident(ctx, residentID)
 		if err != nil {
@@ -55,7 +56,7 @@ func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.Dev
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionIssueDevice, ObjectType: "device_issue", ObjectID: di.ID, ResidentID: residentID, BoroughID: row.BoroughID})
 	})
-	return db.deniedResident(ctx, residentID, err)
+	return err
 }
 
 // checkIssue validates di for the resident: its dates, its device, and
@@ -140,6 +141,7 @@ type DeviceIssuePatch struct {
 // attempt is audited by id.
 func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatch) (_ devices.DeviceIssue, err error) {
 	defer ateval.Wrap(&err, "UpdateDeviceIssue(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionUpdateDeviceIssue, issueObject(id))
 	var out devices.DeviceIssue
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, res, err := tx.scopedIssue(ctx, id)
@@ -186,12 +188,6 @@ func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatc
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionUpdateDeviceIssue, ObjectType: "device_issue", ObjectID: id,
 			ResidentID: res.ID, BoroughID: res.BoroughID, Detail: strings.Join(changed, ",")})
 	})
-	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-		borough, _, _ := residentScope(ctx)
-		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedDeviceIssue, ObjectType: "device_issue", ObjectID: id, BoroughID: borough}); aerr != nil {
-			return out, aerr
-		}
-	}
 	return out, err
 }
 
@@ -243,6 +239,7 @@ func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 // Another borough's issue is ENOTFOUND, audited as denied.
 func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue, _ devices.Resident, err error) {
 	defer ateval.Wrap(&err, "DeviceIssue(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionReadResident, issueObject(id))
 	var di devices.DeviceIssue
 	var res devices.Resident
 	err = db.InTx(ctx, func(tx *Tx) error {
@@ -259,19 +256,13 @@ func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue,
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "device_issue", ObjectID: id, ResidentID: res.ID, BoroughID: res.BoroughID})
 	})
-	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-		borough, _, _ := residentScope(ctx)
-		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedDeviceIssue, ObjectType: "device_issue", ObjectID: id, BoroughID: borough}); aerr != nil {
-			return di, res, aerr
-		}
-	}
 	return di, res, err
 }
 
 // scopedIssue loads a device issue and its resident, if the acting user may
 // see the resident. A missing issue and another borough's answer alike,
-// ENOTFOUND, so that existence does not leak; scopedResident audits the
-// denied attempt.
+// ENOTFOUND, so that existence does not leak; the public method's deferred
+// db.denied audits the denied attempt.
 func (tx *Tx) scopedIssue(ctx context.Context, id int64) (deviceIssueRow, residentRow, error) {
 	var row deviceIssueRow
 	if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
