@@ -129,10 +129,20 @@ type DeviceIssue struct {
 	// the borough tags them: a unit returned can be issued again, but is
 	// never with two residents at once.
 	AssetTag string `json:"asset_tag,omitempty"`
-	// IssuedBy is who issued it (a practitioner or team); Need is the
-	// need it meets. Free text, for the resident's care: never exported.
+	// IssuedByID is the member of staff who issued it: a practitioner or
+	// borough lead of the resident's borough (storage checks it), by
+	// default the user who records the issue. 0 when no account is named.
+	IssuedByID int64 `json:"issued_by_id,omitempty"`
+	// IssuedBy is that account's email, for display; storage fills it in
+	// from the account.
 	IssuedBy string `json:"issued_by,omitempty"`
-	Need     string `json:"need,omitempty"`
+	// IssuedByText is who issued it as free text, shown as recorded and
+	// never taken for an account: what was typed before issues named
+	// accounts, or an import's issued_by_text column.
+	IssuedByText string `json:"issued_by_text,omitempty"`
+	// Need is the need it meets. Free text, for the resident's care:
+	// never exported.
+	Need string `json:"need,omitempty"`
 	// Reviews are the checks made since issue, oldest first.
 	Reviews []Review `json:"reviews,omitempty"`
 }
@@ -190,7 +200,7 @@ func (di *DeviceIssue) Validate(registeredOn, today ateval.Date) error {
 	if di.AssetTag != "" && !assetTagRE.MatchString(di.AssetTag) {
 		add("asset_tag", "must be 1 to 40 letters, digits, dots, hyphens, slashes or underscores")
 	}
-	errs = append(errs, ateval.Line(200).Check("issued_by", di.IssuedBy)...)
+	errs = append(errs, ateval.Line(200).Check("issued_by_text", di.IssuedByText)...)
 	errs = append(errs, NoteText.Check("need", di.Need)...)
 	for _, r := range di.Reviews {
 		if msg := di.reviewProblem(r.On, today); msg != "" {

@@ -43,7 +43,7 @@ func TestTextFieldsKeepTheTextRule(t *testing.T) {
 		{"review_note", 1000, true, issue(func(di *devices.DeviceIssue, s string) {
 			di.Reviews = []devices.Review{{On: d("2026-02-02"), Note: s}}
 		})},
-		{"issued_by", 200, false, issue(func(di *devices.DeviceIssue, s string) { di.IssuedBy = s })},
+		{"issued_by_text", 200, false, issue(func(di *devices.DeviceIssue, s string) { di.IssuedByText = s })},
 		{"given_name", 100, false, ident(func(id *devices.Identity, s string) { id.GivenName = s })},
 		{"family_name", 100, false, ident(func(id *devices.Identity, s string) { id.FamilyName = s })},
 		{"address", 500, true, ident(func(id *devices.Identity, s string) { id.Address = s })},

@@ -75,12 +75,14 @@ func (s *Server) apiDeviceIssues(c *gin.Context) error {
 }
 
 // issueCreate is the body of POST /api/v1/residents/{id}/device-issues.
+// IssuedBy names the member of staff who issued the device, by email or
+// account id; the caller if left out.
 type issueCreate struct {
 	DeviceID    int64       `json:"device_id"`
 	IssuedOn    ateval.Date `json:"issued_on"`
 	InstalledOn ateval.Date `json:"installed_on"`
 	AssetTag    string      `json:"asset_tag"`
-	IssuedBy    string      `json:"issued_by"`
+	IssuedBy    staffRef    `json:"issued_by"`
 	Need        string      `json:"need"`
 }
 
@@ -94,7 +96,8 @@ func (s *Server) apiIssueDevice(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	di := devices.DeviceIssue{DeviceID: in.DeviceID, IssuedOn: in.IssuedOn, InstalledOn: in.InstalledOn, AssetTag: in.AssetTag, IssuedBy: in.IssuedBy, Need: in.Need}
+	di := devices.DeviceIssue{DeviceID: in.DeviceID, IssuedOn: in.IssuedOn, InstalledOn: in.InstalledOn, AssetTag: in.AssetTag,
+		IssuedByID: in.IssuedBy.ID, IssuedBy: in.IssuedBy.Email, Need: in.Need}
 	if err := s.db.IssueDevice(c.Request.Context(), id, &di); err != nil {
 		return err
 	}

@@ -180,10 +180,17 @@ func jsonError(err error) error {
 	return errJSONShape
 }
 
+// jsonKinder is a type of a body's field that says in words what JSON
+// it is decoded from.
+type jsonKinder interface{ jsonKind() string }
+
 // jsonKind says in words what JSON a Go type is decoded from.
 func jsonKind(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if k, ok := reflect.New(t).Elem().Interface().(jsonKinder); ok {
+		return k.jsonKind()
 	}
 	switch t.Kind() {
 	case reflect.Bool:

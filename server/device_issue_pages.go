@@ -44,7 +44,10 @@ type issuePage struct {
 	Groups                                       []categoryGroup
 	Reasons                                      radios
 	IssuedOn, InstalledOn, RemovedOn, ReviewedOn dateInput
-	AssetTag, IssuedBy                           textInput
+	AssetTag                                     textInput
+	// Staff are the members of staff an issue may name as its issuer,
+	// by account id, the signed-in user first chosen.
+	Staff []option
 }
 
 func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error {
@@ -77,11 +80,19 @@ func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error 
 	p.RemovedOn = dateInput{Name: "removed_on", Label: "Date removed or returned", Form: f}
 	p.ReviewedOn = dateInput{Name: "reviewed_on", Label: "Date of review", Hint: "Only if you reviewed it. For example, 27 3 2026", Form: f}
 	p.AssetTag = textInput{Name: "asset_tag", Label: "Asset tag (optional)", Hint: "The unit's tag, if your borough tags its stock. A returned unit can be issued again.", Width: "app-input--width-10", Form: f}
-	p.IssuedBy = textInput{Name: "issued_by", Label: "Issued by", Hint: "Leave empty for yourself", Width: "app-input--width-20", Form: f}
 	p.Reasons = radios{Name: "removal_reason", Label: "Reason for removal", Form: f, Options: options(devices.RemovalReasons(), map[devices.RemovalReason]string{
 		devices.RemovedNoLongerNeeded: "No longer needed", devices.RemovedAbandoned: "Abandoned or not used", devices.RemovedFaulty: "Faulty",
 		devices.RemovedMoved: "Resident moved", devices.RemovedResidentialCare: "Entered residential care", devices.RemovedDied: "Died", devices.RemovedOther: "Other (give details)"})}
 	title := "Issue a device"
+	if p.Issue == nil {
+		staff, err := s.db.BoroughStaff(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		for _, u := range staff {
+			p.Staff = append(p.Staff, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Email})
+		}
+	}
 	if p.Issue != nil {
 		title = "Device issued " + p.Issue.IssuedOn.String()
 	}
@@ -100,6 +111,9 @@ func (s *Server) newIssuePage(c *gin.Context) error {
 	}
 	f := newForm()
 	f.setDate("issued_on", ateval.DateOf(s.db.Now()))
+	if u := currentUser(c); u != nil {
+		f.Values["issued_by"] = strconv.FormatInt(u.ID, 10)
+	}
 	return s.renderIssuePage(c, http.StatusOK, issuePage{Form: f, Resident: rec.Resident})
 }
 
@@ -111,9 +125,14 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 	}
 	f := newForm()
 	var bad []ateval.FieldError
-	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), IssuedBy: f.text(c, "issued_by"), Need: f.text(c, "need")}
+	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), Need: f.text(c, "need")}
 	if v := f.text(c, "device_id"); v != "" {
 		di.DeviceID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := f.text(c, "issued_by"); v != "" {
+		if di.IssuedByID, _ = strconv.ParseInt(v, 10, 64); di.IssuedByID <= 0 {
+			bad = append(bad, ateval.FieldError{Field: "issued_by", Message: "must be chosen from the list of your borough's staff"})
+		}
 	}
 	if di.DeviceID == 0 {
 		bad = append(bad, ateval.FieldError{Field: "device_id", Message: "must be chosen from the catalogue"})

@@ -26,8 +26,10 @@ var errIssueNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no device issue
 
 // IssueDevice records a device given to a resident the acting user may
 // see, and sets di.ID. The dates must make sense (devices.DeviceIssue.Validate),
-// the device must be in the catalogue, and a tagged unit must not be with
-// anyone else over the same days. IssuedBy defaults to the acting user.
+// the device must be in the catalogue, a tagged unit must not be with
+// anyone else over the same days, and the issuer must be a member of the
+// resident's borough's staff (see issuer): the acting user unless
+// di.IssuedByID or di.IssuedBy (an email) names another.
 func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.DeviceIssue) (err error) {
 	defer ateval.Wrap(&err, "IssueDevice(%d)", residentID)
 	defer db.denied(ctx, &err, ateval.ActionIssueDevice, residentObject(residentID))
@@ -38,12 +40,11 @@ func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.Dev
 		}
 		di.ResidentID = residentID
 		di.AssetTag = strings.TrimSpace(di.AssetTag)
-		if strings.TrimSpace(di.IssuedBy) == "" {
-			if u := ateval.UserFromContext(ctx); u != nil {
-				di.IssuedBy = u.Email
-			}
+		bad, err := tx.issuer(ctx, row.BoroughID, di)
+		if err != nil {
+			return err
 		}
-		if err := tx.checkIssue(row, di); err != nil {
+		if err := tx.checkIssue(row, di, bad...); err != nil {
 			return err
 		}
 		rows := []devices.DeviceIssue{*di}
@@ -60,9 +61,10 @@ func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.Dev
 }
 
 // checkIssue validates di for the resident: its dates, its device, and
-// that its unit, if tagged, is free over its days.
-func (tx *Tx) checkIssue(res residentRow, di *devices.DeviceIssue) error {
-	var fields []ateval.FieldError
+// that its unit, if tagged, is free over its days. bad are problems
+// already found, reported with the rest.
+func (tx *Tx) checkIssue(res residentRow, di *devices.DeviceIssue, bad ...ateval.FieldError) error {
+	fields := bad
 	msg := "The device issue is not valid."
 	if err := di.Validate(mustDate(res.RegisteredOn), tx.db.today()); err != nil {
 		fields = append(fields, ateval.ErrorFields(err)...)
@@ -177,6 +179,9 @@ func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatc
 		if err := tx.checkIssue(res, &di); err != nil {
 			return err
 		}
+		if di.IssuedBy, err = tx.issuerEmail(di.IssuedByID); err != nil {
+			return err
+		}
 		newRow := deviceIssueToRow(&di)
 		if err := tx.g.Save(&newRow).Error; err != nil {
 			return err
@@ -204,8 +209,8 @@ func (tx *Tx) reviews(issueID int64) ([]devices.Review, error) {
 	return out, nil
 }
 
-// issuesOf returns a resident's device issues with their reviews, in
-// order of issue.
+// issuesOf returns a resident's device issues with their reviews and
+// issuers, in order of issue.
 func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 	var rows []deviceIssueRow
 	if err := tx.g.Where("resident_id = ?", residentID).Order("issued_on, id").Find(&rows).Error; err != nil {
@@ -226,12 +231,11 @@ func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 	for _, r := range revs {
 		byIssue[r.DeviceIssueID] = append(byIssue[r.DeviceIssueID], devices.Review{On: mustDate(r.ReviewedOn), Note: r.Note})
 	}
-	out := make([]devices.DeviceIssue, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
+	out, err := tx.issues(rows)
+	for i := range out {
 		out[i].Reviews = byIssue[out[i].ID]
 	}
-	return out, nil
+	return out, err
 }
 
 // DeviceIssue reads one device issue with its reviews and its resident,
@@ -250,7 +254,11 @@ func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue,
 		if res, err = rrow.domain(); err != nil {
 			return err
 		}
-		di = row.domain()
+		issues, err := tx.issues([]deviceIssueRow{row})
+		if err != nil {
+			return err
+		}
+		di = issues[0]
 		if di.Reviews, err = tx.reviews(id); err != nil {
 			return err
 		}

@@ -33,6 +33,7 @@ func migrations() []migration {
 		{6, "what each data sharing agreement has released", schemaV6, ""},
 		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
 		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
+		{9, "a device issue's issuer is an account", schemaV9, ""},
 	}
 }
 

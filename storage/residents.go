@@ -146,9 +146,8 @@ func (db *DB) ResidentRecord(ctx context.Context, id int64) (_ ResidentRecord, e
 		if err := tx.g.Where("resident_id = ?", id).Order("issued_on, id").Find(&issues).Error; err != nil {
 			return err
 		}
-		rec.DeviceIssues = []devices.DeviceIssue{}
-		for i := range issues {
-			rec.DeviceIssues = append(rec.DeviceIssues, issues[i].domain())
+		if rec.DeviceIssues, err = tx.issues(issues); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "resident", ObjectID: id, ResidentID: id, BoroughID: row.BoroughID})
 	})
