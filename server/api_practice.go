@@ -86,7 +86,10 @@ type issueCreate struct {
 	Need        string      `json:"need"`
 }
 
-// apiIssueDevice issues a device to a resident.
+// apiIssueDevice issues a device to a resident. With an Idempotency-Key
+// header, a repeat of the call (a retry after a lost answer, a double
+// send) stores nothing and answers the issue the first stored, with
+// Idempotent-Replayed: true; the same key with another issue is 409.
 func (s *Server) apiIssueDevice(c *gin.Context) error {
 	id, err := residentID(c)
 	if err != nil {
@@ -98,8 +101,12 @@ func (s *Server) apiIssueDevice(c *gin.Context) error {
 	}
 	di := devices.DeviceIssue{DeviceID: in.DeviceID, IssuedOn: in.IssuedOn, InstalledOn: in.InstalledOn, AssetTag: in.AssetTag,
 		IssuedByID: in.IssuedBy.ID, IssuedBy: in.IssuedBy.Email, Need: in.Need}
-	if err := s.db.IssueDevice(c.Request.Context(), id, &di); err != nil {
+	repeated, err := s.db.IssueDeviceOnce(c.Request.Context(), id, c.GetHeader("Idempotency-Key"), &di)
+	if err != nil {
 		return err
+	}
+	if repeated {
+		c.Header("Idempotent-Replayed", "true")
 	}
 	c.JSON(http.StatusCreated, gin.H{"device_issue": di})
 	return nil

@@ -111,6 +111,9 @@ func (s *Server) newIssuePage(c *gin.Context) error {
 	}
 	f := newForm()
 	f.setDate("issued_on", ateval.DateOf(s.db.Now()))
+	// The form's submission token: submitted twice (a double click, a
+	// reload), it records one issue.
+	f.Values["submission"] = newToken()
 	if u := currentUser(c); u != nil {
 		f.Values["issued_by"] = strconv.FormatInt(u.ID, 10)
 	}
@@ -125,6 +128,7 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 	}
 	f := newForm()
 	var bad []ateval.FieldError
+	key := f.text(c, "submission")
 	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), Need: f.text(c, "need")}
 	if v := f.text(c, "device_id"); v != "" {
 		di.DeviceID, _ = strconv.ParseInt(v, 10, 64)
@@ -152,21 +156,36 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 	}
 	err = ateval.Invalid("The device issue is not valid.", bad)
 	if len(bad) == 0 {
-		err = s.db.IssueDevice(c.Request.Context(), id, &di)
+		_, err = s.db.IssueDeviceOnce(c.Request.Context(), id, key, &di)
 	}
-	if ateval.ErrorCode(err) == ateval.EINVALID {
+	if code := ateval.ErrorCode(err); code == ateval.EINVALID || code == ateval.ECONFLICT {
 		rec, rerr := s.db.ResidentRecord(c.Request.Context(), id)
 		if rerr != nil {
 			return rerr
 		}
+		if code == ateval.ECONFLICT {
+			// The form already recorded an issue, and now asks for another:
+			// a new form, with a new token, for the new issue.
+			err = errFormUsed
+			f.Values["submission"] = newToken()
+		}
+		if f.V("submission") == "" {
+			f.Values["submission"] = newToken()
+		}
 		f.fail(err, issueLabels(), issueDates()...)
-		return s.renderIssuePage(c, http.StatusUnprocessableEntity, issuePage{Form: f, Resident: rec.Resident})
+		return s.renderIssuePage(c, statusOf(code), issuePage{Form: f, Resident: rec.Resident})
 	} else if err != nil {
 		return err
 	}
+	// A repeat of the form lands where the first did: the issue is
+	// recorded, once.
 	c.Redirect(http.StatusSeeOther, residentPath(id)+"?notice=device-issued#devices")
 	return nil
 }
+
+// errFormUsed is the issue form's answer when it was sent before and
+// recorded an issue, and is now sent again with different answers.
+var errFormUsed = ateval.Errorf(ateval.ECONFLICT, "This form has already recorded a device issue for this resident; check the resident's devices before issuing another. To issue another, send this form again.")
 
 func hasField(fs []ateval.FieldError, name string) bool {
 	for _, f := range fs {

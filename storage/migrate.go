@@ -34,6 +34,7 @@ func migrations() []migration {
 		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
 		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
 		{9, "a device issue's issuer is an account", schemaV9, ""},
+		{10, "a device issue recorded once per request key", schemaV10, ""},
 	}
 }
 

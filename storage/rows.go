@@ -133,6 +133,11 @@ type deviceIssueRow struct {
 	IssuedByUserID *int64
 	IssuedByText   string
 	Need           string
+	// IdempotencyKey is the key of the request that recorded the issue,
+	// if it had one, and RequestDigest what that request asked for (see
+	// schemaV10 and requestDigest).
+	IdempotencyKey *string
+	RequestDigest  *string
 }
 
 func (deviceIssueRow) TableName() string { return "device_issues" }
