@@ -15,11 +15,13 @@ import (
 	"github.com/ateval/ateval/devices"
 )
 
+// DefaultSeed is the seed of the committed sample.
+const DefaultSeed uint64 = 20261123
+
 // Defaults of the committed sample.
 const (
-	DefaultSeed      uint64 = 20261123
-	DefaultResidents        = 3000
-	DefaultBoroughs         = 16
+	DefaultResidents = 3000
+	DefaultBoroughs  = 16
 	// FrameworkVersion is the version of the common framework every
 	// assessment in the sample was taken under.
 	FrameworkVersion = "2026.1"
