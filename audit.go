@@ -28,7 +28,26 @@ const (
 	ActionRecordAssessment  = "record_assessment"
 	ActionReadDueList       = "read_due_list"
 	ActionCreateCategory    = "create_device_category"
+
+	// ActionAccessDenied records a signed-in user refused by their role:
+	// at a route (its method and pattern, never a query or a value typed)
+	// or in storage (the action the operation would have recorded). The
+	// detail names the role, which may have changed since.
+	ActionAccessDenied = "access_denied"
 )
+
+// AuditActions lists every action, in the order the audit log's viewer
+// offers them as a filter. TestAuditActionsListsEvery checks that no
+// action is left out.
+func AuditActions() []string {
+	return []string{
+		ActionLogin, ActionLoginFailed, ActionLogout,
+		ActionListResidents, ActionReadResident, ActionDeniedResident, ActionCreateResident, ActionUpdateResident, ActionObjectResident,
+		ActionIssueDevice, ActionUpdateDeviceIssue, ActionDeniedDeviceIssue, ActionRecordAssessment, ActionReadDueList,
+		ActionAccessDenied,
+		ActionCreateUser, ActionCreateCategory, ActionReadAuditLog, ActionExport, ActionExportRefused,
+	}
+}
 
 // AuditEntry is one row of the audit log.
 type AuditEntry struct {

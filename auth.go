@@ -34,6 +34,8 @@ func (u *User) Validate() error {
 	var errs []FieldError
 	if e := u.Email; !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n<>") || len(e) > 254 {
 		errs = append(errs, FieldError{"email", "must be an email address, such as name@borough.gov.uk"})
+	} else {
+		errs = append(errs, Line(254).Check("email", e)...)
 	}
 	switch {
 	case !u.Role.Valid():

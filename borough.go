@@ -45,6 +45,7 @@ func (b *Borough) Validate() error {
 	if strings.TrimSpace(b.Name) == "" {
 		errs = append(errs, FieldError{"name", "is required"})
 	}
+	errs = append(errs, Line(100).Check("name", b.Name)...)
 	if !slugRE.MatchString(b.Slug) {
 		errs = append(errs, FieldError{"slug", "must be lower-case letters and digits joined by hyphens, such as tower-hamlets"})
 	}

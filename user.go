@@ -45,6 +45,13 @@ func (u *User) SeesResidents() bool {
 	return u != nil && (u.Role == RolePractitioner || u.Role == RoleBoroughLead)
 }
 
+// IsStaffOf reports whether u works on the borough's register, as a
+// practitioner or borough lead of it: who may be recorded as having
+// issued a device to one of its residents.
+func (u *User) IsStaffOf(borough int64) bool {
+	return u.SeesResidents() && borough != 0 && u.BoroughID == borough
+}
+
 type userKey struct{}
 
 // NewContextWithUser returns a context carrying the acting user. Services

@@ -14,9 +14,10 @@ func (c *Category) Validate() error {
 	if !codeRE.MatchString(c.ID) || len(c.ID) > 60 {
 		errs = append(errs, ateval.FieldError{Field: "id", Message: "must be lower-case letters and digits joined by hyphens, at most 60 characters"})
 	}
-	if n := len(strings.TrimSpace(c.Name)); n == 0 || n > 200 {
+	if strings.TrimSpace(c.Name) == "" {
 		errs = append(errs, ateval.FieldError{Field: "name", Message: "is required, at most 200 characters"})
 	}
+	errs = append(errs, ateval.Line(200).Check("name", c.Name)...)
 	if c.ISO9999 != "" && !iso9999RE.MatchString(c.ISO9999) {
 		errs = append(errs, ateval.FieldError{Field: "iso9999", Message: "must be an ISO 9999 class such as 22 27 12, or empty"})
 	}

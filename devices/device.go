@@ -80,6 +80,9 @@ func (d *Device) Validate(categories []Category) error {
 	if strings.TrimSpace(d.Product) == "" {
 		add("product", "is required")
 	}
+	errs = append(errs, ateval.Line(200).Check("product", d.Product)...)
+	errs = append(errs, ateval.Line(200).Check("supplier", d.Supplier)...)
+	errs = append(errs, ateval.Line(50).Check("generation_tier", d.GenerationTier)...)
 	if d.UnitCostPence < 0 {
 		add("unit_cost_pence", "cannot be negative")
 	}
@@ -126,10 +129,20 @@ type DeviceIssue struct {
 	// the borough tags them: a unit returned can be issued again, but is
 	// never with two residents at once.
 	AssetTag string `json:"asset_tag,omitempty"`
-	// IssuedBy is who issued it (a practitioner or team); Need is the
-	// need it meets. Free text, for the resident's care: never exported.
+	// IssuedByID is the member of staff who issued it: a practitioner or
+	// borough lead of the resident's borough (storage checks it), by
+	// default the user who records the issue. 0 when no account is named.
+	IssuedByID int64 `json:"issued_by_id,omitempty"`
+	// IssuedBy is that account's email, for display; storage fills it in
+	// from the account.
 	IssuedBy string `json:"issued_by,omitempty"`
-	Need     string `json:"need,omitempty"`
+	// IssuedByText is who issued it as free text, shown as recorded and
+	// never taken for an account: what was typed before issues named
+	// accounts, or an import's issued_by_text column.
+	IssuedByText string `json:"issued_by_text,omitempty"`
+	// Need is the need it meets. Free text, for the resident's care:
+	// never exported.
+	Need string `json:"need,omitempty"`
 	// Reviews are the checks made since issue, oldest first.
 	Reviews []Review `json:"reviews,omitempty"`
 }
@@ -139,6 +152,10 @@ type Review struct {
 	On   ateval.Date `json:"on"`
 	Note string      `json:"note,omitempty"` // free text: never exported
 }
+
+// NoteText is the rule of a practitioner's free-text note about a device
+// issue (the need it meets, a review's finding, why it came back).
+var NoteText = ateval.Lines(1000)
 
 // Validate checks that the dates make sense: issued on or after the
 // resident's registration, installed and removed on or after issue, and
@@ -179,18 +196,21 @@ func (di *DeviceIssue) Validate(registeredOn, today ateval.Date) error {
 	if di.RemovalReason == RemovedOther && strings.TrimSpace(di.RemovalNote) == "" {
 		add("removal_note", "is required when the reason is other")
 	}
+	errs = append(errs, NoteText.Check("removal_note", di.RemovalNote)...)
 	if di.AssetTag != "" && !assetTagRE.MatchString(di.AssetTag) {
 		add("asset_tag", "must be 1 to 40 letters, digits, dots, hyphens, slashes or underscores")
 	}
-	if len(di.IssuedBy) > 200 {
-		add("issued_by", "must be at most 200 characters")
-	}
-	if len(di.Need) > 1000 {
-		add("need", "must be at most 1000 characters")
-	}
+	errs = append(errs, ateval.Line(200).Check("issued_by_text", di.IssuedByText)...)
+	errs = append(errs, NoteText.Check("need", di.Need)...)
 	for _, r := range di.Reviews {
 		if msg := di.reviewProblem(r.On, today); msg != "" {
 			add("reviewed_on", msg)
+			break
+		}
+	}
+	for _, r := range di.Reviews {
+		if fe := NoteText.Check("review_note", r.Note); fe != nil {
+			errs = append(errs, fe...)
 			break
 		}
 	}

@@ -31,7 +31,7 @@ func TestDeviceIssueUnitAndReviews(t *testing.T) {
 			di.Reviews = []devices.Review{{On: d("2026-04-02")}}
 		}, "reviewed_on: cannot be after the device was removed (2026-04-01)"},
 		{"a review with no date", func(di *devices.DeviceIssue) { di.Reviews = []devices.Review{{Note: "fine"}} }, "reviewed_on: is required"},
-		{"issued by, too long", func(di *devices.DeviceIssue) { di.IssuedBy = strings.Repeat("x", 201) }, "issued_by: must be at most 200 characters"},
+		{"issued by, as text, too long", func(di *devices.DeviceIssue) { di.IssuedByText = strings.Repeat("x", 201) }, "issued_by_text: must be at most 200 characters"},
 		{"need, too long", func(di *devices.DeviceIssue) { di.Need = strings.Repeat("x", 1001) }, "need: must be at most 1000 characters"},
 	} {
 		di := base

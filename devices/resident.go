@@ -168,6 +168,9 @@ var postcodeRE = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
 // modulus 11 check; a postcode must look like one.
 func (id *Identity) Validate(today ateval.Date) error {
 	var errs []ateval.FieldError
+	errs = append(errs, ateval.Line(100).Check("given_name", id.GivenName)...)
+	errs = append(errs, ateval.Line(100).Check("family_name", id.FamilyName)...)
+	errs = append(errs, ateval.Lines(500).Check("address", id.Address)...)
 	if id.NHSNumber != "" && !ValidNHSNumber(id.NHSNumber) {
 		errs = append(errs, ateval.FieldError{Field: "nhs_number", Message: "is not a valid NHS number (10 digits with a modulus 11 check digit)"})
 	}

@@ -37,7 +37,7 @@ var kindSpecs = [...]struct {
 	Boroughs:     {"boroughs", []string{"borough", "name"}, []string{"gss_code"}},
 	Devices:      {"devices", []string{"device", "category", "product"}, []string{"supplier", "unit_cost_pence", "weekly_monitoring_pence", "monitored", "generation_tier"}},
 	Residents:    {"residents", []string{"borough", "resident_ref", "year_of_birth", "sex", "ethnic_group", "living_alone", "primary_support_reason", "registered_on"}, []string{"group", "enrolled_on", "objected_on", "given_name", "family_name", "nhs_number", "address", "postcode", "date_of_birth"}},
-	DeviceIssues: {"device_issues", []string{"borough", "resident_ref", "device", "issued_on"}, []string{"installed_on", "removed_on", "removal_reason", "removal_note"}},
+	DeviceIssues: {"device_issues", []string{"borough", "resident_ref", "device", "issued_on"}, []string{"installed_on", "removed_on", "removal_reason", "removal_note", "issued_by_text"}},
 	Assessments:  {"assessments", []string{"borough", "resident_ref", "instrument", "timepoint", "assessed_on", "respondent", "answers"}, []string{"framework_version"}},
 }
 

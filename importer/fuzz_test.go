@@ -17,6 +17,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("device,category,product,unit_cost_pence,monitored\npendant-a,community-alarm,Pendant A,9500,true\n")
 	f.Add("borough,resident_ref,year_of_birth,sex,ethnic_group,living_alone,primary_support_reason,registered_on,group,enrolled_on\ncamden,CAM-1,1940,female,white,true,physical,2025-01-06,intervention,2025-02-01\n")
 	f.Add("borough,resident_ref,device,issued_on,removed_on,removal_reason\ncamden,CAM-1,pendant-a,2025-02-01,2025-01-01,died\n")
+	f.Add("borough,resident_ref,device,issued_on,issued_by_text\ncamden,CAM-1,pendant-a,2025-02-01,\"TEC team \u202eA\"\n")
 	f.Add("borough,resident_ref,instrument,timepoint,assessed_on,respondent,answers\ncamden,CAM-1,swemwbs,baseline,2025-02-01,resident,\"swemwbs_1=3;swemwbs_2=refused\"\n")
 	f.Add("\ufeffborough,name\n\"unterminated,x\n")
 	f.Fuzz(func(t *testing.T, data string) {

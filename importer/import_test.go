@@ -150,6 +150,9 @@ func TestImportRefusesBadRows(t *testing.T) {
 		{"malformed answers", "assessments.csv", "ons4_anxious=4", "ons4_anxious", `assessments.csv line 4: answers: "ons4_anxious" is not of the form item=value`},
 		{"future date", "assessments.csv", "m3,2025-05-02", "m3,2099-05-02", `assessments.csv line 3: assessed_on: cannot be in the future`},
 		{"ragged row", "devices.csv", "monitored,generation_tier\n", "monitored,generation_tier\nx,y\n", `devices.csv line 2: wrong number of fields`},
+		{"an override in a name", "residents.csv", "Ada,Example", "Ada,Ex\u202eample", `residents.csv line 2: family_name: must not contain bidirectional override`},
+		{"a NUL in a product", "devices.csv", "Pendant A,", "Pendant\x00A,", `devices.csv line 2: product: must not contain control characters`},
+		{"a line break in a borough's name", "boroughs.csv", "camden,Camden,", "camden,\"Cam\nden\",", `boroughs.csv line 2: name: must be one line`},
 		{"unknown column", "boroughs.csv", "borough,name,gss_code", "borough,name,gss", `boroughs.csv line 1: header: column "gss" is not one of the boroughs columns`},
 	}
 	for _, c := range cases {
@@ -287,5 +290,37 @@ func TestImportIsTheOperators(t *testing.T) {
 	}
 	if got := counts(t, db); got != (storage.Counts{}) {
 		t.Errorf("Counts = %+v, want nothing written", got)
+	}
+}
+
+// TestImportIssuedByText imports who issued a device as text, in the
+// column named so, and reads it back as text, naming no account; a text
+// that breaks the text rule is refused with its line.
+func TestImportIssuedByText(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		fs := allFiles()
+		fs[3].body = "borough,resident_ref,device,issued_on,issued_by_text\ncamden,CAM-1,pendant-a,2025-02-01,TEC team North\n"
+		if _, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		sys := ateval.SystemContext(context.Background())
+		list, _, err := db.Residents(sys, storage.ResidentQuery{Reference: "CAM-1"})
+		if err != nil || len(list) == 0 {
+			t.Fatalf("CAM-1: %v %v", list, err)
+		}
+		rec, err := db.ResidentRecord(sys, list[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.DeviceIssues) != 1 || rec.DeviceIssues[0].IssuedByText != "TEC team North" || rec.DeviceIssues[0].IssuedByID != 0 || rec.DeviceIssues[0].IssuedBy != "" {
+			t.Errorf("issues %+v, want one issued by the text TEC team North and no account", rec.DeviceIssues)
+		}
+	})
+	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
+	fs := allFiles()
+	fs[3].body = "borough,resident_ref,device,issued_on,issued_by_text\ncamden,CAM-1,pendant-a,2025-02-01,\"TEC\u202e team\"\n"
+	_, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{})
+	if want := "device_issues.csv line 2: issued_by_text: must not contain bidirectional"; !strings.Contains(render(err), want) {
+		t.Errorf("an override in issued_by_text: %v, want %q", err, want)
 	}
 }

@@ -113,10 +113,14 @@ func (t *table) resident(errs *rowErrors) (devices.Resident, devices.Identity) {
 	return r, id
 }
 
+// deviceIssue reads a device issue. Who issued it can only be text here
+// (issued_by_text): an import is the operator's, who cannot vouch for an
+// account, and it is shown as recorded, never taken for one.
 func (t *table) deviceIssue(errs *rowErrors) devices.DeviceIssue {
 	return devices.DeviceIssue{
 		IssuedOn: t.date(errs, "issued_on"), InstalledOn: t.date(errs, "installed_on"), RemovedOn: t.date(errs, "removed_on"),
 		RemovalReason: devices.RemovalReason(t.get("removal_reason")), RemovalNote: t.get("removal_note"),
+		IssuedByText: t.get("issued_by_text"),
 	}
 }
 

@@ -75,16 +75,21 @@ func (s *Server) apiDeviceIssues(c *gin.Context) error {
 }
 
 // issueCreate is the body of POST /api/v1/residents/{id}/device-issues.
+// IssuedBy names the member of staff who issued the device, by email or
+// account id; the caller if left out.
 type issueCreate struct {
 	DeviceID    int64       `json:"device_id"`
 	IssuedOn    ateval.Date `json:"issued_on"`
 	InstalledOn ateval.Date `json:"installed_on"`
 	AssetTag    string      `json:"asset_tag"`
-	IssuedBy    string      `json:"issued_by"`
+	IssuedBy    staffRef    `json:"issued_by"`
 	Need        string      `json:"need"`
 }
 
-// apiIssueDevice issues a device to a resident.
+// apiIssueDevice issues a device to a resident. With an Idempotency-Key
+// header, a repeat of the call (a retry after a lost answer, a double
+// send) stores nothing and answers the issue the first stored, with
+// Idempotent-Replayed: true; the same key with another issue is 409.
 func (s *Server) apiIssueDevice(c *gin.Context) error {
 	id, err := residentID(c)
 	if err != nil {
@@ -94,9 +99,14 @@ func (s *Server) apiIssueDevice(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	di := devices.DeviceIssue{DeviceID: in.DeviceID, IssuedOn: in.IssuedOn, InstalledOn: in.InstalledOn, AssetTag: in.AssetTag, IssuedBy: in.IssuedBy, Need: in.Need}
-	if err := s.db.IssueDevice(c.Request.Context(), id, &di); err != nil {
+	di := devices.DeviceIssue{DeviceID: in.DeviceID, IssuedOn: in.IssuedOn, InstalledOn: in.InstalledOn, AssetTag: in.AssetTag,
+		IssuedByID: in.IssuedBy.ID, IssuedBy: in.IssuedBy.Email, Need: in.Need}
+	repeated, err := s.db.IssueDeviceOnce(c.Request.Context(), id, c.GetHeader("Idempotency-Key"), &di)
+	if err != nil {
 		return err
+	}
+	if repeated {
+		c.Header("Idempotent-Replayed", "true")
 	}
 	c.JSON(http.StatusCreated, gin.H{"device_issue": di})
 	return nil

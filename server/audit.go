@@ -53,11 +53,11 @@ func (s *Server) apiAudit(c *gin.Context) error {
 	return nil
 }
 
-// auditActions lists the actions the filter offers.
+// auditActions lists the actions the filter offers: every action of the
+// root package, and the two of the agreements' register that storage
+// names itself.
 func auditActions() []string {
-	return []string{ateval.ActionLogin, ateval.ActionLoginFailed, ateval.ActionLogout, ateval.ActionListResidents,
-		ateval.ActionReadResident, ateval.ActionDeniedResident, ateval.ActionCreateResident, ateval.ActionCreateUser,
-		ateval.ActionReadAuditLog, ateval.ActionExport}
+	return append(ateval.AuditActions(), storage.ActionCreateAgreement, storage.ActionAddAgreementMember)
 }
 
 // auditPage is the administrator's audit log viewer. Invalid filters are

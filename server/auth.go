@@ -114,9 +114,10 @@ func (s *Server) bearer() gin.HandlerFunc {
 }
 
 // requireRole lets through only users of the roles named: others are
-// refused (EFORBIDDEN), and pages send a signed-out visitor to sign in. It
-// is the role-level check; which residents a user sees is decided below,
-// in storage.
+// refused (EFORBIDDEN) and the refusal is audited (access_denied, by the
+// route's pattern, never its query or path values), and pages send a
+// signed-out visitor to sign in, unaudited. It is the role-level check;
+// which residents a user sees is decided below, in storage.
 func (s *Server) requireRole(roles ...ateval.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
@@ -134,6 +135,10 @@ func (s *Server) requireRole(roles ...ateval.Role) gin.HandlerFunc {
 				c.Next()
 				return
 			}
+		}
+		if err := s.db.AccessDenied(c.Request.Context(), c.Request.Method+" "+c.FullPath(), ateval.AuditEntry{}); err != nil {
+			s.writeError(c, err)
+			return
 		}
 		s.writeError(c, ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to this page."))
 	}

@@ -14,7 +14,8 @@ import (
 func issueLabels() map[string]string {
 	return map[string]string{"device_id": "Device", "issued_on": "Date issued", "installed_on": "Date installed",
 		"removed_on": "Date removed", "removal_reason": "Reason for removal", "removal_note": "Details of the reason",
-		"asset_tag": "Asset tag", "issued_by": "Issued by", "need": "Need it meets", "reviewed_on": "Date reviewed"}
+		"asset_tag": "Asset tag", "issued_by": "Issued by", "need": "Need it meets", "reviewed_on": "Date reviewed",
+		"review_note": "What the review found"}
 }
 
 func issueDates() []string { return []string{"issued_on", "installed_on", "removed_on", "reviewed_on"} }
@@ -43,7 +44,10 @@ type issuePage struct {
 	Groups                                       []categoryGroup
 	Reasons                                      radios
 	IssuedOn, InstalledOn, RemovedOn, ReviewedOn dateInput
-	AssetTag, IssuedBy                           textInput
+	AssetTag                                     textInput
+	// Staff are the members of staff an issue may name as its issuer,
+	// by account id, the signed-in user first chosen.
+	Staff []option
 }
 
 func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error {
@@ -76,11 +80,19 @@ func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error 
 	p.RemovedOn = dateInput{Name: "removed_on", Label: "Date removed or returned", Form: f}
 	p.ReviewedOn = dateInput{Name: "reviewed_on", Label: "Date of review", Hint: "Only if you reviewed it. For example, 27 3 2026", Form: f}
 	p.AssetTag = textInput{Name: "asset_tag", Label: "Asset tag (optional)", Hint: "The unit's tag, if your borough tags its stock. A returned unit can be issued again.", Width: "app-input--width-10", Form: f}
-	p.IssuedBy = textInput{Name: "issued_by", Label: "Issued by", Hint: "Leave empty for yourself", Width: "app-input--width-20", Form: f}
 	p.Reasons = radios{Name: "removal_reason", Label: "Reason for removal", Form: f, Options: options(devices.RemovalReasons(), map[devices.RemovalReason]string{
 		devices.RemovedNoLongerNeeded: "No longer needed", devices.RemovedAbandoned: "Abandoned or not used", devices.RemovedFaulty: "Faulty",
 		devices.RemovedMoved: "Resident moved", devices.RemovedResidentialCare: "Entered residential care", devices.RemovedDied: "Died", devices.RemovedOther: "Other (give details)"})}
 	title := "Issue a device"
+	if p.Issue == nil {
+		staff, err := s.db.BoroughStaff(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		for _, u := range staff {
+			p.Staff = append(p.Staff, option{Value: strconv.FormatInt(u.ID, 10), Label: u.Email})
+		}
+	}
 	if p.Issue != nil {
 		title = "Device issued " + p.Issue.IssuedOn.String()
 	}
@@ -99,6 +111,12 @@ func (s *Server) newIssuePage(c *gin.Context) error {
 	}
 	f := newForm()
 	f.setDate("issued_on", ateval.DateOf(s.db.Now()))
+	// The form's submission token: submitted twice (a double click, a
+	// reload), it records one issue.
+	f.Values["submission"] = newToken()
+	if u := currentUser(c); u != nil {
+		f.Values["issued_by"] = strconv.FormatInt(u.ID, 10)
+	}
 	return s.renderIssuePage(c, http.StatusOK, issuePage{Form: f, Resident: rec.Resident})
 }
 
@@ -110,9 +128,15 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 	}
 	f := newForm()
 	var bad []ateval.FieldError
-	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), IssuedBy: f.text(c, "issued_by"), Need: f.text(c, "need")}
+	key := f.text(c, "submission")
+	di := devices.DeviceIssue{AssetTag: f.text(c, "asset_tag"), Need: f.text(c, "need")}
 	if v := f.text(c, "device_id"); v != "" {
 		di.DeviceID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := f.text(c, "issued_by"); v != "" {
+		if di.IssuedByID, _ = strconv.ParseInt(v, 10, 64); di.IssuedByID <= 0 {
+			bad = append(bad, ateval.FieldError{Field: "issued_by", Message: "must be chosen from the list of your borough's staff"})
+		}
 	}
 	if di.DeviceID == 0 {
 		bad = append(bad, ateval.FieldError{Field: "device_id", Message: "must be chosen from the catalogue"})
@@ -132,21 +156,36 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 	}
 	err = ateval.Invalid("The device issue is not valid.", bad)
 	if len(bad) == 0 {
-		err = s.db.IssueDevice(c.Request.Context(), id, &di)
+		_, err = s.db.IssueDeviceOnce(c.Request.Context(), id, key, &di)
 	}
-	if ateval.ErrorCode(err) == ateval.EINVALID {
+	if code := ateval.ErrorCode(err); code == ateval.EINVALID || code == ateval.ECONFLICT {
 		rec, rerr := s.db.ResidentRecord(c.Request.Context(), id)
 		if rerr != nil {
 			return rerr
 		}
+		if code == ateval.ECONFLICT {
+			// The form already recorded an issue, and now asks for another:
+			// a new form, with a new token, for the new issue.
+			err = errFormUsed
+			f.Values["submission"] = newToken()
+		}
+		if f.V("submission") == "" {
+			f.Values["submission"] = newToken()
+		}
 		f.fail(err, issueLabels(), issueDates()...)
-		return s.renderIssuePage(c, http.StatusUnprocessableEntity, issuePage{Form: f, Resident: rec.Resident})
+		return s.renderIssuePage(c, statusOf(code), issuePage{Form: f, Resident: rec.Resident})
 	} else if err != nil {
 		return err
 	}
+	// A repeat of the form lands where the first did: the issue is
+	// recorded, once.
 	c.Redirect(http.StatusSeeOther, residentPath(id)+"?notice=device-issued#devices")
 	return nil
 }
+
+// errFormUsed is the issue form's answer when it was sent before and
+// recorded an issue, and is now sent again with different answers.
+var errFormUsed = ateval.Errorf(ateval.ECONFLICT, "This form has already recorded a device issue for this resident; check the resident's devices before issuing another. To issue another, send this form again.")
 
 func hasField(fs []ateval.FieldError, name string) bool {
 	for _, f := range fs {

@@ -21,6 +21,7 @@ func (s *Server) evidenceRoutes(pages, api *gin.RouterGroup) {
 		cache: newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
 			return reports.Build(ctx, s.db, opt)
 		})}
+	s.reports = rh
 	readers := s.requireRole(ateval.RoleBoroughLead, ateval.RoleCommissioner, ateval.RoleEvaluator)
 	pages.GET("/reports", readers, s.handle(rh.page))
 	pages.GET("/reports/report.pdf", readers, s.handle(rh.pdf))
@@ -53,7 +54,11 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
 	}
-	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt)
+	var user int64
+	if u := currentUser(c); u != nil {
+		user = u.ID
+	}
+	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt, user)
 	return q, known, j, err
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -17,6 +18,13 @@ import (
 //
 // The report holds no resident-level data and is the same for every
 // user who may read it, so one cached copy serves them all.
+//
+// Builds are shared fairly between users. Each user may have at most
+// perUser builds queued or running (asking for a report someone already
+// has built or under way costs nothing and is always let through), and
+// the workers take queued builds from each user in turn, round robin, so
+// that one user asking for many filter sets at once cannot hold the
+// others' reports back: theirs are next whenever a worker comes free.
 type reportCache struct {
 	build func(ctx context.Context, opt reports.Options) (*reports.Report, error)
 	// ttl is how long a built report is served before it is built again.
@@ -25,12 +33,22 @@ type reportCache struct {
 	timeout time.Duration
 	// max bounds the reports kept; the oldest finished one makes room.
 	max int
-	// slots bounds the builds running at once; others wait their turn.
-	slots chan struct{}
-	now   func() time.Time
+	// workers bounds the builds running at once; others wait their turn.
+	workers int
+	// perUser bounds the builds one user may have queued or running.
+	perUser int
+	now     func() time.Time
 
 	mu   sync.Mutex
 	jobs map[string]*reportJob
+	// queued holds each user's builds waiting for a worker, oldest
+	// first; turn holds the users with any, in the order they are next.
+	queued map[int64][]*reportJob
+	turn   []int64
+	// running counts the builds running; pending counts each user's
+	// builds queued or running.
+	running int
+	pending map[int64]int
 }
 
 // reportJob is one build: running until done is closed, then holding
@@ -38,6 +56,10 @@ type reportCache struct {
 type reportJob struct {
 	started time.Time
 	done    chan struct{}
+	// owner is the user whose request started the build, and opt its
+	// filters.
+	owner int64
+	opt   reports.Options
 
 	mu          sync.Mutex
 	steps, of   int
@@ -48,8 +70,8 @@ type reportJob struct {
 }
 
 func newReportCache(build func(ctx context.Context, opt reports.Options) (*reports.Report, error)) *reportCache {
-	return &reportCache{build: build, ttl: 10 * time.Minute, timeout: 5 * time.Minute, max: 32,
-		slots: make(chan struct{}, 2), now: time.Now, jobs: map[string]*reportJob{}}
+	return &reportCache{build: build, ttl: 10 * time.Minute, timeout: 5 * time.Minute, max: 32, workers: 2, perUser: 2,
+		now: time.Now, jobs: map[string]*reportJob{}, queued: map[int64][]*reportJob{}, pending: map[int64]int{}}
 }
 
 // errReportsBusy refuses a new report while the cache is full of reports
@@ -57,23 +79,61 @@ func newReportCache(build func(ctx context.Context, opt reports.Options) (*repor
 // builds without bound.
 var errReportsBusy = ateval.Errorf(ateval.ERATELIMITED, "Too many reports are being built at once. Try again in a minute.")
 
-// job returns the build of the report for key, starting one if there is
-// none, or if the last has expired or failed.
-func (c *reportCache) job(key string, opt reports.Options) (*reportJob, error) {
+// errTooManyReports refuses a user a new build while they have n queued
+// or running.
+func errTooManyReports(n int) error {
+	reports := "reports"
+	if n == 1 {
+		reports = "report"
+	}
+	return ateval.Errorf(ateval.ERATELIMITED, "You already have %d %s being prepared; wait for them to finish before asking for another.", n, reports)
+}
+
+// job returns the build of the report for key, starting one for user if
+// there is none, or if the last has expired or failed.
+func (c *reportCache) job(key string, opt reports.Options, user int64) (*reportJob, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
 	if j, ok := c.jobs[key]; ok && !j.stale(now, c.ttl) {
 		return j, nil
 	}
+	if n := c.pending[user]; n >= c.perUser {
+		return nil, errTooManyReports(n)
+	}
 	c.evict(now)
 	if len(c.jobs) >= c.max {
 		return nil, errReportsBusy
 	}
-	j := &reportJob{started: now, done: make(chan struct{}), waitingSlot: true}
+	j := &reportJob{started: now, done: make(chan struct{}), waitingSlot: true, owner: user, opt: opt}
 	c.jobs[key] = j
-	go c.run(j, opt)
+	c.pending[user]++
+	if len(c.queued[user]) == 0 {
+		c.turn = append(c.turn, user)
+	}
+	c.queued[user] = append(c.queued[user], j)
+	c.dispatch()
 	return j, nil
+}
+
+// dispatch starts queued builds while workers are free, taking the next
+// user's oldest each time and sending that user to the back of the turn.
+// c.mu must be held.
+func (c *reportCache) dispatch() {
+	for c.running < c.workers && len(c.turn) > 0 {
+		user := c.turn[0]
+		c.turn = c.turn[1:]
+		q := c.queued[user]
+		j := q[0]
+		if len(q) > 1 {
+			c.queued[user] = q[1:]
+			c.turn = append(c.turn, user)
+		} else {
+			delete(c.queued, user)
+		}
+		c.running++
+		go c.run(j)
+	}
 }
 
 // evict drops expired and failed reports, then, if the cache is full,
@@ -95,9 +155,7 @@ func (c *reportCache) evict(now time.Time) {
 	}
 }
 
-func (c *reportCache) run(j *reportJob, opt reports.Options) {
-	c.slots <- struct{}{}
-	defer func() { <-c.slots }()
+func (c *reportCache) run(j *reportJob) {
 	j.mu.Lock()
 	j.waitingSlot = false
 	j.mu.Unlock()
@@ -106,16 +164,37 @@ func (c *reportCache) run(j *reportJob, opt reports.Options) {
 	// read it is decided by the route's guard.
 	ctx, cancel := context.WithTimeout(ateval.SystemContext(context.Background()), c.timeout)
 	defer cancel()
+	opt := j.opt
 	opt.Progress = func(done, total int) {
 		j.mu.Lock()
 		j.steps, j.of = done, total
 		j.mu.Unlock()
 	}
-	rep, err := c.build(ctx, opt)
+	rep, err := c.buildSafely(ctx, opt)
 	j.mu.Lock()
 	j.rep, j.err, j.finished = rep, err, c.now()
 	j.mu.Unlock()
+	// The worker and the owner's place are free before anyone waiting
+	// hears the build is done, so that the owner may ask again at once.
+	c.mu.Lock()
+	c.running--
+	if c.pending[j.owner]--; c.pending[j.owner] <= 0 {
+		delete(c.pending, j.owner)
+	}
+	c.dispatch()
+	c.mu.Unlock()
 	close(j.done)
+}
+
+// buildSafely builds, turning a panic into the build's error: it runs on
+// a goroutine of its own, where a panic would take the server down.
+func (c *reportCache) buildSafely(ctx context.Context, opt reports.Options) (rep *reports.Report, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			rep, err = nil, fmt.Errorf("report build panicked: %v", v)
+		}
+	}()
+	return c.build(ctx, opt)
 }
 
 // stale reports whether the job should be built again: it failed, or

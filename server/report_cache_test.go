@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
 )
 
@@ -83,7 +85,13 @@ func TestReportCache(t *testing.T) {
 
 func mustJob(t *testing.T, c *reportCache, key string) *reportJob {
 	t.Helper()
-	j, err := c.job(key, reports.Options{})
+	return mustJobOf(t, c, key, 0)
+}
+
+// mustJobOf asks for the report of key as user.
+func mustJobOf(t *testing.T, c *reportCache, key string, user int64) *reportJob {
+	t.Helper()
+	j, err := c.job(key, reports.Options{}, user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,17 +108,142 @@ func TestReportCacheFull(t *testing.T) {
 	})
 	c.max = 3
 	var jobs []*reportJob
-	for _, k := range []string{"a", "b", "c"} {
-		jobs = append(jobs, mustJob(t, c, k))
+	for i, k := range []string{"a", "b", "c"} {
+		jobs = append(jobs, mustJobOf(t, c, k, int64(i+1)))
 	}
-	if _, err := c.job("d", reports.Options{}); err != errReportsBusy {
+	if _, err := c.job("d", reports.Options{}, 4); err != errReportsBusy {
 		t.Fatalf("a fourth report while three are building: %v, want errReportsBusy", err)
 	}
 	close(release)
 	for _, j := range jobs {
 		j.wait(context.Background(), 5*time.Second)
 	}
-	if _, err := c.job("d", reports.Options{}); err != nil {
+	if _, err := c.job("d", reports.Options{}, 4); err != nil {
 		t.Errorf("a fourth report once the others are built: %v", err)
+	}
+}
+
+// TestReportCacheFairPerUser has one user ask for many filter sets at
+// once: two are taken, the rest refused with how many they have; a
+// second user's report is queued, and built before the first user's
+// next, whenever a worker comes free; and asking for a report already
+// under way costs nothing.
+func TestReportCacheFairPerUser(t *testing.T) {
+	const alice, bob = 1, 2
+	gates := map[string]chan struct{}{}
+	for _, k := range []string{"a1", "a2", "a3", "a4", "a5", "b1", "b2"} {
+		gates[k] = make(chan struct{})
+	}
+	started := make(chan string, 10)
+	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+		k := opt.Filter.DeviceCategory
+		started <- k
+		<-gates[k]
+		return &reports.Report{FrameworkVersion: k}, nil
+	})
+	ask := func(key string, user int64) (*reportJob, error) {
+		var opt reports.Options
+		opt.Filter.DeviceCategory = key
+		return c.job(key, opt, user)
+	}
+	next := func() string {
+		t.Helper()
+		select {
+		case k := <-started:
+			return k
+		case <-time.After(5 * time.Second):
+			t.Fatal("no build started")
+			return ""
+		}
+	}
+	noneStarted := func() {
+		t.Helper()
+		select {
+		case k := <-started:
+			t.Fatalf("build %s started; want none while the workers are busy", k)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	jobs := map[string]*reportJob{}
+	for _, k := range []string{"a1", "a2", "a3", "a4", "a5"} {
+		j, err := ask(k, alice)
+		switch {
+		case k == "a1" || k == "a2":
+			if err != nil {
+				t.Fatalf("alice's %s: %v", k, err)
+			}
+			jobs[k] = j
+		case ateval.ErrorCode(err) != ateval.ERATELIMITED || statusOf(ateval.ErrorCode(err)) != 429 ||
+			ateval.ErrorMessage(err) != "You already have 2 reports being prepared; wait for them to finish before asking for another.":
+			t.Errorf("alice's %s with two under way: %v, want 429 saying she has 2", k, err)
+		}
+	}
+	if got := []string{next(), next()}; !(got[0] == "a1" && got[1] == "a2" || got[0] == "a2" && got[1] == "a1") {
+		t.Fatalf("started %v, want alice's two", got)
+	}
+	// Bob may read alice's report under way: it is not his to count.
+	if j, err := ask("a1", bob); err != nil || j != jobs["a1"] {
+		t.Errorf("bob asks for the report alice's build is making: %v", err)
+	}
+	b1, err := ask("b1", bob)
+	if err != nil {
+		t.Fatalf("bob's report while alice has hers: %v", err)
+	}
+	if p := b1.progress(c.now()); !p.Waiting {
+		t.Errorf("bob's build %+v, want it waiting for a worker", p)
+	}
+	noneStarted()
+	// A worker comes free: bob's build is next, then alice may ask again
+	// and waits her turn behind bob's second.
+	close(gates["a1"])
+	if k := next(); k != "b1" {
+		t.Fatalf("after alice's first build, %s started; want bob's", k)
+	}
+	jobs["a1"].wait(context.Background(), 5*time.Second)
+	if _, err := ask("b2", bob); err != nil {
+		t.Fatalf("bob's second: %v", err)
+	}
+	if _, err := ask("a3", alice); err != nil {
+		t.Fatalf("alice's third once her first is built: %v", err)
+	}
+	if _, err := ask("a4", alice); ateval.ErrorCode(err) != ateval.ERATELIMITED {
+		t.Errorf("alice's fourth with two under way: %v, want refused", err)
+	}
+	close(gates["b1"])
+	if k := next(); k != "b2" {
+		t.Fatalf("after bob's first, %s started; want bob's second, queued before alice's third", k)
+	}
+	close(gates["a2"])
+	if k := next(); k != "a3" {
+		t.Fatalf("after alice's second, %s started; want her third", k)
+	}
+	close(gates["b2"])
+	close(gates["a3"])
+	for _, k := range []string{"a4", "a5"} {
+		close(gates[k])
+	}
+	if !b1.wait(context.Background(), 5*time.Second) {
+		t.Fatal("bob's report was not built")
+	}
+	if r, err := b1.result(); err != nil || r.FrameworkVersion != "b1" {
+		t.Errorf("bob's report: %v %v", r, err)
+	}
+}
+
+// TestReportCacheBuildPanics turns a panicking build into its error and
+// frees its worker and its owner's place.
+func TestReportCacheBuildPanics(t *testing.T) {
+	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) { panic("boom") })
+	c.workers, c.perUser = 1, 1
+	j := mustJobOf(t, c, "a", 1)
+	if !j.wait(context.Background(), 5*time.Second) {
+		t.Fatal("the build did not finish")
+	}
+	if _, err := j.result(); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("result of a panicking build: %v", err)
+	}
+	j2 := mustJobOf(t, c, "b", 1)
+	if !j2.wait(context.Background(), 5*time.Second) {
+		t.Error("the worker was not freed after a panic")
 	}
 }

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -100,19 +98,3 @@ func (s *Server) residentsPage(c *gin.Context) error {
 
 // residentPage shows one resident's timeline (timeline.go).
 func (s *Server) residentPage(c *gin.Context) error { return s.timelinePage(c) }
-
-// decodeJSON reads a JSON request body of at most 64 KiB into v, refusing
-// unknown fields.
-func decodeJSON(c *gin.Context, v any) error {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err // writeError answers 413 with the limit
-		}
-		return ateval.Errorf(ateval.EINVALID, "The request body is not the JSON this call takes.")
-	}
-	return nil
-}

@@ -60,6 +60,8 @@ type Server struct {
 	log       *slog.Logger
 	metrics   *metrics
 	openapi   []byte
+	// reports serves the evidence reports from their cache of builds.
+	reports *reportHandlers
 }
 
 // New builds the server. Templates are parsed here, once, so a broken

@@ -136,9 +136,13 @@ func TestAuditLog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if total != 2 || len(entries) != 2 {
-			t.Fatalf("practitioner's audit entries: %d (total %d), want 2: %+v", len(entries), total, entries)
+		if total != 3 || len(entries) != 3 {
+			t.Fatalf("practitioner's audit entries: %d (total %d), want 3: %+v", len(entries), total, entries)
 		}
+		if e := entries[0]; e.Action != ateval.ActionAccessDenied || e.Detail != "read_audit_log as practitioner" {
+			t.Errorf("refused entry = %+v, want access_denied of read_audit_log", e)
+		}
+		entries = entries[1:]
 		got, want := entries[1], ateval.AuditEntry{UserID: prac.ID, UserEmail: prac.Email, Action: ateval.ActionReadResident,
 			ObjectType: "resident", ObjectID: camRes.ID, ResidentID: camRes.ID, BoroughID: camden.ID, RemoteAddr: "192.0.2.1"}
 		got.ID, got.At = 0, time.Time{}

@@ -16,6 +16,7 @@ import (
 // so a form can show each beside its question.
 func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *forms.Assessment) (err error) {
 	defer ateval.Wrap(&err, "RecordAssessment(%d)", a.ResidentID)
+	defer db.denied(ctx, &err, ateval.ActionRecordAssessment, residentObject(a.ResidentID))
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, err := tx.scopedResident(ctx, a.ResidentID)
 		if err != nil {
@@ -41,7 +42,7 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionRecordAssessment, ObjectType: "assessment", ObjectID: a.ID,
 			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: a.Instrument + " " + string(a.Timepoint)})
 	})
-	return db.deniedResident(ctx, a.ResidentID, err)
+	return err
 }
 
 // assessmentsOf returns a resident's assessments with their scores, in
@@ -78,6 +79,7 @@ type Timeline struct {
 // denied, by id.
 func (db *DB) ResidentTimeline(ctx context.Context, fw *forms.Framework, id int64) (_ Timeline, err error) {
 	defer ateval.Wrap(&err, "ResidentTimeline(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionReadResident, residentObject(id))
 	var tl Timeline
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, err := tx.scopedResident(ctx, id)
@@ -113,5 +115,5 @@ func (db *DB) ResidentTimeline(ctx context.Context, fw *forms.Framework, id int6
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "resident", ObjectID: id, ResidentID: id,
 			BoroughID: row.BoroughID, Detail: "timeline, " + strconv.Itoa(len(tl.Assessments)) + " assessments"})
 	})
-	return tl, db.deniedResident(ctx, id, err)
+	return tl, err
 }

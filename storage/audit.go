@@ -71,6 +71,7 @@ type AuditFilter struct {
 // reading is itself recorded.
 func (db *DB) AuditLog(ctx context.Context, f AuditFilter) (_ []ateval.AuditEntry, total int64, err error) {
 	defer ateval.Wrap(&err, "AuditLog")
+	defer db.denied(ctx, &err, ateval.ActionReadAuditLog, ateval.AuditEntry{})
 	u := ateval.UserFromContext(ctx)
 	if u == nil {
 		return nil, 0, errSignIn

@@ -83,6 +83,7 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 // administrators (and the command-line operator) may; it is audited.
 func (db *DB) CreateCategory(ctx context.Context, c *devices.Category) (err error) {
 	defer ateval.Wrap(&err, "CreateCategory")
+	defer db.denied(ctx, &err, ateval.ActionCreateCategory, ateval.AuditEntry{})
 	u := ateval.UserFromContext(ctx)
 	switch {
 	case u == nil:

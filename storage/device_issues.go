@@ -24,44 +24,11 @@ func (reviewRow) TableName() string { return "device_reviews" }
 // one of another borough's resident alike.
 var errIssueNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no device issue with this id in your borough.")
 
-// IssueDevice records a device given to a resident the acting user may
-// see, and sets di.ID. The dates must make sense (devices.DeviceIssue.Validate),
-// the device must be in the catalogue, and a tagged unit must not be with
-// anyone else over the same days. IssuedBy defaults to the acting user.
-func (db *DB) IssueDevice(ctx context.Context, residentID int64, di *devices.DeviceIssue) (err error) {
-	defer ateval.Wrap(&err, "IssueDevice(%d)", residentID)
-	err = db.InTx(ctx, func(tx *Tx) error {
-		row, err := tx.scopedResident(ctx, residentID)
-		if err != nil {
-			return err
-		}
-		di.ResidentID = residentID
-		di.AssetTag = strings.TrimSpace(di.AssetTag)
-		if strings.TrimSpace(di.IssuedBy) == "" {
-			if u := ateval.UserFromContext(ctx); u != nil {
-				di.IssuedBy = u.Email
-			}
-		}
-		if err := tx.checkIssue(row, di); err != nil {
-			return err
-		}
-		rows := []devices.DeviceIssue{*di}
-		if err := tx.createDeviceIssues(rows); err != nil {
-			return err
-		}
-		di.ID = rows[0].ID
-		if err := tx.saveReviews(di); err != nil {
-			return err
-		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionIssueDevice, ObjectType: "device_issue", ObjectID: di.ID, ResidentID: residentID, BoroughID: row.BoroughID})
-	})
-	return db.deniedResident(ctx, residentID, err)
-}
-
 // checkIssue validates di for the resident: its dates, its device, and
-// that its unit, if tagged, is free over its days.
-func (tx *Tx) checkIssue(res residentRow, di *devices.DeviceIssue) error {
-	var fields []ateval.FieldError
+// that its unit, if tagged, is free over its days. bad are problems
+// already found, reported with the rest.
+func (tx *Tx) checkIssue(res residentRow, di *devices.DeviceIssue, bad ...ateval.FieldError) error {
+	fields := bad
 	msg := "The device issue is not valid."
 	if err := di.Validate(mustDate(res.RegisteredOn), tx.db.today()); err != nil {
 		fields = append(fields, ateval.ErrorFields(err)...)
@@ -140,6 +107,7 @@ type DeviceIssuePatch struct {
 // attempt is audited by id.
 func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatch) (_ devices.DeviceIssue, err error) {
 	defer ateval.Wrap(&err, "UpdateDeviceIssue(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionUpdateDeviceIssue, issueObject(id))
 	var out devices.DeviceIssue
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, res, err := tx.scopedIssue(ctx, id)
@@ -175,7 +143,11 @@ func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatc
 		if err := tx.checkIssue(res, &di); err != nil {
 			return err
 		}
+		if di.IssuedBy, err = tx.issuerEmail(di.IssuedByID); err != nil {
+			return err
+		}
 		newRow := deviceIssueToRow(&di)
+		newRow.IdempotencyKey, newRow.RequestDigest = row.IdempotencyKey, row.RequestDigest // a repeat of the issue is still known
 		if err := tx.g.Save(&newRow).Error; err != nil {
 			return err
 		}
@@ -186,12 +158,6 @@ func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatc
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionUpdateDeviceIssue, ObjectType: "device_issue", ObjectID: id,
 			ResidentID: res.ID, BoroughID: res.BoroughID, Detail: strings.Join(changed, ",")})
 	})
-	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-		borough, _, _ := residentScope(ctx)
-		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedDeviceIssue, ObjectType: "device_issue", ObjectID: id, BoroughID: borough}); aerr != nil {
-			return out, aerr
-		}
-	}
 	return out, err
 }
 
@@ -208,8 +174,8 @@ func (tx *Tx) reviews(issueID int64) ([]devices.Review, error) {
 	return out, nil
 }
 
-// issuesOf returns a resident's device issues with their reviews, in
-// order of issue.
+// issuesOf returns a resident's device issues with their reviews and
+// issuers, in order of issue.
 func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 	var rows []deviceIssueRow
 	if err := tx.g.Where("resident_id = ?", residentID).Order("issued_on, id").Find(&rows).Error; err != nil {
@@ -230,12 +196,11 @@ func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 	for _, r := range revs {
 		byIssue[r.DeviceIssueID] = append(byIssue[r.DeviceIssueID], devices.Review{On: mustDate(r.ReviewedOn), Note: r.Note})
 	}
-	out := make([]devices.DeviceIssue, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
+	out, err := tx.issues(rows)
+	for i := range out {
 		out[i].Reviews = byIssue[out[i].ID]
 	}
-	return out, nil
+	return out, err
 }
 
 // DeviceIssue reads one device issue with its reviews and its resident,
@@ -243,6 +208,7 @@ func (tx *Tx) issuesOf(residentID int64) ([]devices.DeviceIssue, error) {
 // Another borough's issue is ENOTFOUND, audited as denied.
 func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue, _ devices.Resident, err error) {
 	defer ateval.Wrap(&err, "DeviceIssue(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionReadResident, issueObject(id))
 	var di devices.DeviceIssue
 	var res devices.Resident
 	err = db.InTx(ctx, func(tx *Tx) error {
@@ -253,25 +219,23 @@ func (db *DB) DeviceIssue(ctx context.Context, id int64) (_ devices.DeviceIssue,
 		if res, err = rrow.domain(); err != nil {
 			return err
 		}
-		di = row.domain()
+		issues, err := tx.issues([]deviceIssueRow{row})
+		if err != nil {
+			return err
+		}
+		di = issues[0]
 		if di.Reviews, err = tx.reviews(id); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "device_issue", ObjectID: id, ResidentID: res.ID, BoroughID: res.BoroughID})
 	})
-	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-		borough, _, _ := residentScope(ctx)
-		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedDeviceIssue, ObjectType: "device_issue", ObjectID: id, BoroughID: borough}); aerr != nil {
-			return di, res, aerr
-		}
-	}
 	return di, res, err
 }
 
 // scopedIssue loads a device issue and its resident, if the acting user may
 // see the resident. A missing issue and another borough's answer alike,
-// ENOTFOUND, so that existence does not leak; scopedResident audits the
-// denied attempt.
+// ENOTFOUND, so that existence does not leak; the public method's deferred
+// db.denied audits the denied attempt.
 func (tx *Tx) scopedIssue(ctx context.Context, id int64) (deviceIssueRow, residentRow, error) {
 	var row deviceIssueRow
 	if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {

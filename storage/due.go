@@ -32,6 +32,7 @@ type DueItem struct {
 // schedule is worked out and no assessment row is read.
 func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, err error) {
 	defer ateval.Wrap(&err, "DueList")
+	defer db.denied(ctx, &err, ateval.ActionReadDueList, ateval.AuditEntry{})
 	borough, all, err := residentScope(ctx)
 	if err != nil {
 		return nil, err

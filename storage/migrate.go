@@ -39,6 +39,8 @@ func migrations() []migration {
 		{9, "record keys for the cell-key method", schemaV9, schemaV9Postgres, nil},
 		{10, "one ledger of what every export released, across agreements", schemaV10, "", moveToOneLedger},
 		{11, "the smallest k of each data sharing agreement", schemaV11, "", nil},
+		{12, "a device issue's issuer is an account", schemaV12, "", nil},
+		{13, "a device issue recorded once per request key", schemaV13, "", nil},
 	}
 }
 

@@ -63,6 +63,7 @@ func (q ResidentQuery) Paged() ResidentQuery {
 // by count, not by the residents it returned or the search typed.
 func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resident, total int64, err error) {
 	defer ateval.Wrap(&err, "Residents")
+	defer db.denied(ctx, &err, ateval.ActionListResidents, ateval.AuditEntry{})
 	borough, all, err := residentScope(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -119,9 +120,11 @@ type ResidentRecord struct {
 // ResidentRecord returns one resident's record, if the acting user may see
 // it, and records the reading in the audit log in the same transaction. A
 // resident of another borough is ENOTFOUND, like one that does not exist;
-// the attempt is audited too, by the id asked for.
+// the attempt is audited too, by the id asked for, and so is a role's
+// that may not read residents' records at all.
 func (db *DB) ResidentRecord(ctx context.Context, id int64) (_ ResidentRecord, err error) {
 	defer ateval.Wrap(&err, "ResidentRecord(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionReadResident, residentObject(id))
 	borough, all, err := residentScope(ctx)
 	if err != nil {
 		return ResidentRecord{}, err
@@ -153,16 +156,10 @@ func (db *DB) ResidentRecord(ctx context.Context, id int64) (_ ResidentRecord, e
 		if err := tx.g.Where("resident_id = ?", id).Order("issued_on, id").Find(&issues).Error; err != nil {
 			return err
 		}
-		rec.DeviceIssues = []devices.DeviceIssue{}
-		for i := range issues {
-			rec.DeviceIssues = append(rec.DeviceIssues, issues[i].domain())
+		if rec.DeviceIssues, err = tx.issues(issues); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadResident, ObjectType: "resident", ObjectID: id, ResidentID: id, BoroughID: row.BoroughID})
 	})
-	if ateval.ErrorCode(err) == ateval.ENOTFOUND {
-		if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedResident, ObjectType: "resident", ObjectID: id, BoroughID: borough}); aerr != nil {
-			return ResidentRecord{}, aerr
-		}
-	}
 	return rec, err
 }

@@ -31,26 +31,13 @@ func (tx *Tx) scopedResident(ctx context.Context, id int64) (residentRow, error)
 	return row, nil
 }
 
-// deniedResident records, on its own, an attempt at a resident the user
-// may not see (or that does not exist), by the id asked for, and returns
-// err unchanged.
-func (db *DB) deniedResident(ctx context.Context, id int64, err error) error {
-	if ateval.ErrorCode(err) != ateval.ENOTFOUND || id == 0 {
-		return err
-	}
-	borough, _, _ := residentScope(ctx)
-	if aerr := db.Audit(ctx, ateval.AuditEntry{Action: ateval.ActionDeniedResident, ObjectType: "resident", ObjectID: id, BoroughID: borough}); aerr != nil {
-		return aerr
-	}
-	return err
-}
-
 // CreateResident registers a resident, with their identifiers if ident is
 // not nil, in the acting user's borough (the command-line operator names
 // the borough in r.BoroughID), and sets r.ID. The registration is audited
 // in the same transaction.
 func (db *DB) CreateResident(ctx context.Context, r *devices.Resident, ident *devices.Identity) (err error) {
 	defer ateval.Wrap(&err, "CreateResident")
+	defer db.denied(ctx, &err, ateval.ActionCreateResident, ateval.AuditEntry{})
 	borough, all, err := residentScope(ctx)
 	if err != nil {
 		return err
@@ -190,6 +177,7 @@ func (p *ResidentPatch) apply(r *devices.Resident) (changed []string) {
 // record_objection, in the same transaction.
 func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ devices.Resident, err error) {
 	defer ateval.Wrap(&err, "UpdateResident(%d)", id)
+	defer db.denied(ctx, &err, ateval.ActionUpdateResident, residentObject(id))
 	var out devices.Resident
 	err = db.InTx(ctx, func(tx *Tx) error {
 		row, err := tx.scopedResident(ctx, id)
@@ -246,5 +234,5 @@ func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ 
 		}
 		return nil
 	})
-	return out, db.deniedResident(ctx, id, err)
+	return out, err
 }

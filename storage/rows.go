@@ -128,8 +128,16 @@ type deviceIssueRow struct {
 	RemovalReason string
 	RemovalNote   string
 	AssetTag      string
-	IssuedBy      string
-	Need          string
+	// IssuedByUserID is the account that issued the device (nil: none
+	// named), and IssuedByText who did as free text (see schemaV9).
+	IssuedByUserID *int64
+	IssuedByText   string
+	Need           string
+	// IdempotencyKey is the key of the request that recorded the issue,
+	// if it had one, and RequestDigest what that request asked for (see
+	// schemaV10 and requestDigest).
+	IdempotencyKey *string
+	RequestDigest  *string
 }
 
 func (deviceIssueRow) TableName() string { return "device_issues" }
@@ -138,7 +146,23 @@ func deviceIssueToRow(di *devices.DeviceIssue) deviceIssueRow {
 	return deviceIssueRow{ID: di.ID, ResidentID: di.ResidentID, DeviceID: di.DeviceID, IssuedOn: di.IssuedOn.String(),
 		InstalledOn: nullDate(di.InstalledOn), RemovedOn: nullDate(di.RemovedOn),
 		RemovalReason: string(di.RemovalReason), RemovalNote: di.RemovalNote,
-		AssetTag: di.AssetTag, IssuedBy: di.IssuedBy, Need: di.Need}
+		AssetTag: di.AssetTag, IssuedByUserID: nullID(di.IssuedByID), IssuedByText: di.IssuedByText, Need: di.Need}
+}
+
+// nullID stores the zero id as NULL, for a reference that may be absent,
+// and derefID reads it back.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 func (r *deviceIssueRow) domain() devices.DeviceIssue {
@@ -146,7 +170,7 @@ func (r *deviceIssueRow) domain() devices.DeviceIssue {
 	rem, _ := fromNullDate(r.RemovedOn)
 	return devices.DeviceIssue{ID: r.ID, ResidentID: r.ResidentID, DeviceID: r.DeviceID, IssuedOn: mustDate(r.IssuedOn),
 		InstalledOn: inst, RemovedOn: rem, RemovalReason: devices.RemovalReason(r.RemovalReason), RemovalNote: r.RemovalNote,
-		AssetTag: r.AssetTag, IssuedBy: r.IssuedBy, Need: r.Need}
+		AssetTag: r.AssetTag, IssuedByID: derefID(r.IssuedByUserID), IssuedByText: r.IssuedByText, Need: r.Need}
 }
 
 type assessmentRow struct {

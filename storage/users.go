@@ -35,6 +35,7 @@ func (r *userRow) domain() *ateval.User {
 // that the demo can give its accounts a short, published password.
 func (db *DB) CreateUser(ctx context.Context, u *ateval.User, password string) (err error) {
 	defer ateval.Wrap(&err, "CreateUser")
+	defer db.denied(ctx, &err, ateval.ActionCreateUser, ateval.AuditEntry{})
 	actor := ateval.UserFromContext(ctx)
 	if actor == nil {
 		return errSignIn
