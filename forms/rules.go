@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/ateval/ateval"
@@ -66,13 +67,5 @@ func (fw *Framework) CheckAssessment(a *Assessment, r ResidentDates, today ateva
 // AnsweredBy reports whether the respondent may answer the instrument: any
 // may, unless the instrument names who may.
 func (in *Instrument) AnsweredBy(r Respondent) bool {
-	if len(in.Respondents) == 0 {
-		return true
-	}
-	for _, x := range in.Respondents {
-		if x == r {
-			return true
-		}
-	}
-	return false
+	return len(in.Respondents) == 0 || slices.Contains(in.Respondents, r)
 }
