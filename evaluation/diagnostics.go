@@ -89,7 +89,7 @@ func Influences(studies []Study, o Options) ([]Influence, error) {
 			}
 		}
 		vDel := d.SE * d.SE
-		if o.Test == KnHa {
+		if o.Test.scaled() {
 			s2w = vDel * swDel
 		}
 		h := 1 / (s.Vi + full.Tau2) / sw
@@ -141,7 +141,7 @@ func Egger(studies []Study, o Options) (EggerTest, error) {
 		return EggerTest{}, err
 	}
 	df := math.Inf(1)
-	if r.Test == KnHa {
+	if r.Test.scaled() {
 		df = float64(r.K - r.P)
 	}
 	b0, b1 := r.Coef[0], r.Coef[1]
