@@ -79,3 +79,24 @@ func FuzzReadStudies(f *testing.F) {
 		}
 	})
 }
+
+func TestReadTable(t *testing.T) {
+	in := "study,yi,vi,Lat,alloc\nA,0.1,0.04,44,random\nB,0.2,0.09,13,alternate\nC,0.3,0.01,, random\n"
+	tb, err := ReadTable(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Studies) != 3 || strings.Join(tb.Names, ",") != "lat,alloc" || strings.Join(tb.Columns["alloc"], ",") != "random,alternate,random" {
+		t.Errorf("got %+v", tb)
+	}
+	mods, err := tb.Moderators([]string{"ALLOC"})
+	if err != nil || len(mods) != 1 || mods[0].Name != "allocrandom" || mods[0].Values[1] != 0 || mods[0].Values[2] != 1 {
+		t.Errorf("factor: %+v, %v", mods, err)
+	}
+	if _, err := tb.Moderators([]string{"lat"}); err == nil || !strings.Contains(err.Error(), "C: lat is empty") {
+		t.Errorf("empty value: %v", err)
+	}
+	if _, err := tb.Column("year"); err == nil || !strings.Contains(err.Error(), "other columns are lat, alloc") {
+		t.Errorf("missing column: %v", err)
+	}
+}

@@ -75,7 +75,9 @@ func (d *design) at(tau2 float64) wstats {
 	}
 	k, p := d.x.Dims()
 	var s wstats
+	s.logDet = d.chol.LogDet()
 	for i := range k {
+		s.logV += math.Log(d.v[i] + tau2)
 		fit := 0.0
 		for j := range p {
 			fit += d.x.At(i, j) * d.beta.AtVec(j)

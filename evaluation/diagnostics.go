@@ -89,7 +89,7 @@ func Influences(studies []Study, o Options) ([]Influence, error) {
 			}
 		}
 		vDel := d.SE * d.SE
-		if o.Test == KnHa {
+		if o.Test.scaled() {
 			s2w = vDel * swDel
 		}
 		h := 1 / (s.Vi + full.Tau2) / sw
@@ -122,16 +122,26 @@ type EggerTest struct {
 	// Limit is the intercept: the estimate as the standard error goes to
 	// 0, with its confidence interval.
 	Limit, LimitLower, LimitUpper float64
+	// Converged reports that the regression's τ² was found.
+	Converged bool
 }
 
 // Egger tests funnel-plot asymmetry as metafor's regtest() with its
 // defaults model="rma", predictor="sei": the meta-regression
 // y_i = β₀ + β₁ √v_i + u_i + e_i, fitted with o's method and test, and
-// the test of β₁ = 0. It returns an EINVALID error when k < MinFunnel.
+// the test of β₁ = 0. It returns an EINVALID error when k < MinFunnel:
+// what is published uses Egger. Regtest computes the same for any k ≥ 3.
 func Egger(studies []Study, o Options) (EggerTest, error) {
 	if len(studies) < MinFunnel {
-		return EggerTest{}, ateval.Errorf(ateval.EINVALID, "Egger's test needs at least %d boroughs, got %d", MinFunnel, len(studies))
+		return EggerTest{}, ateval.Errorf(ateval.EINVALID, "Egger's test needs at least %d boroughs to mean anything, got %d", MinFunnel, len(studies))
 	}
+	return Regtest(studies, o)
+}
+
+// Regtest is Egger's test (see Egger) without the lower bound on k, for
+// an analyst who knows how little it says with few boroughs; it needs
+// k ≥ 3 to fit the regression.
+func Regtest(studies []Study, o Options) (EggerTest, error) {
 	sei := make([]float64, len(studies))
 	for i, s := range studies {
 		sei[i] = math.Sqrt(s.Vi)
@@ -141,11 +151,12 @@ func Egger(studies []Study, o Options) (EggerTest, error) {
 		return EggerTest{}, err
 	}
 	df := math.Inf(1)
-	if r.Test == KnHa {
+	if r.Test.scaled() {
 		df = float64(r.K - r.P)
 	}
 	b0, b1 := r.Coef[0], r.Coef[1]
-	return EggerTest{Stat: b1.Stat, Df: df, P: b1.PValue, Limit: b0.Estimate, LimitLower: b0.CILower, LimitUpper: b0.CIUpper}, nil
+	return EggerTest{Stat: b1.Stat, Df: df, P: b1.PValue, Limit: b0.Estimate, LimitLower: b0.CILower, LimitUpper: b0.CIUpper,
+		Converged: r.Converged}, nil
 }
 
 // FunnelPoint is one study in a funnel plot.

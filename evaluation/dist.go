@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mathext"
@@ -51,4 +52,20 @@ func fUpper(x, d1, d2 float64) float64 {
 		return 1
 	}
 	return mathext.RegIncBeta(d2/2, d1/2, d2/(d2+d1*x))
+}
+
+// Critical returns the two-sided critical value for a confidence level in
+// percent, α = 1 − level/100: the normal quantile z_{1−α/2} when df is
+// +Inf, otherwise Student's t_{df; 1−α/2}, as R's qnorm(1 − α/2) and
+// qt(1 − α/2, df). Critical(95, math.Inf(1)) = 1.959963984540054. Every
+// interval of ateval takes its critical value from here. It panics if
+// level is not in (0, 100) or df is not positive.
+func Critical(level, df float64) float64 {
+	if !(level > 0 && level < 100) {
+		panic(fmt.Sprintf("evaluation: level %v is not a percentage in (0, 100)", level))
+	}
+	if !(df > 0) {
+		panic(fmt.Sprintf("evaluation: %v degrees of freedom", df))
+	}
+	return critical(1-level/100, df)
 }

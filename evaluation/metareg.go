@@ -41,7 +41,7 @@ func Factor(name string, levels []string) []Moderator {
 type Coefficient struct {
 	Name             string
 	Estimate, SE     float64
-	Stat, PValue     float64 // z (or t with Test KnHa) and its two-sided p
+	Stat, PValue     float64 // z (or t with Test KnHa or Adhoc) and its two-sided p
 	CILower, CIUpper float64
 }
 
@@ -55,7 +55,7 @@ type Regression struct {
 	// Coef holds the intercept ("intrcpt") then one row per moderator.
 	Coef []Coefficient
 	// QM tests all moderators together: a Wald χ² on QMDf degrees of
-	// freedom, or with Test KnHa an F statistic (the Wald statistic over
+	// freedom, or with Test KnHa or Adhoc an F statistic (the Wald statistic over
 	// QMDf) on QMDf and K−P degrees of freedom.
 	QM   float64
 	QMDf int
@@ -82,7 +82,8 @@ type Regression struct {
 // intercept is added), with τ² estimated by o.Method and tests by o.Test.
 // With weights w_i = 1/(v_i + τ̂²), β̂ = (XᵀWX)⁻¹XᵀWy and
 // Var(β̂) = (XᵀWX)⁻¹, multiplied under KnHa by
-// s² = Σ w_i (y_i − x_iᵀβ̂)² / (k−p) with t on k−p degrees of freedom.
+// s² = Σ w_i (y_i − x_iᵀβ̂)² / (k−p) (under Adhoc by max(1, s²)) with t on
+// k−p degrees of freedom.
 // It returns an EINVALID error when k ≤ p or when the moderators are
 // collinear. It panics if a moderator's length differs from the studies'.
 func Regress(studies []Study, mods []Moderator, o Options) (Regression, error) {
@@ -154,17 +155,13 @@ func fitDesign(d *design, o Options, names []string) Regression {
 	r.vb = mat.NewSymDense(p, nil)
 	r.vb.CopySym(d.vb)
 	tdf := math.Inf(1)
-	if o.Test == KnHa {
+	if o.Test.scaled() {
 		var rss float64
 		for i := range k {
 			e := d.y[i] - mat.Dot(d.x.RowView(i), d.beta)
 			rss += d.w[i] * e * e
 		}
-		s2w := 0.0
-		if rss > eps {
-			s2w = rss / df
-		}
-		r.vb.ScaleSym(s2w, r.vb)
+		r.vb.ScaleSym(knhaFactor(o.Test, rss, df), r.vb)
 		tdf = df
 	}
 	crit := critical(1-o.Level/100, tdf)
@@ -177,7 +174,7 @@ func fitDesign(d *design, o Options, names []string) Regression {
 	}
 	if p > 1 {
 		r.QM = wald(d.beta, r.vb, 1, p)
-		if o.Test == KnHa {
+		if o.Test.scaled() {
 			r.QM /= float64(p - 1)
 			r.QMP = fUpper(r.QM, float64(p-1), df)
 		} else {

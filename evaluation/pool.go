@@ -44,7 +44,10 @@ type Pooled struct {
 	// (or its maximum lay at the boundary) and τ² was set to 0.
 	Tau2Truncated bool `json:"-"`
 	// Iterations counts REML's Fisher scoring steps.
-	Iterations int `json:"-"`
+	// Searched reports that Fisher scoring stalled and τ² was found by
+	// the bracketed search on the restricted likelihood.
+	Searched   bool `json:"-"`
+	Iterations int  `json:"-"`
 	// Notes explain anything a reader should know: a small k, a truncated
 	// τ², a failure to converge and why.
 	Notes []string `json:"-"`
@@ -61,11 +64,13 @@ func (m *intercept) p() int { return 1 }
 //
 //	Q = Σ w_i e_i²,  yᵀPPy = Σ w_i² e_i²,
 //	tr(P) = Σ a_i,  tr(PP) = Σ a_i² + Σ w_i² (S_2 − w_i²)/S_1²,  a_i = w_i (S_1 − w_i)/S_1.
+//	log det(XᵀWX) = log S_1.
 //
 // For the largest weight, S_1 − w_i and S_2 − w_i² are summed from the
 // other weights rather than subtracted, so that one borough with a tiny
 // variance does not cancel the traces to zero.
 func (m *intercept) at(tau2 float64) wstats {
+	var st wstats
 	var s1, s2, swy, wmax float64
 	big := 0
 	for i, v := range m.v {
@@ -73,12 +78,13 @@ func (m *intercept) at(tau2 float64) wstats {
 		s1 += w
 		s2 += w * w
 		swy += w * m.y[i]
+		st.logV += math.Log(v + tau2)
 		if w > wmax {
 			wmax, big = w, i
 		}
 	}
 	mu := swy / s1
-	var st wstats
+	st.logDet = math.Log(s1)
 	var r1, r2 float64
 	for i, v := range m.v {
 		w := 1 / (v + tau2)
@@ -107,8 +113,9 @@ func (m *intercept) at(tau2 float64) wstats {
 //	μ̂ = Σ w_i y_i / Σ w_i,  Var(μ̂) = 1 / Σ w_i.
 //
 // With Test KnHa, Var(μ̂) is multiplied by s² = Σ w_i (y_i − μ̂)² / (k−1)
-// (not truncated at 1, as in metafor), and intervals and p-values use t on
-// k−1 degrees of freedom; otherwise they use the normal distribution.
+// (not truncated at 1, as in metafor), with Adhoc by max(1, s²), and
+// intervals and p-values use t on k−1 degrees of freedom; with Z they use
+// the normal distribution.
 // The prediction interval is μ̂ ± c √(Var(μ̂) + τ̂²) with the same critical
 // value c as the confidence interval. Q = Σ (y_i − μ̂_FE)² / v_i. For the
 // random-effects methods, with the "typical" within-borough variance
@@ -172,7 +179,7 @@ func poolModel(m *intercept, o Options) Pooled {
 	k := m.k()
 	r := Pooled{K: k, Method: o.Method, Test: o.Test, Level: o.Level, QDf: k - 1}
 	tf := estimateTau2(m, o)
-	r.Tau2, r.Tau2Truncated, r.Converged, r.Iterations = tf.tau2, tf.truncated, tf.converged, tf.iter
+	r.Tau2, r.Tau2Truncated, r.Converged, r.Iterations, r.Searched = tf.tau2, tf.truncated, tf.converged, tf.iter, tf.searched
 	if !tf.converged {
 		r.Notes = append(r.Notes, tf.reason)
 	}
@@ -189,21 +196,17 @@ func poolModel(m *intercept, o Options) Pooled {
 	r.Estimate = swy / sw
 	vb := 1 / sw
 	df := float64(k - 1)
-	if o.Test == KnHa && k == 1 {
+	if o.Test.scaled() && k == 1 {
 		r.Test = Z
 		r.Notes = append(r.Notes, "Knapp-Hartung needs at least two boroughs: the z test is used")
 	}
-	if r.Test == KnHa {
+	if r.Test.scaled() {
 		var rss float64
 		for i, v := range m.v {
 			e := m.y[i] - r.Estimate
 			rss += e * e / (v + r.Tau2)
 		}
-		s2w := 0.0
-		if rss > eps {
-			s2w = rss / df
-		}
-		vb *= s2w
+		vb *= knhaFactor(r.Test, rss, df)
 		if o.Method == FE {
 			r.Notes = append(r.Notes, "Knapp-Hartung is not meant for fixed-effect models")
 		}

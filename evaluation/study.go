@@ -25,7 +25,7 @@ type Method string
 const (
 	FE   Method = "FE"   // fixed (common) effect: τ² = 0
 	DL   Method = "DL"   // DerSimonian and Laird, method of moments
-	REML Method = "REML" // restricted maximum likelihood, Fisher scoring
+	REML Method = "REML" // restricted maximum likelihood: Fisher scoring, then a bracketed search
 	PM   Method = "PM"   // Paule and Mandel, generalised Q equal to k-p
 )
 
@@ -34,11 +34,42 @@ type Test string
 
 // The tests: Wald-type z with the normal distribution, or Knapp and
 // Hartung's (Hartung-Knapp-Sidik-Jonkman) adjusted variance with a t
-// distribution on k-p degrees of freedom.
+// distribution on k-p degrees of freedom. The adjustment multiplies
+// Var(β̂) by
+//
+//	s² = Σ w_i (y_i − x_iᵀβ̂)² / (k−p),
+//
+// which KnHa uses as it is and Adhoc truncates at 1, max(1, s²), so that
+// the interval is never narrower than the z interval's variance with t
+// quantiles (metafor 4's test="adhoc"; Knapp and Hartung 2003, Jackson et
+// al. 2017, Stat Med 36:3923-3934).
 const (
-	Z    Test = "z"
-	KnHa Test = "knha"
+	Z     Test = "z"
+	KnHa  Test = "knha"
+	Adhoc Test = "adhoc"
 )
+
+// scaled reports whether the test scales Var(β̂) and uses t on k−p
+// degrees of freedom.
+func (t Test) scaled() bool { return t == KnHa || t == Adhoc }
+
+// knhaFactor returns the factor by which the test t multiplies Var(β̂),
+// given the weighted residual sum of squares rss on df degrees of
+// freedom: 1 for z; s² = rss/df for KnHa (0 when rss is below R's
+// double.eps, as metafor); max(1, s²) for Adhoc.
+func knhaFactor(t Test, rss, df float64) float64 {
+	if !t.scaled() {
+		return 1
+	}
+	s2 := 0.0
+	if rss > eps {
+		s2 = rss / df
+	}
+	if t == Adhoc {
+		s2 = math.Max(1, s2)
+	}
+	return s2
+}
 
 // ParseMethod returns the Method named by s (FE, DL, REML or PM, in any
 // case), or an EINVALID error for anything else. Use it for outside input:
@@ -51,16 +82,18 @@ func ParseMethod(s string) (Method, error) {
 	return "", ateval.Errorf(ateval.EINVALID, "unknown method %q: use FE, DL, REML or PM", s)
 }
 
-// ParseTest returns the Test named by s ("z", or "knha" also spelled
-// "hksj" or "kh"), or an EINVALID error.
+// ParseTest returns the Test named by s ("z", "knha" also spelled "hksj"
+// or "kh", or "adhoc"), or an EINVALID error.
 func ParseTest(s string) (Test, error) {
 	switch upper(s) {
 	case "Z":
 		return Z, nil
 	case "KNHA", "HKSJ", "KH":
 		return KnHa, nil
+	case "ADHOC":
+		return Adhoc, nil
 	}
-	return "", ateval.Errorf(ateval.EINVALID, "unknown test %q: use z or knha", s)
+	return "", ateval.Errorf(ateval.EINVALID, "unknown test %q: use z, knha or adhoc", s)
 }
 
 func upper(s string) string {
@@ -80,7 +113,7 @@ type Options struct {
 	Test   Test    // "" means Z
 	Level  float64 // confidence level in percent, in (0, 100); 0 means 95
 	// MaxIter bounds the Fisher scoring iterations of REML (0 means 100,
-	// metafor's default).
+	// metafor's default); past it the bracketed search takes over.
 	MaxIter int
 	// Threshold is the change in τ² below which REML has converged (0 means
 	// 1e-10; metafor's default is 1e-5).
@@ -99,7 +132,7 @@ func (o Options) withDefaults() Options {
 	if o.Test == "" {
 		o.Test = Z
 	}
-	if o.Test != Z && o.Test != KnHa {
+	if o.Test != Z && !o.Test.scaled() {
 		panic(fmt.Sprintf("evaluation: unknown test %q", o.Test))
 	}
 	if o.Level == 0 {

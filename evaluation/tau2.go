@@ -16,7 +16,19 @@ type wstats struct {
 	trP  float64 // tr(P)
 	trPP float64 // tr(PP)
 	yPPy float64 // yᵀPPy, which is −dQ/dτ²
+	// logV is Σ log(v_i+τ²) and logDet log det(XᵀWX), the other terms of
+	// the restricted log-likelihood (see ll).
+	logV, logDet float64
 }
+
+// ll is the restricted log-likelihood at the τ² of s, without its
+// constant:
+//
+//	ℓ_R(τ²) = −½ [Σ log(v_i+τ²) + log det(XᵀWX) + yᵀPy].
+func (s wstats) ll() float64 { return -(s.logV + s.logDet + s.q) / 2 }
+
+// score is twice the derivative of ℓ_R in τ²: yᵀPPy − tr(P).
+func (s wstats) score() float64 { return s.yPPy - s.trP }
 
 // model is a weighted least-squares problem: the intercept-only model of a
 // pooled estimate (O(k) per evaluation) or a meta-regression design.
@@ -32,6 +44,7 @@ type tau2Fit struct {
 	truncated bool // the estimate was negative, or the maximum lay at 0
 	converged bool
 	iter      int
+	searched  bool   // Fisher scoring stalled and the bracketed search found τ²
 	reason    string // why it did not converge
 }
 
@@ -113,43 +126,6 @@ func reasonIf(cond bool, s string) string {
 		return s
 	}
 	return ""
-}
-
-// reml maximises the restricted likelihood by Fisher scoring, as metafor's
-// rma() does: the step is
-//
-//	Δ = (yᵀPPy − tr(P)) / tr(PP),
-//
-// halved until τ² + Δ ≥ 0, and the iteration stops when |Δ| falls below
-// o.Threshold or after o.MaxIter steps (then converged is false). A
-// maximum at the boundary is returned as exactly 0 and flagged truncated.
-func reml(m model, start float64, o Options) tau2Fit {
-	t := start
-	for it := 1; it <= o.MaxIter; it++ {
-		s := m.at(t)
-		adj := (s.yPPy - s.trP) / s.trPP
-		if math.IsNaN(adj) || math.IsInf(adj, 0) {
-			return tau2Fit{tau2: t, iter: it, reason: "REML: the Fisher scoring step is not a finite number"}
-		}
-		for n := 0; t+adj < 0 && n < 1100; n++ {
-			adj /= 2
-		}
-		t += adj
-		if math.Abs(adj) < o.Threshold {
-			fit := tau2Fit{tau2: t, converged: true, iter: it}
-			// Step halving creeps towards a maximum at the boundary
-			// without reaching it: snap to 0 when the score there is
-			// not positive.
-			if t < 1e3*o.Threshold {
-				if s0 := m.at(0); s0.yPPy-s0.trP <= 0 {
-					fit.tau2, fit.truncated = 0, true
-				}
-			}
-			return fit
-		}
-	}
-	return tau2Fit{tau2: t, iter: o.MaxIter,
-		reason: fmt.Sprintf("REML did not converge in %d Fisher scoring iterations", o.MaxIter)}
 }
 
 // eps is R's .Machine$double.eps, metafor's threshold for a zero Knapp-Hartung

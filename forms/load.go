@@ -241,6 +241,9 @@ func (in *Instrument) checkRule(where string, r *ScoreRule) []string {
 		if r.MaxMissing < 0 || r.MaxMissing >= len(r.Items) {
 			bad("max_missing must be from 0 to one less than the number of items")
 		}
+		if r.Prorated != "" && r.Prorated != ProratedUp {
+			bad("prorated must be %q or absent, got %q", ProratedUp, r.Prorated)
+		}
 	case KindLookup:
 		lo, hi, ok := in.sumRange(r.Items)
 		if !ok {

@@ -111,8 +111,10 @@ func (r *ScoreRule) compute(values map[string]float64, reasons map[string]Missin
 			}
 			return 0, fmt.Sprintf("%d of %d items missing; at most %d may be prorated", n, len(r.Items), r.MaxMissing)
 		}
-		answered := len(r.Items) - n
-		return round(sum()/float64(answered)*float64(len(r.Items)), 2), ""
+		if n == 0 {
+			return sum(), ""
+		}
+		return prorate(sum(), len(r.Items)-n, len(r.Items), r.Prorated), ""
 	case KindLookup:
 		if w := all(); w != "" {
 			return 0, w
@@ -201,6 +203,22 @@ func (r *ScoreRule) gasT(values map[string]float64, why func(string) string) (fl
 		return 0, "the goal weights sum to 0"
 	}
 	return round(50+10*swx/d, 2), ""
+}
+
+// prorate returns the sum of the answered items scaled to all of them,
+// sum × items / answered, rounded up to a whole number when how is
+// ProratedUp and not rounded otherwise. Item values are whole numbers, so
+// sum × items is exact; a quotient within rounding of a whole number is
+// that number, so that 12 × 7 / 6 is 14, never 15.
+func prorate(sum float64, answered, items int, how string) float64 {
+	v := sum * float64(items) / float64(answered)
+	if how != ProratedUp {
+		return v
+	}
+	if w := math.Round(v); math.Abs(v-w) < 1e-9 {
+		return w
+	}
+	return math.Ceil(v)
 }
 
 // round rounds half away from zero to the given number of decimals.

@@ -109,14 +109,17 @@ func TestScoreEQ5D5L(t *testing.T) {
 }
 
 // Short FES-I (Kempen et al. 2008): sum 7-28; one missing item prorated
-// as mean of the six answered x 7, two or more not scorable.
+// as the sum of the six answered / 6 x 7, rounded up to a whole number
+// (the FES-I scoring guidance), two or more not scorable.
 func TestScoreShortFESI(t *testing.T) {
 	runScoreCases(t, "short-fes-i", []scoreCase{
 		{"floor", items("short_fes_i_", 1, 1, 1, 1, 1, 1, 1), "score", 7, 0, ""},
 		{"ceiling", items("short_fes_i_", 4, 4, 4, 4, 4, 4, 4), "score", 28, 0, ""},
 		{"mixed", items("short_fes_i_", 1, 2, 3, 4, 1, 2, 3), "score", 16, 0, ""},
 		{"one missing prorated", items("short_fes_i_", 2, 2, 2, 2, 2, 2, gap), "score", 14, 0, ""},
-		{"one missing, fractional", items("short_fes_i_", 1, 2, 3, 4, 1, gap, 2), "score", 15.17, 1e-9, ""}, // 13/6*7 = 15.1667
+		{"one missing, fractional", items("short_fes_i_", 1, 2, 3, 4, 1, gap, 2), "score", 16, 0, ""}, // 13/6*7 = 15.17, rounded up
+		{"one missing, just over", items("short_fes_i_", 4, 4, 4, 4, 4, 1, gap), "score", 25, 0, ""},  // 21/6*7 = 24.5, rounded up
+		{"one missing, whole", items("short_fes_i_", 3, 3, 3, 3, 3, 3, gap), "score", 21, 0, ""},      // 18/6*7 = 21 exactly, not 22
 		{"two missing", items("short_fes_i_", 1, 2, 3, 4, gap, gap, 2), "score", 0, 0, "2 of 7 items missing; at most 1 may be prorated"},
 	})
 }

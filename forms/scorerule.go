@@ -12,6 +12,10 @@ const (
 	KindRate     = "rate"      // sum of counts * PerDays / days covered
 )
 
+// ProratedUp rounds a prorated sum up to the nearest whole number, as the
+// FES-I and Short FES-I scoring guidance says.
+const ProratedUp = "up"
+
 var kinds = map[string]bool{KindItem: true, KindSum: true, KindLookup: true, KindValueSet: true, KindProfile: true, KindGAST: true, KindRate: true}
 
 // ScoreRule is how one derived score of an instrument is made. The Score it
@@ -27,6 +31,10 @@ type ScoreRule struct {
 	// MaxMissing is how many items of a sum may be missing and prorated
 	// (mean of the answered items times the number of items).
 	MaxMissing int `json:"max_missing,omitempty"`
+	// Prorated is how a prorated sum is rounded: ProratedUp, rounded up to
+	// a whole number, or "" for not rounded at all. It is the instrument's
+	// published rule, cited in Source.
+	Prorated string `json:"prorated,omitempty"`
 	// Table converts a complete raw sum (lookup), as [raw, value] rows.
 	Table [][2]float64 `json:"table,omitempty"`
 	// ValueSet names the value set file (value-set); NotLoaded is the

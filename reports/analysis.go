@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
@@ -83,6 +84,10 @@ type Analysis struct {
 	Sentence       string            `json:"sentence"`
 	// Notes say what a reader should know: boroughs left out and why.
 	Notes []string `json:"notes,omitempty"`
+	// Withheld says why the pooled estimate is not published (its fit did
+	// not converge); its figures are then null, and the boroughs' rows
+	// are still shown.
+	Withheld string `json:"withheld,omitempty"`
 	// Completeness is the share of the intervention residents due this
 	// follow-up who have it recorded, across the boroughs covered.
 	Completeness jsonNumber `json:"completeness"`
@@ -224,7 +229,28 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		return a, false
 	}
 	a.Pooled = p
+	if !p.Converged {
+		a.withhold()
+	}
 	return a, true
+}
+
+// withhold keeps an unconverged fit from being published as a finding:
+// every figure that rests on τ² becomes NaN (null in results.json, a dash
+// on the page), and Withheld says why. Cochran's Q does not rest on τ²
+// and stays.
+func (a *Analysis) withhold() {
+	p := &a.Pooled
+	why := "the estimate of the between-borough variance τ² did not converge"
+	for _, n := range p.Notes {
+		if strings.Contains(n, "converge") {
+			why += " (" + n + ")"
+		}
+	}
+	a.Withheld = why
+	nan := math.NaN()
+	p.Estimate, p.SE, p.CILower, p.CIUpper, p.PValue, p.Stat = nan, nan, nan, nan, nan, nan
+	p.Tau2, p.Tau2CILower, p.Tau2CIUpper, p.I2, p.H2, p.PILower, p.PIUpper = nan, nan, nan, nan, nan, nan, nan
 }
 
 // published returns a unit's effect at the precision its counts allow: a

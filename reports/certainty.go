@@ -32,8 +32,11 @@ const (
 // section.
 func CertaintyMethod() string { return certaintyMethodNB }
 
-// certainty judges an analysis.
+// certainty judges an analysis; a withheld pooled estimate is not judged.
 func certainty(a *Analysis, _ *Options) Certainty {
+	if a.Withheld != "" {
+		return Certainty{Level: "not judged", Reasons: []string{"the pooled estimate is withheld"}}
+	}
 	p := a.Pooled
 	null := nullValue(a.Measure)
 	var reasons []string

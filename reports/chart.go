@@ -8,6 +8,8 @@ import (
 
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/ateval/ateval/evaluation"
 )
 
 // The Okabe-Ito palette, safe for the common forms of colour blindness.
@@ -71,7 +73,7 @@ func forestChart(o Outcome, a *Analysis) Chart {
 	}
 	for i, b := range a.Boroughs {
 		y := float64(k - i + 2) // boroughs from the top, pooled rows below
-		h := 1.959963984540054 * math.Sqrt(b.Vi)
+		h := z95() * math.Sqrt(b.Vi)
 		series = append(series, line("", []float64{b.Yi - h, b.Yi + h}, []float64{y, y}, okBlack, 2, nil))
 		series = append(series, chart.ContinuousSeries{XValues: []float64{b.Yi}, YValues: []float64{y},
 			Style: chart.Style{StrokeWidth: chart.Disabled, DotWidth: 6, DotColor: okBlue}})
@@ -83,12 +85,16 @@ func forestChart(o Outcome, a *Analysis) Chart {
 		grow(b.Yi-h, b.Yi+h)
 	}
 	p := a.Pooled
-	series = append(series, chart.ContinuousSeries{Name: "Pooled (95% CI)",
-		XValues: []float64{p.CILower, p.Estimate, p.CIUpper, p.Estimate, p.CILower},
-		YValues: []float64{1.5, 1.85, 1.5, 1.15, 1.5},
-		Style:   chart.Style{StrokeColor: okVermilion, FillColor: okVermilion, StrokeWidth: 2}})
-	ticks = append(ticks, chart.Tick{Value: 1.5, Label: "Pooled, " + a.RowsText()})
-	grow(p.CILower, p.CIUpper)
+	if a.Withheld != "" {
+		ticks = append(ticks, chart.Tick{Value: 1.5, Label: "Pooled estimate withheld (see text)"})
+	} else {
+		series = append(series, chart.ContinuousSeries{Name: "Pooled (95% CI)",
+			XValues: []float64{p.CILower, p.Estimate, p.CIUpper, p.Estimate, p.CILower},
+			YValues: []float64{1.5, 1.85, 1.5, 1.15, 1.5},
+			Style:   chart.Style{StrokeColor: okVermilion, FillColor: okVermilion, StrokeWidth: 2}})
+		ticks = append(ticks, chart.Tick{Value: 1.5, Label: "Pooled, " + a.RowsText()})
+		grow(p.CILower, p.CIUpper)
+	}
 	if !math.IsNaN(p.PILower) {
 		series = append(series, line("Prediction interval", []float64{p.PILower, p.PIUpper}, []float64{0.6, 0.6}, okVermilion, 3, []float64{8, 5}))
 		ticks = append(ticks, chart.Tick{Value: 0.6, Label: "Prediction interval"})
@@ -166,3 +172,7 @@ func niceTicks(lo, hi float64) []chart.Tick {
 // only in the sense that sync.Once is: a constant the library would
 // otherwise load racily.
 var defaultFont = sync.OnceValues(chart.GetDefaultFont)
+
+// z95 is the normal critical value of the 95% intervals drawn around each
+// borough's effect, from the one function that gives every critical value.
+func z95() float64 { return evaluation.Critical(95, math.Inf(1)) }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	chart "github.com/wcharczuk/go-chart/v2"
+
+	"github.com/ateval/ateval/evaluation"
 )
 
 // headlineTimepoint is the follow-up whose findings get a forest plot each.
@@ -25,7 +27,7 @@ func (r *Report) buildCharts(outcomes []Outcome) {
 		forest := forestChart(byID[a.Outcome], a)
 		a.Chart = forest.Name
 		r.Charts = append(r.Charts, forest)
-		if a.Pooled.K >= 10 {
+		if a.Pooled.K >= evaluation.MinFunnel && a.Withheld == "" {
 			r.Charts = append(r.Charts, funnelChart(byID[a.Outcome], a))
 		}
 	}
@@ -154,7 +156,7 @@ func funnelChart(o Outcome, a *Analysis) Chart {
 	ss := []chart.Series{
 		chart.ContinuousSeries{Name: "Boroughs", XValues: xs, YValues: ys, Style: chart.Style{StrokeWidth: chart.Disabled, DotWidth: 6, DotColor: okBlue}},
 		line("Pooled estimate", []float64{m, m}, []float64{0, top}, okVermilion, 2, nil),
-		line("Pseudo 95% limits", []float64{m - 1.96*top, m, m + 1.96*top}, []float64{top, 0, top}, okGrey, 2, []float64{6, 4}),
+		line("Pseudo 95% limits", []float64{m - z95()*top, m, m + z95()*top}, []float64{top, 0, top}, okGrey, 2, []float64{6, 4}),
 	}
 	c := chart.Chart{Width: chartWidth, Height: 640,
 		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 20, Right: 30, Bottom: 20}},

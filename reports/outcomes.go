@@ -53,8 +53,8 @@ func Outcomes() []Outcome {
 		{"eq5d5l_index", "EQ-5D-5L index", "eq5d5l", "index", KindChange, true, "index points", allFollowUps, 0.001},
 		{"eq5d5l_vas", "EQ-5D-5L health today (VAS 0–100)", "eq5d5l", "vas", KindChange, true, "points", allFollowUps, 1},
 		{"ucla3", "UCLA loneliness (3–9)", "ucla3", "score", KindChange, false, "points", noW6, 1},
-		// Prorated scores move in fractions of a point; a whole point is the
-		// cautious unit.
+		// Scores are whole points (a prorated score is rounded up, as the
+		// FES-I scoring guidance says).
 		{"short_fes_i", "Short FES-I concern about falling (7–28)", "short-fes-i", "score", KindChange, false, "points", noW6, 1},
 		{"home_care_hours", "Home care hours a week", "events", "home_care_hours", KindChange, false, "hours a week", allFollowUps, 0.1},
 		{"falls", "Falls", "events", "falls_per_30_days", KindEvents, false, "", allFollowUps, 1},

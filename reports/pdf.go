@@ -75,10 +75,13 @@ func (r *Report) WritePDF(w io.Writer) error {
 		}
 		h(11, f.Title)
 		para(f.A.Sentence)
+		if f.A.Withheld != "" {
+			para("Pooled estimate withheld: " + f.A.Withheld + ".")
+		}
 		p := f.A.Pooled
 		pdf.SetFont("Helvetica", "", 8)
-		pdf.MultiCell(0, 4, text(fmt.Sprintf("%s; estimator %s, %s intervals; tau2 %.3f; I2 %.0f%%; Q(%d) = %.2f, p %.3f. %s",
-			f.A.Measure, f.A.Method, f.A.Test, p.Tau2, p.I2, p.QDf, p.Q, p.QP, strings.Join(f.A.Notes, "; "))), "", "L", false)
+		pdf.MultiCell(0, 4, text(fmt.Sprintf("%s; estimator %s, %s intervals; tau2 %s (95%% CI %s to %s, Q-profile); I2 %s; Q(%d) = %.2f, p %.3f. %s",
+			f.A.Measure, f.A.Method, f.A.Test, sig3(p.Tau2), sig3(p.Tau2CILower), sig3(p.Tau2CIUpper), pctText(p.I2/100), p.QDf, p.Q, p.QP, strings.Join(f.A.Notes, "; "))), "", "L", false)
 		if f.Chart.Name != "" {
 			image(f.Chart, 170)
 		}
@@ -153,4 +156,11 @@ func moneyText(x float64) string {
 		return "withheld"
 	}
 	return fmt.Sprintf("%.0f", x)
+}
+
+func sig3(x float64) string {
+	if math.IsNaN(x) {
+		return "withheld"
+	}
+	return fmt.Sprintf("%.3g", x)
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // sentence writes a finding as a non-statistician would read it, aware of
-// whether higher is better.
+// whether higher is better. It always gives the prediction interval, and
+// never reads an estimate of no between-borough variation as evidence that
+// the boroughs share one effect.
 func sentence(o Outcome, a *Analysis) string {
 	p := a.Pooled
 	var b strings.Builder
@@ -17,6 +19,12 @@ func sentence(o Outcome, a *Analysis) string {
 		fmt.Fprintf(&b, "Across %d boroughs (%d rows, small boroughs combined), ", n, p.K)
 	} else {
 		fmt.Fprintf(&b, "Across %d %s, ", p.K, plural(p.K, "borough", "boroughs"))
+	}
+	if a.Withheld != "" {
+		fmt.Fprintf(&b, "the pooled result for %s in %s at %s is withheld: %s, so there is no estimate to report. Each borough's own result is shown.",
+			strings.ToLower(o.Label), who, when, a.Withheld)
+		s := b.String()
+		return strings.ToUpper(s[:1]) + s[1:]
 	}
 	switch a.Measure {
 	case MC, MCDiff:
@@ -42,17 +50,23 @@ func sentence(o Outcome, a *Analysis) string {
 		fmt.Fprintf(&b, "%s were still using it at %s in %s%% of cases (95%% CI %s%% to %s%%).",
 			who, when, num(100*p.Estimate), num(100*p.CILower), num(100*p.CIUpper))
 	}
-	if !math.IsNaN(p.PILower) && p.Tau2 > 0 {
+	if !math.IsNaN(p.PILower) {
 		lo, hi := p.PILower, p.PIUpper
+		pc := ""
 		switch a.Measure {
 		case IRR, IRRDiff:
 			lo, hi = math.Exp(lo), math.Exp(hi)
 		case PR:
-			lo, hi = 100*lo, 100*hi
+			lo, hi, pc = 100*lo, 100*hi, "%"
 		}
-		fmt.Fprintf(&b, " The effect varied between boroughs: in a new borough we would expect between %s and %s.", num(lo), num(hi))
-	} else {
-		b.WriteString(" The boroughs' results were consistent with one common effect.")
+		if p.Tau2 > 0 {
+			b.WriteString(" The effect varied between boroughs:")
+		} else {
+			// τ̂² = 0 says the spread is no more than chance would give,
+			// not that the boroughs' effects are the same.
+			b.WriteString(" The differences between boroughs could not be told apart from chance, which does not mean every borough has the same effect:")
+		}
+		fmt.Fprintf(&b, " in a new borough we would expect between %s%s and %s%s.", num(lo), pc, num(hi), pc)
 	}
 	if better := directionWord(o, a); better != "" {
 		b.WriteString(" " + better)

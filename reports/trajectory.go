@@ -42,7 +42,7 @@ func (r *Report) addTrajectory(o Outcome, tp string, cells []disclosure.Released
 				if o.Kind == KindProportion {
 					step = 0.001
 				}
-				h := 1.959963984540054 * sqrt(e.Vi)
+				h := z95() * sqrt(e.Vi)
 				t.Mean = jsonNumber(e.Yi)
 				t.CILower, t.CIUpper = jsonNumber(disclosure.Round(e.Yi-h, step)), jsonNumber(disclosure.Round(e.Yi+h, step))
 				if o.Kind == KindProportion {

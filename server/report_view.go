@@ -177,7 +177,7 @@ func (v *reportView) fillReport(r *reports.Report, known []ateval.Borough) {
 			if b.NComparison > 0 {
 				n = fmt.Sprintf("%d and %d in the comparison group", b.N, b.NComparison)
 			}
-			ci := 1.959963984540054 * math.Sqrt(b.Vi)
+			ci := evaluation.Critical(95, math.Inf(1)) * math.Sqrt(b.Vi)
 			f.Rows = append(f.Rows, boroughRowView{Borough: name(b.Borough), N: n, Own: b.Borough == v.Own,
 				Effect: fmt.Sprintf("%s (%s to %s)", effectText(a, b.Yi), effectText(a, b.Yi-ci), effectText(a, b.Yi+ci))})
 			if b.Borough == v.Own {
@@ -245,9 +245,15 @@ func effectText(a *reports.Analysis, x float64) string {
 
 func intervalText(a *reports.Analysis) string {
 	p := a.Pooled
+	if a.Withheld != "" {
+		return "withheld: " + a.Withheld
+	}
 	kind := "normal (z)"
-	if p.Test == evaluation.KnHa {
+	switch p.Test {
+	case evaluation.KnHa:
 		kind = "Knapp-Hartung (t)"
+	case evaluation.Adhoc:
+		kind = "Knapp-Hartung with its scaling factor at least 1 (t)"
 	}
 	return fmt.Sprintf("%s to %s (95%% CI, %s, τ² by %s)", effectText(a, p.CILower), effectText(a, p.CIUpper), kind, p.Method)
 }
@@ -260,7 +266,11 @@ func predictionText(a *reports.Analysis) string {
 }
 
 func heterogeneityText(p evaluation.Pooled) string {
-	return fmt.Sprintf("τ² = %.3g, I² = %.0f%%, Q(%d) = %.2f, p = %.3f", p.Tau2, p.I2, p.QDf, p.Q, p.QP)
+	if math.IsNaN(p.Tau2) {
+		return fmt.Sprintf("τ² withheld, Q(%d) = %.2f, p = %.3f", p.QDf, p.Q, p.QP)
+	}
+	return fmt.Sprintf("τ² = %.3g (95%% CI %.3g to %.3g, Q-profile), I² = %.0f%%, Q(%d) = %.2f, p = %.3f",
+		p.Tau2, p.Tau2CILower, p.Tau2CIUpper, p.I2, p.QDf, p.Q, p.QP)
 }
 
 func percent(x float64) string {

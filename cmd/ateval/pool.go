@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,14 +14,20 @@ import (
 )
 
 // runPool pools per-borough effects read from a CSV file (columns study,
-// yi and vi or sei) and prints the pooled estimate, as a table with a text
-// forest plot or as one JSON object.
+// yi and vi or sei, and any others to group by or regress on) and prints
+// the pooled estimate, and the subgroups, meta-regression, leave-one-out
+// and Egger's test asked for, as tables with a text forest plot or as one
+// JSON object.
 func runPool(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "pool", "pool [--method FE|DL|REML|PM] [--test z|knha] [--level 95] [--json] FILE.csv")
+	fs := newFlagSet(env, "pool", "pool [--method FE|DL|REML|PM] [--test z|knha|adhoc] [--level 95] [--by COLUMN] [--mods A,B] [--leave-one-out] [--egger] [--json] FILE.csv")
 	method := fs.String("method", "REML", "estimator of the between-borough variance τ²: FE, DL, REML or PM")
-	test := fs.String("test", "z", "test and intervals: z, or knha for Knapp-Hartung (HKSJ)")
+	test := fs.String("test", "z", "test and intervals: z, knha for Knapp-Hartung (HKSJ), or adhoc for Knapp-Hartung with its scaling factor truncated at 1")
 	level := fs.Float64("level", 95, "confidence level, in percent")
 	asJSON := fs.Bool("json", false, "print the pooled estimate as one JSON object")
+	by := fs.String("by", "", "pool the subgroups of this column on their own, and test for differences between them")
+	mods := fs.String("mods", "", "meta-regression on these columns, comma-separated (numbers as they are, anything else as a factor)")
+	loo := fs.Bool("leave-one-out", false, "pool again without each study in turn")
+	egger := fs.Bool("egger", false, "Egger's regression test for funnel-plot asymmetry (meant for 10 or more studies)")
 	// Flags may come before or after the file.
 	var files []string
 	for {
@@ -55,39 +60,53 @@ func runPool(ctx context.Context, env *cliEnv, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	studies, err := readStudiesFile(env, files[0])
+	t, err := readTableFile(env, files[0])
 	if err != nil {
 		return err
 	}
-	p, err := evaluation.Pool(studies, opts)
+	p, err := evaluation.Pool(t.Studies, opts)
+	if err != nil {
+		return err
+	}
+	po := poolOptions{by: strings.TrimSpace(*by), leaveOneOut: *loo, egger: *egger}
+	for _, m := range strings.Split(*mods, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			po.mods = append(po.mods, m)
+		}
+	}
+	more, err := runMore(env.Stderr, t, opts, po)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(env.Stdout).Encode(p)
+		return writePoolJSON(env.Stdout, p, more)
 	}
-	return writePooled(env.Stdout, studies, p)
+	if err := writePooled(env.Stdout, t.Studies, p); err != nil {
+		return err
+	}
+	more.writeText(env.Stdout, p)
+	return nil
 }
 
-// readStudiesFile reads the studies from name ("-" for standard input),
-// naming the file in any error.
-func readStudiesFile(env *cliEnv, name string) ([]evaluation.Study, error) {
+// readTableFile reads the studies and their other columns from name ("-"
+// for standard input), naming the file in any error.
+func readTableFile(env *cliEnv, name string) (evaluation.Table, error) {
 	var r io.Reader = env.Stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, err
+			return evaluation.Table{}, err
 		}
 		defer f.Close()
 		r = f
 	}
-	studies, err := evaluation.ReadStudies(r)
+	t, err := evaluation.ReadTable(r)
 	if e := (*ateval.Error)(nil); errors.As(err, &e) {
 		c := *e
 		c.Message = name + ": " + e.Message
-		return nil, &c
+		return evaluation.Table{}, &c
 	}
-	return studies, err
+	return t, err
 }
 
 // writePooled prints the pooled estimate, its heterogeneity and a forest
@@ -100,7 +119,7 @@ func writePooled(w io.Writer, studies []evaluation.Study, p evaluation.Pooled) e
 	lv := fmt.Sprintf("%g%%", p.Level)
 	fmt.Fprintf(w, "%s meta-analysis: k = %d, τ² estimator %s, test %s, level %s\n\n", model, p.K, p.Method, p.Test, lv)
 	stat := "z"
-	if p.Test == evaluation.KnHa {
+	if !math.IsInf(p.Df, 1) {
 		stat = fmt.Sprintf("t(%g)", p.Df)
 	}
 	fmt.Fprintf(w, "  estimate  %10.4f   se %.4f   %s CI [%.4f, %.4f]   %s = %.3f, p %s\n",
@@ -144,10 +163,7 @@ const (
 // interval as a diamond (<==o==>) and the prediction interval (....),
 // with ':' marking zero.
 func writeForest(w io.Writer, studies []evaluation.Study, p evaluation.Pooled) {
-	z := 1.959963984540054
-	if p.Level != 95 && p.Level > 0 {
-		z = normalQuantile(1 - (1-p.Level/100)/2)
-	}
+	z := evaluation.Critical(p.Level, math.Inf(1))
 	lo, hi := math.Min(0, p.CILower), math.Max(0, p.CIUpper)
 	for _, s := range studies {
 		se := math.Sqrt(s.Vi)
@@ -206,19 +222,4 @@ func clip(s string) string {
 		return string(r[:labelWidth-1]) + "…"
 	}
 	return s
-}
-
-// normalQuantile is the standard normal quantile, by bisection on erfc: the
-// forest plot needs no more than display precision.
-func normalQuantile(p float64) float64 {
-	lo, hi := -10.0, 10.0
-	for range 60 {
-		m := (lo + hi) / 2
-		if 0.5*math.Erfc(-m/math.Sqrt2) < p {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	return (lo + hi) / 2
 }
