@@ -36,11 +36,16 @@
 //     query averages none of it away. The perturbed count is then rounded
 //     to the nearest RoundTo (NHS England practice below national level).
 //   - Precision tied to counts. A mean of n values is published to a step
-//     at which at least Ambiguity whole units of its sum fit (so neither the
-//     sum nor, with the count, the number of residents can be pinned down);
-//     effects and variances likewise; shares are computed from the published
-//     counts; pooled estimates are computed from the published rows, so
-//     they reveal nothing the rows do not.
+//     at which at least Ambiguity whole units of its sum fit, n being its
+//     published count (so neither the sum nor, with the count, the number
+//     of residents can be pinned down); effects and variances likewise;
+//     rate ratios are made from the published counts of events, and not
+//     at all on fewer than MinEvents; shares are computed from the
+//     published counts; pooled estimates are computed from the published
+//     rows, so they reveal nothing the rows do not.
+//   - One set of cells per installation. The rules that decide cells are
+//     fixed; a report may raise only the minimum with which a borough is
+//     shown, which hides rows and never regroups a cell.
 //
 // It may import the standard library and the root package only.
 package disclosure

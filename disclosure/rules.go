@@ -30,11 +30,15 @@ type Rules struct {
 	// Ambiguity is how many whole units of a sum (a point of a score, an
 	// event) a published mean's rounding step spans at the least (4).
 	Ambiguity float64 `json:"ambiguity"`
+	// MinEvents is the fewest events a published rate may rest on (10, the
+	// usual small-number rule for rates); rate ratios are made from the
+	// published counts of events.
+	MinEvents int `json:"min_events"`
 }
 
 // Defaults returns the documented rules.
 func Defaults() Rules {
-	return Rules{RoundTo: 5, MinValues: 8, MinBoroughN: 10, MinCell: 8, PerturbMax: 2, Ambiguity: 4}
+	return Rules{RoundTo: 5, MinValues: 8, MinBoroughN: 10, MinCell: 8, PerturbMax: 2, Ambiguity: 4, MinEvents: 10}
 }
 
 // WithDefaults fills zero fields from Defaults and refuses a rule weaker
@@ -55,7 +59,7 @@ func (r Rules) WithDefaults() (Rules, error) {
 		name string
 	}{{&r.RoundTo, d.RoundTo, "Rounding of counts"}, {&r.MinValues, d.MinValues, "The fewest values of a mean"},
 		{&r.MinBoroughN, d.MinBoroughN, "The fewest residents of a borough shown on its own"}, {&r.MinCell, d.MinCell, "The fewest residents of a released cell"},
-		{&r.PerturbMax, d.PerturbMax, "The largest perturbation"}} {
+		{&r.PerturbMax, d.PerturbMax, "The largest perturbation"}, {&r.MinEvents, d.MinEvents, "The fewest events of a rate"}} {
 		if err := fill(f.v, f.def, f.name); err != nil {
 			return r, err
 		}
@@ -112,6 +116,13 @@ func (r Rules) Count(n int, key int64) int {
 		return v
 	}
 	return int(math.Floor(float64(v)/float64(r.RoundTo)+0.5)) * r.RoundTo
+}
+
+// Events publishes a count of events (falls, admissions) of residents
+// whose record keys sum to key, through Count, and reports whether a rate
+// may rest on it: at least MinEvents events.
+func (r Rules) Events(n int, key int64) (int, bool) {
+	return r.Count(n, key), n >= r.MinEvents
 }
 
 // MeanShown reports whether a mean, median or share of n values may be

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -186,7 +187,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	a := Analysis{Outcome: o.ID, DeviceCategory: category, Timepoint: timepoint, Design: design,
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
 	d := r.Disclosure.Rules
-	under := 0
+	hidden := 0
 	for _, id := range order {
 		t := T[id]
 		c, hasC := C[id]
@@ -194,7 +195,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 			continue // no comparison group in this borough
 		}
 		if t.c.N < d.MinBoroughN || (withC && c.c.N < d.MinBoroughN) {
-			under++
+			hidden++
 			continue
 		}
 		e, err := r.published(o, t.c)
@@ -204,12 +205,11 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 				e = evaluation.Effect{Yi: disclosure.Round(e.Yi-ec.Yi, r.yiStep(o, t.c, c.c)), Vi: disclosure.Round(e.Vi+ec.Vi, r.viStep(o, t.c, c.c))}
 			}
 		}
-		label := t.unit.Label
 		if err != nil || !(e.Vi > 0) || math.IsNaN(e.Yi) {
-			a.Notes = append(a.Notes, label+" left out: its effect cannot be estimated (too little variation)")
+			hidden++
 			continue
 		}
-		be := BoroughEffect{Borough: label, N: r.count(t.c.N, t.c.Key), Yi: e.Yi, Vi: e.Vi}
+		be := BoroughEffect{Borough: t.unit.Label, N: r.count(t.c.N, t.c.Key), Yi: e.Yi, Vi: e.Vi}
 		if !t.unit.Named {
 			be.Combined = len(t.unit.Boroughs)
 		}
@@ -218,8 +218,12 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		}
 		a.Boroughs = append(a.Boroughs, be)
 	}
-	if under > 0 {
-		a.Notes = append(a.Notes, "boroughs with fewer than "+strconv.Itoa(d.MinBoroughN)+" residents in this analysis are not shown as rows")
+	if hidden > 0 {
+		// One note whatever the reason, and naming no borough: a note
+		// triggered by a row's own counts (no events, no variation) would
+		// tell them.
+		a.Notes = append(a.Notes, "Some boroughs are not shown as rows: fewer than "+strconv.Itoa(d.MinBoroughN)+
+			" residents, fewer than "+strconv.Itoa(d.MinEvents)+" events before or after, or an effect that cannot be estimated.")
 	}
 	if len(a.Boroughs) < opt.MinBoroughs {
 		return a, false
@@ -258,56 +262,60 @@ func (a *Analysis) withhold() {
 // ratio to a step spanning Ambiguity events, a proportion from its
 // published counts.
 func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
-	if o.Kind == KindProportion {
+	switch o.Kind {
+	case KindProportion:
 		n, yes := r.count(c.N, c.Key), r.count(c.Yes, c.YesKey)
 		return evaluation.Proportion(min(yes, n), n)
+	case KindEvents:
+		// From the published counts of events, as shares from published
+		// counts: a ratio of rounded rates would give small counts back
+		// (the red team solved 57 rows so). A rate resting on fewer than
+		// MinEvents events in either period is not published.
+		before, okB := r.Disclosure.Events(int(c.CountBefore), c.Key)
+		after, okA := r.Disclosure.Events(int(c.CountAfter), c.Key)
+		if !okB || !okA {
+			return evaluation.Effect{}, errTooFewEvents
+		}
+		e, err := evaluation.LogRateRatio(evaluation.Events{Count: float64(after), PersonTime: c.DaysAfter},
+			evaluation.Events{Count: float64(before), PersonTime: c.DaysBefore})
+		return evaluation.Effect{Yi: disclosure.Round(e.Yi, 0.001), Vi: e.Vi}, err
 	}
 	e, err := effectOf(o.Kind, c)
 	if err != nil {
 		return e, err
 	}
-	step := r.yiStep(o, c)
-	if o.Kind == KindEvents && e.Vi > 0 {
-		// A log rate ratio rests on person-time that is never published, so
-		// it cannot give a count back: a tenth of its standard error loses
-		// nothing a reader needs. Its variance, 1/events before + 1/events
-		// after, would, and is rounded by the events it rests on.
-		step = disclosure.Ceil125(math.Sqrt(e.Vi) / 10)
-	}
-	return evaluation.Effect{Yi: disclosure.Round(e.Yi, step), Vi: disclosure.Round(e.Vi, r.viStep(o, c))}, nil
+	return evaluation.Effect{Yi: disclosure.Round(e.Yi, r.yiStep(o, c)), Vi: disclosure.Round(e.Vi, r.viStep(o, c))}, nil
 }
 
+var errTooFewEvents = errors.New("too few events to publish a rate")
+
 // yiStep is the rounding step of an effect of the cells (the coarsest of
-// theirs).
+// theirs): a mean change to a step spanning Ambiguity units of its sum at
+// its published count (a step read from the true count would narrow it);
+// a rate ratio, made from published counts, to 0.001.
 func (r *Report) yiStep(o Outcome, cs ...cell) float64 {
+	if o.Kind == KindEvents {
+		return 0.001
+	}
 	step := 0.0
 	for _, c := range cs {
-		var s float64
-		if o.Kind == KindEvents {
-			s = disclosure.Ceil125(math.Sqrt(1/math.Max(1, c.CountBefore)+1/math.Max(1, c.CountAfter)) / 10)
-		} else {
-			s = r.Disclosure.Step(float64(c.N), o.Resolution)
-		}
-		step = math.Max(step, s)
+		step = math.Max(step, r.Disclosure.Step(float64(r.count(c.N, c.Key)), o.Resolution))
 	}
 	return step
 }
 
-// viStep is the rounding step of a sampling variance: a change of
-// Ambiguity units in the sum of squares (events: in a count) moves it by
-// about that much.
+// viStep is the rounding step of a mean change's sampling variance: a
+// change of Ambiguity units in the sum of squares moves it by about that
+// much. A rate ratio's variance, 1/events before + 1/events after of
+// published counts, needs none.
 func (r *Report) viStep(o Outcome, cs ...cell) float64 {
+	if o.Kind == KindEvents {
+		return 1e-9
+	}
 	step := 0.0
 	for _, c := range cs {
-		var s float64
-		if o.Kind == KindEvents {
-			m := math.Max(1, math.Min(c.CountBefore, c.CountAfter))
-			s = disclosure.Ceil125(r.Disclosure.Ambiguity / (m * m))
-		} else {
-			n := math.Max(2, float64(c.N))
-			s = disclosure.Ceil125(r.Disclosure.Ambiguity * o.Resolution * o.Resolution / (n * (n - 1)))
-		}
-		step = math.Max(step, s)
+		n := math.Max(2, float64(r.count(c.N, c.Key)))
+		step = math.Max(step, disclosure.Ceil125(r.Disclosure.Ambiguity*o.Resolution*o.Resolution/(n*(n-1))))
 	}
 	return step
 }

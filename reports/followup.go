@@ -148,6 +148,9 @@ func (r *Report) buildFollowUp(enrolments []summary.Enrolment, taken []summary.T
 		}
 		for _, k := range order {
 			a := rows[k]
+			if a[0].n < d.MinBoroughN {
+				continue // under a raised minimum: the row is not shown
+			}
 			dueN, recN := r.count(a[0].n, a[0].key), r.count(a[1].n, a[1].key)
 			recN = min(recN, dueN)
 			fu := FollowUp{Borough: k.label, Group: k.group, Timepoint: tp, Due: dueN, Recorded: recN,

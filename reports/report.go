@@ -69,6 +69,12 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Disclosure, err = o.Disclosure.WithDefaults(); err != nil {
 		return o, err
 	}
+	fixed := disclosure.Defaults()
+	fixed.MinBoroughN = o.Disclosure.MinBoroughN
+	if o.Disclosure != fixed {
+		return o, ateval.Errorf(ateval.EINVALID, "Only the fewest residents with which a borough is shown on its own may be raised: "+
+			"the other rules are the installation's, so that every release is built from the same cells.")
+	}
 	if o.Method == "" {
 		o.Method = evaluation.REML
 	}
@@ -231,7 +237,11 @@ func (r *Report) selectCells(enrolments []summary.Enrolment, opt *Options) error
 		}
 	}
 	slices.Sort(boroughs)
-	g, err := disclosure.NewGate(opt.Disclosure, opt.Groups, boroughs)
+	// The cells are the installation's, whatever a report asks for: a
+	// release made under other rules would have other cells, and the two
+	// would difference to a small borough. A raised MinBoroughN only hides
+	// more rows (analysis, follow-up).
+	g, err := disclosure.NewGate(disclosure.Defaults(), opt.Groups, boroughs)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,11 @@ type CatalogueEntry struct {
 }
 
 // Catalogue lists the shared device catalogue with each borough's count
-// of issues of each product, for any signed-in user; counts pass the
-// disclosure gate (disclosure.Rules.Count: perturbed by the cell key of
-// the residents issued, then rounded to the nearest 5) except for the
-// user's own borough, so that no small number of residents can be picked
+// of issues of each product, for any signed-in user, leaving out residents
+// who objected. Other boroughs' counts pass the disclosure gate: shown
+// only with at least 10 issues, perturbed by the cell key of the residents
+// issued and rounded to the nearest 5 (disclosure.Rules.Count); the user's
+// own borough's are exact. So no small number of residents can be picked
 // out, by one view or by comparing views over time. One grouped query
 // makes the counts.
 func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
@@ -55,6 +56,7 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	}
 	err = tx.g.Table("device_issues AS di").Select("di.device_id, r.borough_id, b.name, COUNT(*) AS n, SUM(COALESCE(r.record_key, 0)) AS keys").
 		Joins("JOIN residents r ON r.id = di.resident_id").Joins("JOIN boroughs b ON b.id = r.borough_id").
+		Where("r.objected_on IS NULL"). // a resident who objected is counted nowhere outside their record
 		Group("di.device_id, r.borough_id, b.name").Order("b.name").Scan(&counts).Error
 	if err != nil {
 		return nil, err
@@ -63,7 +65,15 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	for _, c := range counts {
 		bu := BoroughUsage{Borough: c.Name, Issues: c.N}
 		if !u.IsSystem() && c.BoroughID != u.BoroughID {
-			bu.Issues, bu.Rounded = int64(disclosure.Defaults().Count(int(c.N), c.Keys)), true
+			// Another borough's count of one product is a small cell: shown
+			// only with at least MinBoroughN issues, and then through the
+			// gate, so that no borough's few residents with a product can be
+			// picked out, nor a combined row's members named.
+			rules := disclosure.Defaults()
+			if int(c.N) < rules.MinBoroughN {
+				continue
+			}
+			bu.Issues, bu.Rounded = int64(rules.Count(int(c.N), c.Keys)), true
 		}
 		if bu.Issues > 0 || !bu.Rounded {
 			byDevice[c.DeviceID] = append(byDevice[c.DeviceID], bu)

@@ -354,48 +354,58 @@ func TestFindResidentByName(t *testing.T) {
 func TestCatalogueRoundsOtherBoroughs(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		p := newPractice(t, db)
-		for i := 0; i < 3; i++ {
-			di := devices.DeviceIssue{DeviceID: p.device.ID, IssuedOn: ateval.NewDate(2026, 2, 1+i)}
-			if err := db.IssueDevice(p.cam, p.camRes.ID, &di); err != nil {
+		comm := as(addUser(t, db, "comm@example.org", ateval.RoleCommissioner, 0))
+		usage := func(who context.Context) []storage.BoroughUsage {
+			es, err := db.Catalogue(who)
+			if err != nil {
 				t.Fatal(err)
 			}
+			for _, e := range es {
+				if e.ID == p.device.ID {
+					return e.Usage
+				}
+			}
+			return nil
 		}
-		comm := as(addUser(t, db, "comm@example.org", ateval.RoleCommissioner, 0))
-		if _, err := db.Catalogue(p.cam); err != nil { // draws the record keys
-			t.Fatal(err)
+		issue := func(n int) {
+			for i := 0; i < n; i++ {
+				di := devices.DeviceIssue{DeviceID: p.device.ID, IssuedOn: ateval.NewDate(2026, 2, 1+i)}
+				if err := db.IssueDevice(p.cam, p.camRes.ID, &di); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
+		// Three issues: Camden sees its own 3; other boroughs and a
+		// commissioner see no row at all (fewer than 10 is a small cell).
+		issue(3)
+		if got := usage(p.cam); len(got) != 1 || got[0].Issues != 3 || got[0].Rounded {
+			t.Errorf("Camden's own count: %+v, want 3 exactly", got)
+		}
+		for name, who := range map[string]context.Context{"Sutton": p.sut, "a commissioner": comm} {
+			if got := usage(who); len(got) != 0 {
+				t.Errorf("%s sees Camden's 3 issues: %+v", name, got)
+			}
+		}
+		// Twelve: others see the count through the gate, perturbed by the
+		// cell key of the twelve issues (one resident's key, twelve times)
+		// and rounded.
+		issue(9)
 		var key int64
 		if err := db.Gorm().Raw(`SELECT record_key FROM residents WHERE id = ?`, p.camRes.ID).Scan(&key).Error; err != nil {
 			t.Fatal(err)
 		}
-		// Others see the count through the gate: perturbed by the cell key
-		// of the three issues (one resident's key, three times), rounded.
-		seen := int64(disclosure.Defaults().Count(3, 3*key))
-		for _, c := range []struct {
-			who         context.Context
-			issues      int64
-			rounded     bool
-			description string
-		}{{p.cam, 3, false, "Camden's own count"}, {p.sut, seen, true, "Camden's count seen from Sutton"}, {comm, seen, true, "Camden's count seen by a commissioner"}} {
-			es, err := db.Catalogue(c.who)
-			if err != nil {
-				t.Fatal(err)
+		seen := int64(disclosure.Defaults().Count(12, 12*key))
+		for name, who := range map[string]context.Context{"Sutton": p.sut, "a commissioner": comm} {
+			if got := usage(who); len(got) != 1 || got[0].Issues != seen || !got[0].Rounded || got[0].Borough != "Camden" {
+				t.Errorf("%s: %+v, want %d through the gate", name, got, seen)
 			}
-			var got []storage.BoroughUsage
-			for _, e := range es {
-				if e.ID == p.device.ID {
-					got = e.Usage
-				}
-			}
-			if seen == 0 && c.rounded {
-				if len(got) != 0 {
-					t.Errorf("%s: %+v, want no row for a count published as 0", c.description, got)
-				}
-				continue
-			}
-			if len(got) != 1 || got[0].Issues != c.issues || got[0].Rounded != c.rounded || got[0].Borough != "Camden" {
-				t.Errorf("%s: %+v, want %d rounded=%v", c.description, got, c.issues, c.rounded)
-			}
+		}
+		// A resident who objected is counted nowhere.
+		if err := db.Gorm().Exec(`UPDATE residents SET objected_on = '2026-03-01' WHERE id = ?`, p.camRes.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := usage(p.cam); len(got) != 0 {
+			t.Errorf("an objector's devices are counted: %+v", got)
 		}
 		// Only an administrator extends the taxonomy.
 		cat := devices.Category{ID: "hearing-loop", Name: "Hearing loop"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/internal/intruder"
 	"github.com/ateval/ateval/reports/summary"
@@ -259,4 +261,157 @@ func TestAttacksOnPublishedEvidence(t *testing.T) {
 		t.Error("the attack recovered nobody from the unsafe release: it cannot fail, so it proves nothing of the safe one")
 	}
 	t.Logf("unsafe release: %d exact recoveries of 1–4 residents in a 45-day sweep", recovered)
+
+	// 6. The red team's attack on rate ratios: invert each published row of
+	// falls and admissions back to its events before and after. On the
+	// release as it is, no row is pinned to its true counts; on the same
+	// rows rounded as they were before (a tenth of the standard error from
+	// the true counts), the solver gives counts back, and the database
+	// confirms them.
+	type events struct{ before, after, daysB, daysA float64 }
+	truth := map[string]events{}
+	for _, o := range []struct{ id, score string }{{"falls", "falls_per_30_days"}, {"hospital_admissions", "admissions_per_30_days"}} {
+		for _, tp := range []string{"w6", "m3", "m6", "m12"} {
+			rows, err := db.EventSummaries(ctx, summary.Filter{}, o.score, tp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.Group != summary.Intervention {
+					continue
+				}
+				k := fmt.Sprintf("%s %s %s %s", o.id, r.Category, tp, r.Borough)
+				e := truth[k]
+				truth[k] = events{e.before + r.CountBefore, e.after + r.CountAfter, e.daysB + r.DaysBefore, e.daysA + r.DaysAfter}
+			}
+		}
+	}
+	ours := func(before, after int, offset float64) (float64, float64, float64) {
+		// The intruder's model of the release: counts rounded to 5 (the
+		// perturbation unknown to them), at least 10 events each side.
+		b, a := float64((before+2)/5*5), float64((after+2)/5*5)
+		if before < 10 || after < 10 || b == 0 || a == 0 {
+			return math.NaN(), math.NaN(), 0
+		}
+		return math.Log(a/b) + offset, 1/a + 1/b, 0.001
+	}
+	pinned := 0
+	for _, c := range intruder.Rates(all.RateRows(), ours) {
+		if e, ok := truth[c.Where]; ok && int(e.after) == c.N && e.before == c.Sum {
+			t.Errorf("rate row %s gives its events back: %g before, %d after", c.Where, c.Sum, c.N)
+		}
+		pinned++
+	}
+	if len(all.RateRows()) == 0 {
+		t.Fatal("the default release has no rate rows: the attack proves nothing")
+	}
+	old := func(before, after int, offset float64) (float64, float64, float64) {
+		xa, xb := float64(after), float64(before)
+		if after == 0 || before == 0 {
+			xa, xb = xa+0.5, xb+0.5
+		}
+		v := 1/xa + 1/xb
+		m := math.Max(1, math.Min(float64(before), float64(after)))
+		return math.Log(xa/xb) + offset, disclosure.Round(v, disclosure.Ceil125(4/(m*m))), disclosure.Ceil125(math.Sqrt(v) / 10)
+	}
+	var unsafeRows []intruder.RateRow
+	for k, e := range truth {
+		f := strings.Fields(k)
+		yi, vi, step := old(int(e.before), int(e.after), math.Log(e.daysB/e.daysA))
+		if e.daysA == 0 || math.IsNaN(yi) {
+			continue
+		}
+		unsafeRows = append(unsafeRows, intruder.RateRow{Where: k, Timepoint: f[2], Yi: disclosure.Round(yi, step), Vi: vi})
+	}
+	recoveredRates := 0
+	for _, c := range intruder.Rates(unsafeRows, old) {
+		if e := truth[c.Where]; int(e.after) == c.N && e.before == c.Sum {
+			recoveredRates++
+		}
+	}
+	if recoveredRates == 0 {
+		t.Error("the rate solver recovered nothing from rows rounded the old way: it cannot fail, so it proves nothing")
+	}
+	t.Logf("rates: %d of the release's rows pinned (none to the truth); %d of %d rows rounded the old way give their events back",
+		pinned, recoveredRates, len(unsafeRows))
+
+	// 7. A report file made under a raised minimum has the same cells: each
+	// of its rows stands in the default release, the same.
+	out := filepath.Join(dir, "report-min-12")
+	if code, _, errs := runCLI(t, "report", "--db", dsn, "--out", out, "--outcome", "falls", "--min-borough-n", "12"); code != 0 {
+		t.Fatalf("report --min-borough-n 12: %s", errs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised, err := intruder.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults := map[string]bool{}
+	for _, a := range all.Analyses {
+		for _, r := range a.Boroughs {
+			defaults[fmt.Sprintf("%s %s %s %s %s %d %g %g", a.Outcome, a.DeviceCategory, a.Timepoint, a.Design, r.Borough, r.N, r.Yi, r.Vi)] = true
+		}
+	}
+	for _, a := range raised.Analyses {
+		for _, r := range a.Boroughs {
+			if k := fmt.Sprintf("%s %s %s %s %s %d %g %g", a.Outcome, a.DeviceCategory, a.Timepoint, a.Design, r.Borough, r.N, r.Yi, r.Vi); !defaults[k] {
+				t.Errorf("the report under a raised minimum has a row the default release does not: %s", k)
+			}
+		}
+	}
+
+	// 8. The device catalogue: other boroughs' counts of a product only
+	// with 10 issues or more, and residents who objected counted nowhere.
+	req, _ := http.NewRequest("GET", base+"api/v1/devices", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var catalogue struct {
+		Devices []struct {
+			Code  string `json:"code"`
+			Usage []struct {
+				Borough string `json:"borough"`
+				Issues  int    `json:"issues"`
+			} `json:"usage"`
+		} `json:"devices"`
+	}
+	json.NewDecoder(resp.Body).Decode(&catalogue)
+	resp.Body.Close()
+	sqlDB, err := db.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := sqlDB.Query(`SELECT d.code, b.name, COUNT(*) FROM device_issues di
+		JOIN devices d ON d.id = di.device_id JOIN residents r ON r.id = di.resident_id JOIN boroughs b ON b.id = r.borough_id
+		WHERE r.objected_on IS NULL GROUP BY d.code, b.name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trueIssues := map[string]int{}
+	for rows.Next() {
+		var code, name string
+		var n int
+		if err := rows.Scan(&code, &name, &n); err != nil {
+			t.Fatal(err)
+		}
+		trueIssues[code+"|"+name] = n
+	}
+	rows.Close()
+	listed := 0
+	for _, d := range catalogue.Devices {
+		for _, u := range d.Usage {
+			listed++
+			if n := trueIssues[d.Code+"|"+u.Borough]; n < 10 {
+				t.Errorf("the catalogue lists %s's %d issues of %s (published %d)", u.Borough, n, d.Code, u.Issues)
+			}
+		}
+	}
+	if listed == 0 {
+		t.Error("the catalogue lists no borough's usage: the check proves nothing")
+	}
 }
