@@ -78,3 +78,29 @@ func SystemContext(ctx context.Context) context.Context {
 
 // IsSystem reports whether u is the command-line operator.
 func (u *User) IsSystem() bool { return u != nil && u.Role == RoleSystem }
+
+// RoleReportBuilder stands for the application building an evidence
+// report: it may read the per-borough summaries the disclosure gate
+// releases from, and nothing else (no resident, no identifier, no import).
+// A report is built once for every reader of the same filters; who may
+// read it is the route's guard.
+const RoleReportBuilder Role = "report_builder"
+
+// ReportContext returns ctx acting as the report builder.
+func ReportContext(ctx context.Context) context.Context {
+	return NewContextWithUser(ctx, &User{Email: "report builder", Role: RoleReportBuilder})
+}
+
+// ReadsSummaries reports whether u may read per-borough summaries: the
+// report builder, the command-line operator, and the roles that read
+// reports.
+func (u *User) ReadsSummaries() bool {
+	if u == nil {
+		return false
+	}
+	switch u.Role {
+	case RoleReportBuilder, RoleSystem, RoleBoroughLead, RoleCommissioner, RoleEvaluator:
+		return true
+	}
+	return false
+}

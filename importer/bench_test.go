@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/internal/benchutil"
 	sampledata "github.com/ateval/ateval/sample-data"
@@ -28,7 +29,7 @@ func BenchmarkImportSample(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -104,7 +105,7 @@ func BenchmarkImportScale(b *testing.B) {
 			stop := benchutil.WatchHeap()
 			b.StartTimer()
 			start := time.Now()
-			if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+			if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
 				b.Fatal(err)
 			}
 			secs += time.Since(start).Seconds()

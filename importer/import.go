@@ -45,12 +45,13 @@ var errDryRun = errors.New("dry run")
 // EINVALID *ateval.Error listing each problem as "FILE line N" with
 // "field: what is wrong", and nothing of the invocation is written.
 //
-// An import is the operator's: called with no user in ctx it acts as the
-// command-line operator (ateval.SystemContext); a signed-in web user is
-// refused, since nothing scopes an import to one borough yet.
+// An import is the operator's, and ctx must say so
+// (ateval.SystemContext): with no user in it, as with a signed-in web
+// user, it is refused. Access fails closed: nothing is taken for the
+// operator by default.
 func Import(ctx context.Context, db *storage.DB, files []Source, opt Options) (sum Summary, err error) {
 	if u := ateval.UserFromContext(ctx); u == nil {
-		ctx = ateval.SystemContext(ctx)
+		return sum, ateval.Errorf(ateval.EUNAUTHORIZED, "An import must say who makes it: only the operator, at the command line, may.")
 	} else if !u.IsSystem() {
 		return sum, ateval.Errorf(ateval.EFORBIDDEN, "Imports are made by the operator at the command line.")
 	}

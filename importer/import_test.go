@@ -63,7 +63,7 @@ func TestImportInAnyOrder(t *testing.T) {
 		for i, j := 0, len(fs)-1; i < j; i, j = i+1, j-1 {
 			fs[i], fs[j] = fs[j], fs[i]
 		}
-		sum, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{})
+		sum, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(fs...), importer.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestImportInAnyOrder(t *testing.T) {
 
 func TestImportDryRunWritesNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		sum, err := importer.Import(context.Background(), db, sources(allFiles()...), importer.Options{DryRun: true})
+		sum, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(allFiles()...), importer.Options{DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 // score without them); SQLite is left without statistics.
 func TestImportLeavesPlannerStatistics(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		if _, err := importer.Import(context.Background(), db, sources(allFiles()...), importer.Options{}); err != nil {
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(allFiles()...), importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		sqlDB, _ := db.SQL()
@@ -169,7 +169,7 @@ func TestImportRefusesBadRows(t *testing.T) {
 			if !changed {
 				t.Fatalf("test case does not apply: %q not in %s", c.old, c.file)
 			}
-			_, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{})
+			_, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(fs...), importer.Options{})
 			if err == nil {
 				t.Fatal("import succeeded")
 			}
@@ -200,7 +200,7 @@ func render(err error) string {
 
 func TestImportTwiceIsRefused(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := ateval.SystemContext(context.Background())
 		if _, err := importer.Import(ctx, db, sources(allFiles()...), importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func TestImportTwiceIsRefused(t *testing.T) {
 func TestImportStopsAfterMaxErrors(t *testing.T) {
 	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
 	body := "borough,name\n" + strings.Repeat("Bad Slug,Name\n", 50)
-	_, err := importer.Import(context.Background(), db, sources(file{"boroughs.csv", body}), importer.Options{MaxErrors: 10})
+	_, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(file{"boroughs.csv", body}), importer.Options{MaxErrors: 10})
 	if n := len(ateval.ErrorFields(err)); n != 10 {
 		t.Errorf("%d problems reported, want 10", n)
 	}
@@ -226,7 +226,7 @@ func TestImportStopsAfterMaxErrors(t *testing.T) {
 
 func TestImportEmptyFile(t *testing.T) {
 	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
-	_, err := importer.Import(context.Background(), db, sources(file{"x.csv", ""}), importer.Options{})
+	_, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(file{"x.csv", ""}), importer.Options{})
 	if err == nil || !strings.Contains(err.Error(), "x.csv: the file is empty") {
 		t.Errorf("empty file: %v", err)
 	}
@@ -252,7 +252,7 @@ func TestImportSample(t *testing.T) {
 		defer f.Close()
 		srcs = append(srcs, importer.Source{Name: filepath.Base(p), R: f})
 	}
-	if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+	if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
 		t.Fatal(render(err))
 	}
 }
@@ -261,7 +261,7 @@ func TestImportSample(t *testing.T) {
 // database already: each line is named, and the whole import is refused.
 func TestImportAssessmentsAlreadyStored(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
+		ctx := ateval.SystemContext(context.Background())
 		if _, err := importer.Import(ctx, db, sources(allFiles()...), importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func TestImportIssuedByText(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fs := allFiles()
 		fs[3].body = "borough,resident_ref,device,issued_on,issued_by_text\ncamden,CAM-1,pendant-a,2025-02-01,TEC team North\n"
-		if _, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{}); err != nil {
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(fs...), importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		sys := ateval.SystemContext(context.Background())
@@ -319,8 +319,25 @@ func TestImportIssuedByText(t *testing.T) {
 	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
 	fs := allFiles()
 	fs[3].body = "borough,resident_ref,device,issued_on,issued_by_text\ncamden,CAM-1,pendant-a,2025-02-01,\"TEC\u202e team\"\n"
-	_, err := importer.Import(context.Background(), db, sources(fs...), importer.Options{})
+	_, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(fs...), importer.Options{})
 	if want := "device_issues.csv line 2: issued_by_text: must not contain bidirectional"; !strings.Contains(render(err), want) {
 		t.Errorf("an override in issued_by_text: %v, want %q", err, want)
+	}
+}
+
+// TestImportNamesItsPrincipal: an import with no principal in its context
+// is refused, as is one by a signed-in web user; only the operator's is
+// made. Nothing is taken for the operator by default.
+func TestImportNamesItsPrincipal(t *testing.T) {
+	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
+	if _, err := importer.Import(context.Background(), db, sources(allFiles()...), importer.Options{}); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		t.Errorf("an import naming no principal: %v, want it refused", err)
+	}
+	web := ateval.NewContextWithUser(context.Background(), &ateval.User{ID: 3, Role: ateval.RoleAdmin})
+	if _, err := importer.Import(web, db, sources(allFiles()...), importer.Options{}); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+		t.Errorf("an import by a web user: %v, want it refused", err)
+	}
+	if _, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(allFiles()...), importer.Options{}); err != nil {
+		t.Errorf("the operator's import: %v", err)
 	}
 }

@@ -33,7 +33,7 @@ func BenchmarkPractitionerPages(b *testing.B) {
 	srcs := benchutil.Dataset(b)
 	run := func(b *testing.B, dsn string) {
 		db := storagetest.Open(b, dsn)
-		if _, err := importer.Import(context.Background(), db, srcs(), importer.Options{}); err != nil {
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs(), importer.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		sys := ateval.SystemContext(context.Background())

@@ -18,7 +18,7 @@ import (
 // each; TestAccessMatrix checks it.
 func (s *Server) evidenceRoutes(pages, api *gin.RouterGroup) {
 	rh := &reportHandlers{s: s, pageWait: 1500 * time.Millisecond,
-		cache: newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+		cache: newReportCache(s.base, func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
 			return reports.Build(ctx, s.db, opt)
 		})}
 	s.reports = rh

@@ -26,6 +26,9 @@ import (
 // that one user asking for many filter sets at once cannot hold the
 // others' reports back: theirs are next whenever a worker comes free.
 type reportCache struct {
+	// base is the server's context: builds derive from it and stop when
+	// the server shuts down.
+	base  context.Context
 	build func(ctx context.Context, opt reports.Options) (*reports.Report, error)
 	// ttl is how long a built report is served before it is built again.
 	ttl time.Duration
@@ -69,8 +72,8 @@ type reportJob struct {
 	waitingSlot bool
 }
 
-func newReportCache(build func(ctx context.Context, opt reports.Options) (*reports.Report, error)) *reportCache {
-	return &reportCache{build: build, ttl: 10 * time.Minute, timeout: 5 * time.Minute, max: 32, workers: 2, perUser: 2,
+func newReportCache(base context.Context, build func(ctx context.Context, opt reports.Options) (*reports.Report, error)) *reportCache {
+	return &reportCache{base: base, build: build, ttl: 10 * time.Minute, timeout: 5 * time.Minute, max: 32, workers: 2, perUser: 2,
 		now: time.Now, jobs: map[string]*reportJob{}, queued: map[int64][]*reportJob{}, pending: map[int64]int{}}
 }
 
@@ -160,9 +163,10 @@ func (c *reportCache) run(j *reportJob) {
 	j.waitingSlot = false
 	j.mu.Unlock()
 	// A report is built once for every permitted reader of the same
-	// filters, so it is built on the application's own account; who may
-	// read it is decided by the route's guard.
-	ctx, cancel := context.WithTimeout(ateval.SystemContext(context.Background()), c.timeout)
+	// filters, so it is built as the report builder, who may read released
+	// summaries and nothing else; who may read the report is decided by the
+	// route's guard. The build stops when the server shuts down.
+	ctx, cancel := context.WithTimeout(ateval.ReportContext(c.base), c.timeout)
 	defer cancel()
 	opt := j.opt
 	opt.Progress = func(done, total int) {

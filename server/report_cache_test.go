@@ -20,7 +20,7 @@ func TestReportCache(t *testing.T) {
 	release := make(chan struct{})
 	var builds atomic.Int32
 	var fail atomic.Bool
-	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+	c := newReportCache(context.Background(), func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
 		builds.Add(1)
 		opt.Progress(1, 4)
 		<-release
@@ -102,7 +102,7 @@ func mustJobOf(t *testing.T, c *reportCache, key string, user int64) *reportJob 
 // cache holds one still being built, and takes it once one finishes.
 func TestReportCacheFull(t *testing.T) {
 	release := make(chan struct{})
-	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+	c := newReportCache(context.Background(), func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
 		<-release
 		return &reports.Report{}, nil
 	})
@@ -135,7 +135,7 @@ func TestReportCacheFairPerUser(t *testing.T) {
 		gates[k] = make(chan struct{})
 	}
 	started := make(chan string, 10)
-	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+	c := newReportCache(context.Background(), func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
 		k := opt.Filter.DeviceCategory
 		started <- k
 		<-gates[k]
@@ -233,7 +233,7 @@ func TestReportCacheFairPerUser(t *testing.T) {
 // TestReportCacheBuildPanics turns a panicking build into its error and
 // frees its worker and its owner's place.
 func TestReportCacheBuildPanics(t *testing.T) {
-	c := newReportCache(func(ctx context.Context, opt reports.Options) (*reports.Report, error) { panic("boom") })
+	c := newReportCache(context.Background(), func(ctx context.Context, opt reports.Options) (*reports.Report, error) { panic("boom") })
 	c.workers, c.perUser = 1, 1
 	j := mustJobOf(t, c, "a", 1)
 	if !j.wait(context.Background(), 5*time.Second) {
@@ -245,5 +245,28 @@ func TestReportCacheBuildPanics(t *testing.T) {
 	j2 := mustJobOf(t, c, "b", 1)
 	if !j2.wait(context.Background(), 5*time.Second) {
 		t.Error("the worker was not freed after a panic")
+	}
+}
+
+// TestReportBuildStopsWithTheServer: a build runs as the report builder,
+// under the server's context, and is cancelled when the server stops.
+func TestReportBuildStopsWithTheServer(t *testing.T) {
+	base, stop := context.WithCancel(context.Background())
+	seen := make(chan *ateval.User, 1)
+	c := newReportCache(base, func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
+		seen <- ateval.UserFromContext(ctx)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	j := mustJob(t, c, "a")
+	if u := <-seen; u == nil || u.Role != ateval.RoleReportBuilder {
+		t.Errorf("the build runs as %+v, want the report builder", u)
+	}
+	stop()
+	if !j.wait(context.Background(), 5*time.Second) {
+		t.Fatal("the build went on after the server stopped")
+	}
+	if _, err := j.result(); !errors.Is(err, context.Canceled) {
+		t.Errorf("the build ended with %v, want it cancelled", err)
 	}
 }

@@ -62,6 +62,10 @@ type Server struct {
 	openapi   []byte
 	// reports serves the evidence reports from their cache of builds.
 	reports *reportHandlers
+	// base is the context of the server's own background work (report
+	// builds); stop cancels it when Serve shuts down.
+	base context.Context
+	stop context.CancelFunc
 }
 
 // New builds the server. Templates are parsed here, once, so a broken
@@ -83,6 +87,7 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 		cfg.LoginLimits = storage.DefaultLoginLimits()
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, metrics: newMetrics()}
+	s.base, s.stop = context.WithCancel(context.Background())
 	var err error
 	if s.templates, err = parseTemplates(); err != nil {
 		return nil, err
@@ -157,6 +162,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	s.stop() // background builds stop with the server
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

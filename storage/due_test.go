@@ -29,7 +29,7 @@ func TestDueListMissesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		fw := forms.Default()

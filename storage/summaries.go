@@ -86,8 +86,8 @@ func categoryWhere(f summary.Filter, args []any) (string, []any) {
 var errSummaries = ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to the evidence reports.")
 
 // summaryReader checks that the acting user may read per-borough
-// summaries: the operator (the command line, or the application building a
-// shared report), borough leads, commissioners and evaluators. Summaries
+// summaries (ateval.User.ReadsSummaries): the report builder, the
+// operator, borough leads, commissioners and evaluators. Summaries
 // hold no resident, but they are not for every role, nor for code that
 // names no user.
 func summaryReader(ctx context.Context) error {
@@ -95,7 +95,7 @@ func summaryReader(ctx context.Context) error {
 	switch {
 	case u == nil:
 		return errSignIn
-	case u.IsSystem(), u.Role == ateval.RoleBoroughLead, u.Role == ateval.RoleCommissioner, u.Role == ateval.RoleEvaluator:
+	case u.ReadsSummaries():
 		return nil
 	}
 	return errSummaries

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage/storagetest"
@@ -20,7 +21,7 @@ func loadSample(t testing.TB, dsn string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importer.Import(context.Background(), db, srcs, importer.Options{}); err != nil {
+	if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
 }

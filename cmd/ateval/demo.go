@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/server"
@@ -38,7 +39,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	bar := newProgressBar(env, "loading sample")
-	sum, err := importer.Import(ctx, db, srcs, importer.Options{Progress: bar.Update})
+	sum, err := importer.Import(ateval.SystemContext(ctx), db, srcs, importer.Options{Progress: bar.Update})
 	bar.Done()
 	if err != nil {
 		return err

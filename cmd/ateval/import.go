@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/storage"
 )
@@ -58,7 +59,7 @@ func importFiles(ctx context.Context, env *cliEnv, db *storage.DB, paths []strin
 	}
 	bar := newProgressBar(env, "importing")
 	opt.Progress = bar.Update
-	sum, err := importer.Import(ctx, db, srcs, opt)
+	sum, err := importer.Import(ateval.SystemContext(ctx), db, srcs, opt)
 	bar.Done()
 	return sum, err
 }

@@ -87,7 +87,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	bar := newProgressBar(env, "report")
 	opt.Progress = func(done, total int) { bar.Update(int64(done), int64(total)) }
-	r, err := reports.Build(sys, db, opt)
+	r, err := reports.Build(ateval.ReportContext(ctx), db, opt)
 	bar.Done()
 	if err != nil {
 		return err
