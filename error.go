@@ -97,3 +97,7 @@ func Wrap(errp *error, format string, args ...any) {
 		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
 	}
 }
+
+// ERATELIMITED is the code of a refusal because too many attempts came
+// too fast (login failures); the server answers it with 429.
+const ERATELIMITED = "rate_limited"

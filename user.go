@@ -1,6 +1,9 @@
 package ateval
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Role is what a user may do. See the access matrix in README.md.
 type Role string
@@ -103,4 +106,30 @@ func (u *User) ReadsSummaries() bool {
 		return true
 	}
 	return false
+}
+
+// NormalizeEmail is the form in which emails are stored and compared.
+func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// Validate checks a user's fields: a known role, and a borough exactly
+// when the role needs one.
+func (u *User) Validate() error {
+	var errs []FieldError
+	if e := u.Email; !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n<>") || len(e) > 254 {
+		errs = append(errs, FieldError{"email", "must be an email address, such as name@borough.gov.uk"})
+	} else {
+		errs = append(errs, Line(254).Check("email", e)...)
+	}
+	switch {
+	case !u.Role.Valid():
+		errs = append(errs, FieldError{"role", "must be one of practitioner, borough_lead, commissioner, evaluator, admin"})
+	case u.Role.NeedsBorough() && u.BoroughID == 0:
+		errs = append(errs, FieldError{"borough", "is required for a " + string(u.Role)})
+	case !u.Role.NeedsBorough() && u.BoroughID != 0:
+		errs = append(errs, FieldError{"borough", "must be empty for a " + string(u.Role) + ", who is not tied to one borough"})
+	}
+	if len(errs) > 0 {
+		return Invalid("The user is not valid.", errs)
+	}
+	return nil
 }
