@@ -122,9 +122,12 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 		return Session{}, errSessionEnded
 	}
 	// Record use at most once a minute: a page with many requests should
-	// not write on each.
+	// not write on each. It is bookkeeping: if the database is busy (an
+	// import holds its write lock) the request goes on, and a later one
+	// records the use.
 	if now-row.LastSeenAt >= 60 {
-		if err := g.Model(&sessionRow{}).Where("token_hash = ?", row.TokenHash).Update("last_seen_at", now).Error; err != nil {
+		err := db.execNoWait(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, row.TokenHash)
+		if err != nil && ateval.ErrorCode(err) != ateval.EUNAVAILABLE {
 			return Session{}, err
 		}
 	}

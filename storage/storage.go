@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,8 @@ type DB struct {
 	// and passwordWait is how long a sign-in waits for one.
 	passwordSlots chan struct{}
 	passwordWait  time.Duration
+	// lockTimeout is how long a statement waits for a lock (Options).
+	lockTimeout time.Duration
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a
@@ -55,7 +58,12 @@ func IsPostgresURL(dsn string) bool {
 
 // Open opens the database named by dsn: a postgres:// URL, or else the path
 // of a SQLite file (created if missing). It does not migrate.
-func Open(ctx context.Context, dsn string) (_ *DB, err error) {
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 	defer ateval.Wrap(&err, "open database")
 	if dsn == "" {
 		return nil, ateval.Errorf(ateval.EINVALID, "no database given: pass --db PATH|URL or set ATEVAL_DB")
@@ -67,15 +75,22 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 		PrepareStmt:            false,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second}
+	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second,
+		lockTimeout: opt.LockTimeout}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
-		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn)), cfg)
+		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn, opt.LockTimeout)), cfg)
 	} else {
 		db.dialect = SQLite
-		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)}), cfg)
+		if db.lockTimeout <= 0 {
+			db.lockTimeout = DefaultLockTimeout
+		}
+		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, db.lockTimeout)}), cfg)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := db.translateLockWaits(); err != nil {
 		return nil, err
 	}
 	sqlDB, err := db.gorm.DB()
@@ -103,7 +118,9 @@ func Open(ctx context.Context, dsn string) (_ *DB, err error) {
 // summaries cost enough for the planner to compile them, and compiling
 // took 1.3 s of a 1.5 s query at a million assessments; without it the
 // query takes 0.6 s. No query of ateval's runs long enough to repay it.
-func postgresDSN(dsn string) string {
+// A lock timeout, if given, becomes the session's lock_timeout, again
+// unless the URL sets it.
+func postgresDSN(dsn string, lockTimeout time.Duration) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return dsn // pgx reports what is wrong with it
@@ -111,8 +128,11 @@ func postgresDSN(dsn string) string {
 	q := u.Query()
 	if !q.Has("jit") {
 		q.Set("jit", "off")
-		u.RawQuery = q.Encode()
 	}
+	if lockTimeout > 0 && !q.Has("lock_timeout") {
+		q.Set("lock_timeout", strconv.FormatInt(lockTimeout.Milliseconds(), 10))
+	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
@@ -135,14 +155,15 @@ func init() {
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys on, WAL,
-// a busy timeout so writers queue instead of failing, and IMMEDIATE
-// transactions so that a transaction that will write takes the write lock
-// at its start (a deferred one that upgrades later can deadlock and fail).
-func sqliteDSN(path string) string {
+// a busy timeout so writers queue instead of failing (until it runs out:
+// then EUNAVAILABLE), and IMMEDIATE transactions so that a transaction
+// that will write takes the write lock at its start (a deferred one that
+// upgrades later can deadlock and fail).
+func sqliteDSN(path string, busyTimeout time.Duration) string {
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", strconv.FormatInt(busyTimeout.Milliseconds(), 10))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
 	return "file:" + path + "?" + q.Encode()

@@ -24,10 +24,12 @@ type Tx struct {
 
 // InTx runs fn in one transaction, committed if fn returns nil and rolled
 // back otherwise, so that an import or a form lands whole or not at all.
+// A transaction that cannot get the write lock within the lock timeout
+// fails with EUNAVAILABLE, having written nothing.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
-	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+	return db.unavailable(db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&Tx{g: g, db: db})
-	})
+	}))
 }
 
 // bulkCacheKiB is the page cache a bulk load's SQLite connection has while
@@ -64,6 +66,7 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 // inConnTx runs fn in a transaction on a connection of its own, which the
 // Tx keeps: what gorm's Transaction does, with the connection in hand.
 func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	defer func() { err = db.unavailable(err) }()
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
