@@ -34,6 +34,7 @@ func migrations() []migration {
 		{7, "assessments by instrument and timepoint, for report summaries", schemaV7, ""},
 		{8, "scores on the assessment's row", schemaV8, schemaV8Postgres},
 		{9, "record keys for the cell-key method", schemaV9, schemaV9Postgres},
+		{10, "sign-ins in progress counted apart from failures", schemaV10, ""},
 	}
 }
 

@@ -75,7 +75,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 		PrepareStmt:            false,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second,
+	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: defaultPasswordWait,
 		lockTimeout: opt.LockTimeout}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
