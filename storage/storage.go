@@ -13,7 +13,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -85,7 +87,12 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 		if db.lockTimeout <= 0 {
 			db.lockTimeout = DefaultLockTimeout
 		}
-		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, db.lockTimeout)}), cfg)
+		if opt.MustExist {
+			if err := mustExist(dsn); err != nil {
+				return nil, err
+			}
+		}
+		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, db.lockTimeout, opt.MustExist)}), cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -159,14 +166,34 @@ func init() {
 // then EUNAVAILABLE), and IMMEDIATE transactions so that a transaction
 // that will write takes the write lock at its start (a deferred one that
 // upgrades later can deadlock and fail).
-func sqliteDSN(path string, busyTimeout time.Duration) string {
+//
+// With mustExist the file is opened read-write but never created, should
+// it vanish between mustExist's check and the open.
+func sqliteDSN(path string, busyTimeout time.Duration, mustExist bool) string {
 	q := url.Values{}
+	if mustExist {
+		q.Set("mode", "rw")
+	}
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", strconv.FormatInt(busyTimeout.Milliseconds(), 10))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// mustExist refuses a SQLite path that holds no file, in words that name it.
+func mustExist(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ateval.Errorf(ateval.ENOTFOUND, "there is no database at %s: the file does not exist (is --db right?)", path)
+	case err != nil:
+		return err
+	case fi.IsDir():
+		return ateval.Errorf(ateval.EINVALID, "%s is a directory, not a database file", path)
+	}
+	return nil
 }
 
 // Dialect returns which database this is.

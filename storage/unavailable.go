@@ -27,6 +27,11 @@ type Options struct {
 	// set only when given here and not already set in the URL; 0 leaves
 	// PostgreSQL's own (wait as long as it takes).
 	LockTimeout time.Duration
+	// MustExist refuses a SQLite path where there is no database file
+	// (ENOTFOUND, naming the path) instead of making an empty one: for the
+	// commands that only read, a mistyped path must not look like an
+	// empty database.
+	MustExist bool
 }
 
 // isLockWait reports whether err is the database giving up on a lock it

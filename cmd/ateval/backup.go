@@ -18,7 +18,9 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.Stderr, "ateval backup: --out is required")
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	// Neither made nor migrated: a backup copies the database as it is,
+	// and a mistyped path is refused, not copied as an empty database.
+	db, err := openUnmigrated(ctx, *dsn, mustExist)
 	if err != nil {
 		return err
 	}
