@@ -117,7 +117,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	for _, k := range []string{a.keys.email, a.keys.addr, a.keys.pair} {
 		a.rows = append(a.rows, loginFailureRow{KeyHash: k, At: now, Pending: true})
 	}
-	if err := db.gorm.WithContext(ctx).Create(&a.rows).Error; err != nil {
+	if err := db.InTx(ctx, func(tx *Tx) error { return tx.g.Create(&a.rows).Error }); err != nil {
 		return nil, err
 	}
 	settled := false
@@ -198,7 +198,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 func (db *DB) dropAttempt(ctx context.Context, a *attempt) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), db.lockTimeout+5*time.Second)
 	defer cancel()
-	db.gorm.WithContext(ctx).Where("id IN ?", a.ids()).Delete(&loginFailureRow{})
+	db.InTx(ctx, func(tx *Tx) error { return tx.g.Where("id IN ?", a.ids()).Delete(&loginFailureRow{}).Error })
 }
 
 // keyCount is what awaitTurn reads of one key: failures in the window

@@ -50,6 +50,9 @@ type DB struct {
 	passwordWait  time.Duration
 	// lockTimeout is how long a statement waits for a lock (Options).
 	lockTimeout time.Duration
+	// writeTurn is held by the one SQLite write transaction of this
+	// process that may wait for the file's write lock (see InTx).
+	writeTurn chan struct{}
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a
@@ -78,7 +81,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: defaultPasswordWait,
-		lockTimeout: opt.LockTimeout}
+		lockTimeout: opt.LockTimeout, writeTurn: make(chan struct{}, 1)}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
 		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn, opt.LockTimeout)), cfg)

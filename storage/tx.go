@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -26,10 +28,60 @@ type Tx struct {
 // back otherwise, so that an import or a form lands whole or not at all.
 // A transaction that cannot get the write lock within the lock timeout
 // fails with EUNAVAILABLE, having written nothing.
+//
+// On SQLite, where one writer at a time holds the file's write lock, the
+// process's write transactions take turns before they take a connection
+// (writeTurn), and the lock timeout runs from the moment a transaction
+// asks for its turn: its connection's busy timeout is what is left of it.
+// So a write waits for the lock once, however many are queued (they used
+// to hold every pooled connection, each waiting a whole busy timeout, and
+// the rest queued for a connection: reads too); and while another process
+// (an import) holds the lock, readers keep the other connections.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	if db.dialect == SQLite {
+		return db.inSQLiteTx(ctx, fn)
+	}
 	return db.unavailable(db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&Tx{g: g, db: db})
 	}))
+}
+
+// inSQLiteTx is InTx on SQLite: see there.
+func (db *DB) inSQLiteTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	defer func() { err = db.unavailable(err) }()
+	deadline := time.Now().Add(db.lockTimeout)
+	turn := time.NewTimer(db.lockTimeout)
+	select {
+	case db.writeTurn <- struct{}{}:
+		turn.Stop()
+	case <-turn.C:
+		return db.errBusy()
+	case <-ctx.Done():
+		turn.Stop()
+		return ctx.Err()
+	}
+	defer func() { <-db.writeTurn }()
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	left := max(time.Until(deadline), time.Millisecond)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", left.Milliseconds())); err != nil {
+		return err
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", db.lockTimeout.Milliseconds())); rerr != nil {
+			// A connection left with a shorter busy timeout would refuse
+			// other writes early: take it out of the pool instead.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return db.connTx(ctx, conn, fn, &Tx{db: db})
 }
 
 // bulkCacheKiB is the page cache a bulk load's SQLite connection has while
@@ -76,19 +128,24 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		return err
 	}
 	defer conn.Close()
+	return db.connTx(ctx, conn, fn, &Tx{db: db, conn: conn})
+}
+
+// connTx runs fn in a transaction on conn, as tx (whose g it sets).
+func (db *DB) connTx(ctx context.Context, conn *sql.Conn, fn func(*Tx) error, tx *Tx) error {
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	g := db.gorm.Session(&gorm.Session{Context: ctx, NewDB: true})
-	g.Statement.ConnPool = sqlTx
+	tx.g = db.gorm.Session(&gorm.Session{Context: ctx, NewDB: true})
+	tx.g.Statement.ConnPool = sqlTx
 	committed := false
 	defer func() {
 		if !committed {
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{g: g, db: db, conn: conn}); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

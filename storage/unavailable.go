@@ -63,9 +63,13 @@ func (db *DB) unavailable(err error) error {
 	if errors.As(err, &e) && e.Code == ateval.EUNAVAILABLE {
 		return err // translated already, deeper down
 	}
-	busy := &ateval.Error{Code: ateval.EUNAVAILABLE, RetryAfter: db.retryAfter(),
+	return fmt.Errorf("%w (%w)", db.errBusy(), err)
+}
+
+// errBusy is EUNAVAILABLE for a write that could not get the lock in time.
+func (db *DB) errBusy() *ateval.Error {
+	return &ateval.Error{Code: ateval.EUNAVAILABLE, RetryAfter: db.retryAfter(),
 		Message: "The database is busy with another change (an import, perhaps), so nothing was saved. Try again in a few seconds."}
-	return fmt.Errorf("%w (%w)", busy, err)
 }
 
 // retryAfter is what a busy answer asks a client to wait: the lock

@@ -88,3 +88,46 @@ func TestBusyDatabaseIsUnavailable(t *testing.T) {
 		})
 	}
 }
+
+// TestWritesQueuedOnABusySQLiteWaitOnce holds SQLite's write lock from
+// another connection while 40 writes arrive at once: each is refused as
+// EUNAVAILABLE about one lock timeout after it asked, not after waiting
+// its turn for a pooled connection and then a whole timeout more; and a
+// read made meanwhile is answered at once, its connection not taken by
+// writers waiting for the lock.
+func TestWritesQueuedOnABusySQLiteWaitOnce(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	dsn := t.TempDir() + "/queued.db"
+	db := openWith(t, dsn, storage.Options{LockTimeout: timeout})
+	storagetest.HoldWriteLock(t, dsn)
+	start := time.Now()
+	took := make(chan time.Duration, 40)
+	codes := make(chan string, 40)
+	for i := 0; i < 40; i++ {
+		go func() {
+			err := db.InTx(sys, func(tx *storage.Tx) error { return tx.CreateBorough(&ateval.Borough{Slug: "barnet", Name: "Barnet"}) })
+			codes <- ateval.ErrorCode(err)
+			took <- time.Since(start)
+		}()
+	}
+	time.Sleep(timeout / 5) // the writers are waiting
+	readStart := time.Now()
+	if _, err := db.View(context.Background()).Counts(); err != nil {
+		t.Errorf("a read while writes wait: %v", err)
+	}
+	if read := time.Since(readStart); read > timeout/2 {
+		t.Errorf("a read waited %s behind writes waiting for the lock", read)
+	}
+	var slowest time.Duration
+	for i := 0; i < 40; i++ {
+		if code := <-codes; code != ateval.EUNAVAILABLE {
+			t.Errorf("a write while the lock is held: code %q, want unavailable", code)
+		}
+		slowest = max(slowest, <-took)
+	}
+	// Waiting once each, all are answered after about one timeout; queued
+	// for 8 connections, each waiting a timeout, the last took five.
+	if slowest > 3*timeout {
+		t.Errorf("the last of 40 writes was answered after %s, with a lock timeout of %s", slowest, timeout)
+	}
+}
