@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -88,6 +89,17 @@ func keysOf(email, addr string) loginKeys {
 	return loginKeys{email: hashToken("email:" + email), addr: hashToken("addr:" + addr), pair: hashToken("pair:" + email + "\x00" + addr)}
 }
 
+// signInLockClass is the first key of the PostgreSQL advisory locks that
+// order one account's sign-in attempts; the second is lockKeyOf its key.
+// (Two-key advisory locks never clash with migrate's one-key lock.)
+const signInLockClass = 727729
+
+// lockKeyOf folds a hex SHA-256 key into an advisory lock's int4 key.
+func lockKeyOf(key string) int32 {
+	v, _ := strconv.ParseUint(key[:8], 16, 32)
+	return int32(uint32(v))
+}
+
 // attempt is one sign-in's pending rows, one per key.
 type attempt struct {
 	keys loginKeys
@@ -117,7 +129,21 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	for _, k := range []string{a.keys.email, a.keys.addr, a.keys.pair} {
 		a.rows = append(a.rows, loginFailureRow{KeyHash: k, At: now, Pending: true})
 	}
-	if err := db.InTx(ctx, func(tx *Tx) error { return tx.g.Create(&a.rows).Error }); err != nil {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if db.dialect == Postgres {
+			// An attempt waits only for those ahead of it, by id. On
+			// PostgreSQL ids are drawn at insert and transactions commit
+			// in any order, so a later attempt could commit first and not
+			// see an earlier one, nor be seen as ahead of it: the two would
+			// both go on. Taking the account's lock first draws ids in
+			// commit order. (On SQLite the write lock does the same.)
+			if err := tx.g.Exec("SELECT pg_advisory_xact_lock(?, ?)", signInLockClass, lockKeyOf(a.keys.email)).Error; err != nil {
+				return err
+			}
+		}
+		return tx.g.Create(&a.rows).Error
+	})
+	if err != nil {
 		return nil, err
 	}
 	settled := false
