@@ -3,6 +3,7 @@ package ateval
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. One small vocabulary for the whole platform; the server maps
@@ -16,6 +17,7 @@ const (
 	EFORBIDDEN      = "forbidden"       // known, but not allowed
 	ENOTIMPLEMENTED = "not_implemented" // a capability this build does not have
 	ETOOLARGE       = "too_large"       // the request is bigger than the server accepts
+	EUNAVAILABLE    = "unavailable"     // busy for now (the database's lock is held); nothing was done, try again
 )
 
 // Error is an error a user may be shown. Message must be safe to display: no
@@ -26,6 +28,9 @@ type Error struct {
 	// Fields holds one message per field or item, keyed by its name, for
 	// input that fails several rules at once (a form, an assessment, an import).
 	Fields []FieldError
+	// RetryAfter, if set, is how long the client should wait before trying
+	// again (EUNAVAILABLE, ERATELIMITED); the server sends it as Retry-After.
+	RetryAfter time.Duration
 }
 
 // FieldError names one field (or item, or CSV line and column) and what is
@@ -88,6 +93,16 @@ func ErrorFields(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// ErrorRetryAfter returns how long the first *Error in err's chain asks the
+// client to wait before trying again, or 0.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // Wrap adds context to *errp, if it is not nil, keeping the chain for

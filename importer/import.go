@@ -27,6 +27,10 @@ type Options struct {
 	// Progress, if set, is called now and then with the bytes read so far
 	// of all files and their total.
 	Progress func(done, total int64)
+	// Began, if set, is called once the import's transaction has begun. On
+	// SQLite the import holds the database's write lock from then until it
+	// commits or rolls back: every other writer waits for it.
+	Began func()
 	// MaxErrors stops collecting after this many problems (default 100).
 	MaxErrors int
 	// Framework checks and scores assessments (default forms.Default()).
@@ -79,6 +83,9 @@ func Import(ctx context.Context, db *storage.DB, files []Source, opt Options) (s
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].kind < tables[j].kind })
 
 	err = db.InBulkTx(ctx, func(tx *storage.Tx) error {
+		if opt.Began != nil {
+			opt.Began()
+		}
 		l, err := newLoader(tx, opt)
 		if err != nil {
 			return err

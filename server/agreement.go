@@ -61,8 +61,8 @@ func (s *Server) renderAgreements(c *gin.Context, id int64, typed string, failed
 	status, title := http.StatusOK, "Data sharing agreements"
 	if failed != nil {
 		code := ateval.ErrorCode(failed)
-		if code == ateval.EINTERNAL {
-			return failed
+		if code == ateval.EINTERNAL || code == ateval.EUNAVAILABLE {
+			return failed // the one error writer logs it, or says when to come back
 		}
 		msgs := []string{ateval.ErrorMessage(failed)}
 		for _, f := range ateval.ErrorFields(failed) {
@@ -131,8 +131,8 @@ func (s *Server) renderExports(c *gin.Context, r exportRequest, failed error) er
 	status, title := http.StatusOK, "Anonymised exports"
 	if failed != nil {
 		code := ateval.ErrorCode(failed)
-		if code == ateval.EINTERNAL {
-			return failed
+		if code == ateval.EINTERNAL || code == ateval.EUNAVAILABLE {
+			return failed // the one error writer logs it, or says when to come back
 		}
 		fields := ateval.ErrorFields(failed)
 		if len(fields) == 0 {

@@ -3,7 +3,9 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,6 +33,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case ateval.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case ateval.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -57,9 +61,14 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	code := ateval.ErrorCode(err)
 	status := statusOf(code)
-	if code == ateval.EINTERNAL {
+	switch code {
+	case ateval.EINTERNAL:
 		s.log.Error("internal error", "method", c.Request.Method, "route", c.FullPath(), "err", err)
+	case ateval.EUNAVAILABLE:
+		// Not a fault, but the operator should know that writes are waiting.
+		s.log.Warn("unavailable", "method", c.Request.Method, "route", c.FullPath(), "err", err)
 	}
+	setRetryAfter(c, err)
 	var body errorBody
 	body.Error.Code = code
 	body.Error.Message = ateval.ErrorMessage(err)
@@ -71,6 +80,24 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	c.Status(status)
 	s.render(c, status, "error", pageData{Title: http.StatusText(status), Data: body.Error})
 	c.Abort()
+}
+
+// defaultRetryAfter is what a busy answer asks a client to wait when the
+// error does not say.
+const defaultRetryAfter = 5 * time.Second
+
+// setRetryAfter sets Retry-After, in whole seconds rounded up, on an answer
+// that asks the client to come back: busy (503) or rate limited (429).
+func setRetryAfter(c *gin.Context, err error) {
+	code := ateval.ErrorCode(err)
+	if code != ateval.EUNAVAILABLE && code != ateval.ERATELIMITED {
+		return
+	}
+	d := ateval.ErrorRetryAfter(err)
+	if d <= 0 {
+		d = defaultRetryAfter
+	}
+	c.Header("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
 }
 
 func wantsJSON(c *gin.Context) bool {

@@ -49,8 +49,9 @@ func (s *Server) login(c *gin.Context) error {
 	u, err := s.db.Authenticate(c.Request.Context(), f.Email, c.PostForm("password"), s.cfg.LoginLimits)
 	switch code := ateval.ErrorCode(err); code {
 	case "":
-	case ateval.EUNAUTHORIZED, ateval.ERATELIMITED:
+	case ateval.EUNAUTHORIZED, ateval.ERATELIMITED, ateval.EUNAVAILABLE:
 		f.Error = ateval.ErrorMessage(err)
+		setRetryAfter(c, err)
 		s.renderLogin(c, statusOf(code), f)
 		return nil
 	default:

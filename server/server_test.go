@@ -39,8 +39,13 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, logs: &bytes.Buffer{}, users: map[string]*ateval.User{}}
-	w.db = storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
+	return newWorldOn(t, storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db")))
+}
+
+// newWorldOn is newWorld over a database the test opened and migrated.
+func newWorldOn(t *testing.T, db *storage.DB) *world {
+	t.Helper()
+	w := &world{t: t, logs: &bytes.Buffer{}, users: map[string]*ateval.User{}, db: db}
 	sys := ateval.SystemContext(context.Background())
 	w.camden = ateval.Borough{Slug: "camden", Name: "Camden"}
 	w.sutton = ateval.Borough{Slug: "sutton", Name: "Sutton"}

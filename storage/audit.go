@@ -54,7 +54,7 @@ func (db *DB) audit(ctx context.Context, g *gorm.DB, e ateval.AuditEntry) error 
 // Audit appends one entry on its own, for events that are not a storage
 // read or change (a logout, an export written by the server).
 func (db *DB) Audit(ctx context.Context, e ateval.AuditEntry) error {
-	return db.audit(ctx, db.gorm.WithContext(ctx), e)
+	return db.InTx(ctx, func(tx *Tx) error { return db.audit(ctx, tx.g, e) })
 }
 
 // AuditFilter selects audit entries; zero fields select everything.

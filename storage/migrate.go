@@ -41,6 +41,7 @@ func migrations() []migration {
 		{11, "the smallest k of each data sharing agreement", schemaV11, "", nil},
 		{12, "a device issue's issuer is an account", schemaV12, "", nil},
 		{13, "a device issue recorded once per request key", schemaV13, "", nil},
+		{14, "sign-ins in progress counted apart from failures", schemaV14, "", nil},
 	}
 }
 
@@ -74,6 +75,12 @@ func (db *DB) migrateTo(ctx context.Context, last int) (applied []int, err error
 		done := false
 		err := g.Transaction(func(tx *gorm.DB) error {
 			if db.dialect == Postgres {
+				// Another server may hold the lock for as long as its
+				// migrations take: wait for it, whatever lock_timeout the
+				// session has for the requests it will serve.
+				if err := tx.Exec(`SET LOCAL lock_timeout = 0`).Error; err != nil {
+					return err
+				}
 				if err := tx.Exec(`SELECT pg_advisory_xact_lock(7277280)`).Error; err != nil {
 					return err
 				}

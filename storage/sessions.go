@@ -83,13 +83,15 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, kind SessionKind,
 	now := db.Now()
 	row := sessionRow{TokenHash: hashToken(token), UserID: userID, Kind: string(kind), CSRFToken: csrf,
 		CreatedAt: now.Unix(), LastSeenAt: now.Unix(), ExpiresAt: now.Add(to.Absolute).Unix()}
-	g := db.gorm.WithContext(ctx)
 	// Ended sessions are swept as new ones begin, so the table stays small
 	// without a background job.
-	if err := g.Where("expires_at <= ?", now.Unix()).Delete(&sessionRow{}).Error; err != nil {
-		return "", s, err
-	}
-	if err := g.Create(&row).Error; err != nil {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.g.Where("expires_at <= ?", now.Unix()).Delete(&sessionRow{}).Error; err != nil {
+			return err
+		}
+		return tx.g.Create(&row).Error
+	})
+	if err != nil {
 		return "", s, err
 	}
 	u, err := db.UserByID(ctx, userID)
@@ -118,13 +120,17 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 	}
 	now := db.Now().Unix()
 	if now >= row.ExpiresAt || now >= row.LastSeenAt+int64(to.Idle/time.Second) {
-		g.Where("token_hash = ?", row.TokenHash).Delete(&sessionRow{})
+		// Swept now if the database is free, else with the ended ones later.
+		db.execNoWait(ctx, "DELETE FROM sessions WHERE token_hash = ?", row.TokenHash)
 		return Session{}, errSessionEnded
 	}
 	// Record use at most once a minute: a page with many requests should
-	// not write on each.
+	// not write on each. It is bookkeeping: if the database is busy (an
+	// import holds its write lock) the request goes on, and a later one
+	// records the use.
 	if now-row.LastSeenAt >= 60 {
-		if err := g.Model(&sessionRow{}).Where("token_hash = ?", row.TokenHash).Update("last_seen_at", now).Error; err != nil {
+		err := db.execNoWait(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, row.TokenHash)
+		if err != nil && ateval.ErrorCode(err) != ateval.EUNAVAILABLE {
 			return Session{}, err
 		}
 	}

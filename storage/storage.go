@@ -14,8 +14,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +50,11 @@ type DB struct {
 	// and passwordWait is how long a sign-in waits for one.
 	passwordSlots chan struct{}
 	passwordWait  time.Duration
+	// lockTimeout is how long a statement waits for a lock (Options).
+	lockTimeout time.Duration
+	// writeTurn is held by the one SQLite write transaction of this
+	// process that may wait for the file's write lock (see InTx).
+	writeTurn chan struct{}
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a
@@ -57,24 +65,41 @@ func IsPostgresURL(dsn string) bool {
 
 // Open opens the database named by dsn: a postgres:// URL, or else the path
 // of a SQLite file (created if missing). It does not migrate.
-func Open(ctx context.Context, dsn string) (_ *DB, err error) {
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 	defer ateval.Wrap(&err, "open database")
 	if dsn == "" {
 		return nil, ateval.Errorf(ateval.EINVALID, "no database given: pass --db PATH|URL or set ATEVAL_DB")
 	}
 	cfg := gormConfig()
-	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: 5 * time.Second}
+	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: defaultPasswordWait,
+		lockTimeout: opt.LockTimeout, writeTurn: make(chan struct{}, 1)}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
-		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn)), cfg)
+		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn, opt.LockTimeout)), cfg)
 	} else {
 		db.dialect = SQLite
+		if db.lockTimeout <= 0 {
+			db.lockTimeout = DefaultLockTimeout
+		}
+		if opt.MustExist {
+			if err := mustExist(dsn); err != nil {
+				return nil, err
+			}
+		}
 		// The driver is opened through a connector of our own, not registered
 		// under a name: no package state, and each connection still gets the
 		// settings a DSN cannot carry.
-		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{Conn: sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn)})}), cfg)
+		db.gorm, err = gorm.Open(sqlite.New(sqlite.Config{Conn: sql.OpenDB(sqliteConnector{dsn: sqliteDSN(dsn, db.lockTimeout, opt.MustExist)})}), cfg)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := db.translateLockWaits(); err != nil {
 		return nil, err
 	}
 	sqlDB, err := db.gorm.DB()
@@ -114,7 +139,9 @@ func gormConfig() *gorm.Config {
 // summaries cost enough for the planner to compile them, and compiling
 // took 1.3 s of a 1.5 s query at a million assessments; without it the
 // query takes 0.6 s. No query of ateval's runs long enough to repay it.
-func postgresDSN(dsn string) string {
+// A lock timeout, if given, becomes the session's lock_timeout, again
+// unless the URL sets it.
+func postgresDSN(dsn string, lockTimeout time.Duration) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return dsn // pgx reports what is wrong with it
@@ -122,8 +149,11 @@ func postgresDSN(dsn string) string {
 	q := u.Query()
 	if !q.Has("jit") {
 		q.Set("jit", "off")
-		u.RawQuery = q.Encode()
 	}
+	if lockTimeout > 0 && !q.Has("lock_timeout") {
+		q.Set("lock_timeout", strconv.FormatInt(lockTimeout.Milliseconds(), 10))
+	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
@@ -150,17 +180,38 @@ func (sqliteConnector) Driver() driver.Driver {
 }
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys on, WAL,
-// a busy timeout so writers queue instead of failing, and IMMEDIATE
-// transactions so that a transaction that will write takes the write lock
-// at its start (a deferred one that upgrades later can deadlock and fail).
-func sqliteDSN(path string) string {
+// a busy timeout so writers queue instead of failing (until it runs out:
+// then EUNAVAILABLE), and IMMEDIATE transactions so that a transaction
+// that will write takes the write lock at its start (a deferred one that
+// upgrades later can deadlock and fail).
+//
+// With mustExist the file is opened read-write but never created, should
+// it vanish between mustExist's check and the open.
+func sqliteDSN(path string, busyTimeout time.Duration, mustExist bool) string {
 	q := url.Values{}
+	if mustExist {
+		q.Set("mode", "rw")
+	}
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", strconv.FormatInt(busyTimeout.Milliseconds(), 10))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// mustExist refuses a SQLite path that holds no file, in words that name it.
+func mustExist(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ateval.Errorf(ateval.ENOTFOUND, "there is no database at %s: the file does not exist (is --db right?)", path)
+	case err != nil:
+		return err
+	case fi.IsDir():
+		return ateval.Errorf(ateval.EINVALID, "%s is a directory, not a database file", path)
+	}
+	return nil
 }
 
 // Dialect returns which database this is.

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -21,20 +23,73 @@ type Tx struct {
 	g   *gorm.DB
 	db  *DB
 	ctx context.Context
-	// sqlTx and conn are a bulk load's own transaction and the connection
-	// it runs on (see InBulkTx): SQLite prepares one statement on sqlTx for
-	// every assessment, PostgreSQL sends them with COPY on conn. Both nil
-	// otherwise.
+	// sqlTx is the transaction when the Tx began it on a connection of its
+	// own (every write on SQLite, a bulk load on PostgreSQL): SQLite
+	// prepares one statement on it for every assessment of a bulk load.
 	sqlTx *sql.Tx
-	conn  *sql.Conn
+	// conn is the connection a PostgreSQL bulk load's transaction runs on,
+	// so that it can COPY on it (see InBulkTx); nil otherwise.
+	conn *sql.Conn
 }
 
 // InTx runs fn in one transaction, committed if fn returns nil and rolled
 // back otherwise, so that an import or a form lands whole or not at all.
+// A transaction that cannot get the write lock within the lock timeout
+// fails with EUNAVAILABLE, having written nothing.
+//
+// On SQLite, where one writer at a time holds the file's write lock, the
+// process's write transactions take turns before they take a connection
+// (writeTurn), and the lock timeout runs from the moment a transaction
+// asks for its turn: its connection's busy timeout is what is left of it.
+// So a write waits for the lock once, however many are queued (they used
+// to hold every pooled connection, each waiting a whole busy timeout, and
+// the rest queued for a connection: reads too); and while another process
+// (an import) holds the lock, readers keep the other connections.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
-	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+	if db.dialect == SQLite {
+		return db.inSQLiteTx(ctx, fn)
+	}
+	return db.unavailable(db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&Tx{g: g, db: db, ctx: ctx})
-	})
+	}))
+}
+
+// inSQLiteTx is InTx on SQLite: see there.
+func (db *DB) inSQLiteTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	defer func() { err = db.unavailable(err) }()
+	deadline := time.Now().Add(db.lockTimeout)
+	turn := time.NewTimer(db.lockTimeout)
+	select {
+	case db.writeTurn <- struct{}{}:
+		turn.Stop()
+	case <-turn.C:
+		return db.errBusy()
+	case <-ctx.Done():
+		turn.Stop()
+		return ctx.Err()
+	}
+	defer func() { <-db.writeTurn }()
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	left := max(time.Until(deadline), time.Millisecond)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", left.Milliseconds())); err != nil {
+		return err
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", db.lockTimeout.Milliseconds())); rerr != nil {
+			// A connection left with a shorter busy timeout would refuse
+			// other writes early: take it out of the pool instead.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return db.connTx(ctx, conn, fn, false)
 }
 
 // bulkCacheKiB is the page cache a bulk load's SQLite connection has while
@@ -43,16 +98,17 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // read back again and again (an import took half as long again).
 const bulkCacheKiB = 128 << 10
 
-// InBulkTx is InTx for a bulk load, such as an import: the transaction
-// runs on a connection held for it, so that the assessments can be written
-// with one prepared statement (SQLite) or sent with COPY (PostgreSQL)
-// inside it (CreateAssessments). On SQLite the connection has a larger
-// page cache while it writes, and its own again afterwards.
+// InBulkTx is InTx for a bulk load, such as an import. On SQLite the
+// transaction's connection has a larger page cache while it writes, and
+// its own again afterwards, and the assessments are written with one
+// prepared statement on its transaction. On PostgreSQL the transaction runs
+// on a connection held for it, so that the assessments can be sent with
+// COPY inside it (CreateAssessments).
 func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 	if db.dialect == Postgres {
 		return db.inConnTx(ctx, fn)
 	}
-	return db.inConnTx(ctx, func(tx *Tx) error {
+	return db.InTx(ctx, func(tx *Tx) error {
 		var before int
 		if err := tx.g.Raw("PRAGMA cache_size").Scan(&before).Error; err != nil {
 			return err
@@ -68,11 +124,10 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(*Tx) error) error {
 	})
 }
 
-// inConnTx runs fn in a transaction it begins on a connection of its own,
-// which the Tx keeps with the transaction. gorm is opened over that
-// transaction as its connection pool (its documented way to run on a
-// connection one holds), so no gorm internals are touched.
+// inConnTx runs fn in a transaction on a connection of its own, which the
+// Tx keeps.
 func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	defer func() { err = db.unavailable(err) }()
 	sqlDB, err := db.gorm.DB()
 	if err != nil {
 		return err
@@ -82,6 +137,14 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		return err
 	}
 	defer conn.Close()
+	return db.connTx(ctx, conn, fn, true)
+}
+
+// connTx runs fn in a transaction it begins on conn. gorm is opened over
+// that transaction as its connection pool (its documented way to run on a
+// connection one holds), so no gorm internals are touched; the Tx keeps
+// the transaction, and the connection when keepConn.
+func (db *DB) connTx(ctx context.Context, conn *sql.Conn, fn func(*Tx) error, keepConn bool) error {
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -100,7 +163,11 @@ func (db *DB) inConnTx(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := fn(&Tx{g: g.WithContext(ctx), db: db, ctx: ctx, sqlTx: sqlTx, conn: conn}); err != nil {
+	tx := &Tx{g: g.WithContext(ctx), db: db, ctx: ctx, sqlTx: sqlTx}
+	if keepConn {
+		tx.conn = conn
+	}
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -89,7 +89,7 @@ func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
 	if len(errs) > 0 {
 		return ateval.Invalid("The data sharing agreement is not valid.", errs)
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func runAgreementMemberAdd(ctx context.Context, env *cliEnv, args []string) erro
 		fs.Usage()
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func runAgreementList(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.Stderr, "ateval agreement list: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mustExist)
 	if err != nil {
 		return err
 	}

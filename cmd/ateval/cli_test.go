@@ -246,3 +246,49 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo database holds %+v, want the 16-borough sample", c)
 	}
 }
+
+// TestReadOnlyCommandsMakeNoDatabase: backup, status, report and restore
+// --check given a path where there is no database refuse, naming it, and
+// make no file; a scheduled backup of a mistyped path used to copy a
+// fresh empty database and report success.
+func TestReadOnlyCommandsMakeNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	for _, args := range [][]string{
+		{"backup", "--db", missing, "--out", filepath.Join(dir, "x.db")},
+		{"status", "--db", missing},
+		{"report", "--db", missing, "--out", filepath.Join(dir, "report")},
+		{"restore", "--db", filepath.Join(dir, "target.db"), "--from", missing, "--check"},
+	} {
+		code, out, errs := runCLI(t, args...)
+		if code != 1 || !strings.Contains(errs, missing) || !strings.Contains(errs, "not exist") {
+			t.Errorf("%s: exit %d, %q %q; want 1 with a message naming %s", strings.Join(args, " "), code, out, errs, missing)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("%s was made", e.Name())
+	}
+}
+
+// TestImportSaysItHoldsTheWriteLock imports into SQLite with a terminal
+// on standard error: the progress bar says that the import holds the
+// write lock, for which the server's writes wait, and the import says at
+// the end for how long it held it.
+func TestImportSaysItHoldsTheWriteLock(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCLI(t, "sample", "--out", dir, "--seed", "9", "--residents", "1500"); code != 0 {
+		t.Fatalf("sample: %s", errs)
+	}
+	var out, errb bytes.Buffer
+	env := &cliEnv{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: true}
+	args := append([]string{"import", "--db", filepath.Join(t.TempDir(), "ateval.db")}, csvFiles(t, dir)...)
+	if code := run(context.Background(), env, args); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"holding the write lock", "a server's writes wait for it", "held the database's write lock for"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("the import's terminal output does not say %q:\n%s", want, errb.String())
+		}
+	}
+}

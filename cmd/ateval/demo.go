@@ -29,7 +29,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("%s already exists: the demo starts from a fresh file, so remove it or name another", *dbPath)
 	}
 	fmt.Fprintf(env.Stdout, "Creating %s and loading the sample data...\n", *dbPath)
-	db, err := openDB(ctx, *dbPath)
+	db, err := openDB(ctx, *dbPath, mayCreate)
 	if err != nil {
 		return err
 	}

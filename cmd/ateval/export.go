@@ -35,7 +35,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mustExist)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
@@ -23,7 +25,7 @@ func runImport(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -59,7 +61,22 @@ func importFiles(ctx context.Context, env *cliEnv, db *storage.DB, paths []strin
 	}
 	bar := newProgressBar(env, "importing")
 	opt.Progress = bar.Update
+	// On SQLite the import's transaction holds the database's write lock
+	// from its start to its commit, and a server's writes wait for it (up
+	// to the server's lock timeout, then they answer 503): say so, and for
+	// how long, so that the operator knows what the users see.
+	var locked atomic.Int64
+	if db.Dialect() == storage.SQLite {
+		opt.Began = func() {
+			locked.Store(time.Now().UnixNano())
+			bar.HoldsWriteLock()
+		}
+	}
 	sum, err := importer.Import(ateval.SystemContext(ctx), db, srcs, opt)
 	bar.Done()
+	if at := locked.Load(); at != 0 {
+		fmt.Fprintf(env.Stderr, "held the database's write lock for %s; meanwhile a server's writes waited, or answered 503 after its lock timeout\n",
+			time.Since(time.Unix(0, at)).Round(100*time.Millisecond))
+	}
 	return sum, err
 }

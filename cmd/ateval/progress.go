@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -14,8 +15,16 @@ type progressBar struct {
 	label string
 	on    bool
 	start time.Time
-	last  time.Time
-	drawn bool
+
+	mu          sync.Mutex
+	last        time.Time
+	done, total int64
+	drawn       bool
+	// lockedAt is when the command took the database's write lock, if it
+	// holds it: the bar then says so, and for how long, redrawn every
+	// second until Done.
+	lockedAt time.Time
+	stop     chan struct{}
 }
 
 func newProgressBar(env *cliEnv, label string) *progressBar {
@@ -27,23 +36,68 @@ func (p *progressBar) Update(done, total int64) {
 	if !p.on || total <= 0 {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	now := time.Now()
+	p.done, p.total = done, total
 	if done < total && now.Sub(p.last) < 100*time.Millisecond {
 		return
 	}
+	p.draw(now)
+}
+
+// HoldsWriteLock marks the moment the command took the database's write
+// lock: from then on the bar says that the server's writes wait for it,
+// and how long it has been held, redrawn every second (the last stretch
+// of an import, writing indexes and committing, reads nothing).
+func (p *progressBar) HoldsWriteLock() {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lockedAt = time.Now()
+	p.stop = make(chan struct{})
+	go func(stop <-chan struct{}) {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case now := <-t.C:
+				p.mu.Lock()
+				p.draw(now)
+				p.mu.Unlock()
+			}
+		}
+	}(p.stop)
+}
+
+// draw writes the bar; p.mu is held.
+func (p *progressBar) draw(now time.Time) {
 	p.last = now
-	frac := float64(done) / float64(total)
-	if frac > 1 {
-		frac = 1
+	frac := 0.0
+	if p.total > 0 {
+		frac = min(float64(p.done)/float64(p.total), 1)
 	}
 	const width = 30
 	n := int(frac * width)
 	fmt.Fprintf(p.w, "\r%s [%s%s] %3.0f%% %s", p.label, strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, now.Sub(p.start).Round(time.Second))
+	if !p.lockedAt.IsZero() {
+		fmt.Fprintf(p.w, " · holding the write lock %s: a server's writes wait for it", now.Sub(p.lockedAt).Round(time.Second))
+	}
 	p.drawn = true
 }
 
 // Done ends the bar's line.
 func (p *progressBar) Done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stop != nil {
+		close(p.stop)
+		p.stop = nil
+	}
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}

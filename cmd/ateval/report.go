@@ -72,7 +72,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		opt.UnitCosts = &uc
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mustExist)
 	if err != nil {
 		return err
 	}

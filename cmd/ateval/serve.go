@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -17,11 +18,25 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	addr := fs.String("addr", envOr(env, "ATEVAL_ADDR", "127.0.0.1:8080"), "address to listen on (default $ATEVAL_ADDR or 127.0.0.1:8080)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT or SIGTERM")
 	secure := fs.Bool("secure-cookies", envBool(env, "ATEVAL_SECURE_COOKIES"), "mark cookies Secure and send HSTS, for a server behind a proxy that terminates TLS (default $ATEVAL_SECURE_COOKIES)")
+	defaultLock := storage.DefaultLockTimeout
+	if v := env.Getenv("ATEVAL_LOCK_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "ateval serve: ATEVAL_LOCK_TIMEOUT=%q is not a duration, such as 10s\n", v)
+			return errUsage
+		}
+		defaultLock = d
+	}
+	lockTimeout := fs.Duration("lock-timeout", defaultLock, "how long a request waits for the database's write lock (held by an import, say) before it answers 503 with Retry-After (default $ATEVAL_LOCK_TIMEOUT or 10s)")
 	proxies := fs.String("trusted-proxies", env.Getenv("ATEVAL_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For gives the client address for the audit log and sign-in limits (default $ATEVAL_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
+	if *lockTimeout <= 0 {
+		fmt.Fprintln(env.Stderr, "ateval serve: --lock-timeout must be positive, such as 10s")
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn, storage.Options{LockTimeout: *lockTimeout})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func runStatus(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mustExist)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if err := ateval.ValidatePassword(password); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openDB(ctx, *dsn, mayCreate)
 	if err != nil {
 		return err
 	}

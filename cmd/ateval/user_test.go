@@ -74,7 +74,7 @@ func TestDemoAccounts(t *testing.T) {
 		t.Fatalf("import: exit %d: %s", code, errs)
 	}
 	ctx := context.Background()
-	db, err := openDB(ctx, dsn)
+	db, err := openDB(ctx, dsn, mustExist)
 	if err != nil {
 		t.Fatal(err)
 	}
