@@ -92,6 +92,9 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// A known address asked with a method it does not take answers 405
+	// with Allow, not 404 (RFC 9110, 15.5.6).
+	r.HandleMethodNotAllowed = true
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
@@ -134,6 +137,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.evidenceRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
+	r.NoMethod(func(c *gin.Context) { s.writeError(c, errMethodNotAllowed) })
 }
 
 // Serve listens on l until ctx is done, then shuts down gracefully: it stops
