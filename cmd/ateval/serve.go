@@ -17,6 +17,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	addr := fs.String("addr", envOr(env, "ATEVAL_ADDR", "127.0.0.1:8080"), "address to listen on (default $ATEVAL_ADDR or 127.0.0.1:8080)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish on SIGINT or SIGTERM")
 	secure := fs.Bool("secure-cookies", envBool(env, "ATEVAL_SECURE_COOKIES"), "mark cookies Secure and send HSTS, for a server behind a proxy that terminates TLS (default $ATEVAL_SECURE_COOKIES)")
+	metricsAddr := fs.String("metrics-addr", env.Getenv("ATEVAL_METRICS_ADDR"), "serve /metrics on this address of its own (HOST:PORT) instead of beside the application (default $ATEVAL_METRICS_ADDR)")
 	proxies := fs.String("trusted-proxies", env.Getenv("ATEVAL_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For gives the client address for the audit log and sign-in limits (default $ATEVAL_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -26,7 +27,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	cfg := server.Config{Addr: *addr, ShutdownTimeout: *shutdown, SecureCookies: *secure, TrustedProxies: splitList(*proxies)}
+	cfg := server.Config{Addr: *addr, ShutdownTimeout: *shutdown, SecureCookies: *secure, TrustedProxies: splitList(*proxies), MetricsAddr: *metricsAddr}
 	return serve(ctx, env, db, cfg, nil)
 }
 
@@ -62,11 +63,37 @@ func serve(ctx context.Context, env *cliEnv, db *storage.DB, cfg server.Config, 
 		return err
 	}
 	url := "http://" + l.Addr().String() + "/"
-	cfg.Logger.Info("serving", "url", url, "database", string(db.Dialect()))
+	if cfg.MetricsAddr == "" {
+		cfg.Logger.Info("serving", "url", url, "database", string(db.Dialect()))
+		if ready != nil {
+			ready(url)
+		}
+		return srv.Serve(ctx, l)
+	}
+	ml, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	cfg.Logger.Info("serving", "url", url, "metrics", "http://"+ml.Addr().String()+"/metrics", "database", string(db.Dialect()))
 	if ready != nil {
 		ready(url)
 	}
-	return srv.Serve(ctx, l)
+	// Either server failing stops both.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		err := srv.ServeMetrics(ctx, ml)
+		cancel()
+		errc <- err
+	}()
+	err = srv.Serve(ctx, l)
+	cancel()
+	if merr := <-errc; err == nil {
+		err = merr
+	}
+	return err
 }
 
 func envOr(env *cliEnv, key, def string) string {
