@@ -18,6 +18,9 @@ USER ateval
 VOLUME ["/data"]
 ENV ATEVAL_DB=/data/ateval.db
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/ateval", "status", "--db", "/data/ateval.db"]
+# Healthy when the running server answers /healthz, which checks its
+# database; `ateval health` asks it over HTTP (the image has no curl) and
+# opens no database of its own.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["/usr/local/bin/ateval", "health", "--url", "http://127.0.0.1:8080/healthz", "--timeout", "4s"]
 ENTRYPOINT ["/usr/local/bin/ateval"]
 CMD ["serve", "--addr", "0.0.0.0:8080"]

@@ -12,12 +12,13 @@ const module = "github.com/ateval/ateval"
 // libraries maps the outside libraries ARCHITECTURE.md names to the
 // import-path prefixes they stand for.
 var libraries = map[string][]string{
-	"gonum":    {"gonum.org/"},
-	"gorm":     {"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx", "golang.org/x/crypto/"},
-	"gin":      {"github.com/gin-gonic/"},
-	"go-chart": {"github.com/wcharczuk/go-chart"},
-	"fpdf":     {"github.com/go-pdf/fpdf"},
-	"chromedp": {"github.com/chromedp/"},
+	"gonum":      {"gonum.org/"},
+	"gorm":       {"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx", "golang.org/x/crypto/"},
+	"gin":        {"github.com/gin-gonic/"},
+	"go-chart":   {"github.com/wcharczuk/go-chart"},
+	"fpdf":       {"github.com/go-pdf/fpdf"},
+	"chromedp":   {"github.com/chromedp/"},
+	"prometheus": {"github.com/prometheus/"},
 }
 
 // TestArchitecture checks ARCHITECTURE.md's table of packages and what

@@ -38,7 +38,8 @@ var codebookNotes = []string{
 	"No direct identifier is exported: no name, NHS number, address, postcode, date of birth, free text or internal id.",
 	"Residents who objected to the use of their data, or who are not enrolled, are never exported.",
 	"Dates are days from the resident's first device issue (enrolment, for the comparison group); age is from the year of birth at enrolment.",
-	"An item's cell holds its answer, or the reason it has none (refused, not_applicable, unable, not_asked); a score's cell holds its value or not_scorable. A blank cell means the column does not apply to the row: another instrument's item (long layout), or no assessment at that timepoint (wide layout).",
+	"Missing reasons are kept apart from values: an item's or a score's column holds only numbers, and the column after it, named as it with _missing added, holds the reason it has none: refused, not_applicable, unable or not_asked for an item, not_scorable for a score. A value and its reason are never both given. Both blank means the column does not apply to the row: another instrument's item (long layout), or no assessment at that timepoint (wide layout).",
+	"Every column has one type whatever the data (see each column below), so a column may be blank in every row; the syntax files beside the CSV (FILE.R, FILE.do, FILE.sps) read each as its type: numbers as numbers, categories with their labels, and the missing reasons as categories of their own.",
 	"The wide layout has the instruments scheduled at each timepoint; an assessment at a timepoint where its instrument is not scheduled appears only in the long layout.",
 	"Pseudonyms are stable across exports under the same agreement and unlinkable across agreements. Answers and scores are not: they link a resident's rows across exports made under any agreements, so every export is made k-anonymous together with every earlier one (see the disclosure report).",
 }
@@ -120,7 +121,10 @@ func (c *Codebook) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "- `%s`: %s\n", l.Code, l.Label)
 		}
 		if len(col.MissingCodes) > 0 {
-			fmt.Fprintf(&b, "- missing codes: %s\n", strings.Join(col.MissingCodes, ", "))
+			fmt.Fprintf(&b, "- missing reasons, in %s: %s\n", col.MissingColumn, strings.Join(col.MissingCodes, ", "))
+		}
+		if col.MissingFor != "" {
+			fmt.Fprintf(&b, "- the reason %s has no value\n", col.MissingFor)
 		}
 	}
 	b.WriteString("\n")

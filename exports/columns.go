@@ -13,19 +13,28 @@ import (
 type Column struct {
 	Name  string `json:"name"`
 	Label string `json:"label"`
-	// Type is "string", "category", "integer" or "decimal". A category's
-	// or a number's cell may instead hold one of MissingCodes.
-	Type         string        `json:"type"`
-	Levels       []ColumnLevel `json:"levels,omitempty"`
-	Min          *float64      `json:"min,omitempty"`
-	Max          *float64      `json:"max,omitempty"`
-	Unit         string        `json:"unit,omitempty"`
-	Instrument   string        `json:"instrument,omitempty"`
-	Item         string        `json:"item,omitempty"`
-	Score        string        `json:"score,omitempty"`
-	Scoring      string        `json:"scoring_method,omitempty"` // method/version, as "swemwbs-metric/stewart-brown-2009"
-	Timepoint    string        `json:"timepoint,omitempty"`
-	MissingCodes []string      `json:"missing_codes,omitempty"`
+	// Type is "string", "category", "integer" or "decimal". A number's
+	// cell holds a number or nothing; an item's or a score's reason for
+	// having no value is in its companion column (MissingColumn), never in
+	// the value's own, so that every tool reads numbers as numbers.
+	Type       string        `json:"type"`
+	Levels     []ColumnLevel `json:"levels,omitempty"`
+	Min        *float64      `json:"min,omitempty"`
+	Max        *float64      `json:"max,omitempty"`
+	Unit       string        `json:"unit,omitempty"`
+	Instrument string        `json:"instrument,omitempty"`
+	Item       string        `json:"item,omitempty"`
+	Score      string        `json:"score,omitempty"`
+	Scoring    string        `json:"scoring_method,omitempty"` // method/version, as "swemwbs-metric/stewart-brown-2009"
+	Timepoint  string        `json:"timepoint,omitempty"`
+	// MissingCodes are the reasons MissingColumn may give for the value's
+	// absence.
+	MissingCodes []string `json:"missing_codes,omitempty"`
+	// MissingColumn names the companion column holding the reason a
+	// value is missing; MissingFor, on the companion, names its value's
+	// column.
+	MissingColumn string `json:"missing_column,omitempty"`
+	MissingFor    string `json:"missing_for,omitempty"`
 }
 
 // ColumnLevel is one coded value of a category column.
@@ -38,9 +47,13 @@ type ColumnLevel struct {
 // characters, SPSS 64, R more.
 const MaxNameLength = 32
 
-// NotScorable is written in a score's cell when the score could not be
-// computed from the answers (too many items missing, no value set).
+// NotScorable is written in a score's missing-reason column when the
+// score could not be computed from the answers (too many items missing,
+// no value set).
 const NotScorable = "not_scorable"
+
+// MissingSuffix ends the name of a value's missing-reason column.
+const MissingSuffix = "_missing"
 
 // SafeName turns s into a column name that R, Stata and SPSS all accept:
 // lower case, [a-z0-9_] only, starting with a letter, at most
@@ -121,6 +134,27 @@ func itemColumn(in *forms.Instrument, it *forms.Item) Column {
 func scoreColumn(f *forms.Framework, in *forms.Instrument, r *forms.ScoreRule) Column {
 	return Column{Name: SafeName(scoreBase(f, in, r)), Label: in.Name + ": " + r.Name + " score", Type: "decimal",
 		Instrument: in.ID, Score: r.Name, Scoring: r.MethodID(), MissingCodes: []string{NotScorable}}
+}
+
+// missingLabels say what each missing reason means.
+var missingLabels = map[string]string{
+	string(forms.Refused):       "refused: asked, and declined to answer",
+	string(forms.NotApplicable): "not_applicable: the question does not apply to the resident",
+	string(forms.Unable):        "unable: asked, and could not answer",
+	string(forms.NotAsked):      "not_asked: not asked",
+	NotScorable:                 "not_scorable: the score could not be computed from the answers (too many items missing, or no value set loaded)",
+}
+
+// missingColumn is the companion of a value column c: a category holding
+// why c has no value, blank when it has one or does not apply.
+func missingColumn(c Column) Column {
+	m := Column{Name: SafeName(c.Name + MissingSuffix), Type: "category", MissingFor: c.Name,
+		Label:      "Why " + c.Name + " has no value; blank when it has one, or when it does not apply to the row",
+		Instrument: c.Instrument, Item: c.Item, Score: c.Score, Scoring: c.Scoring, Timepoint: c.Timepoint}
+	for _, code := range c.MissingCodes {
+		m.Levels = append(m.Levels, ColumnLevel{Code: code, Label: missingLabels[code]})
+	}
+	return m
 }
 
 func missingCodes() []string {

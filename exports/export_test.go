@@ -197,6 +197,16 @@ func readBack(t *testing.T, s string) [][]string {
 
 var safeNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
+// reservedNames are words R, Stata or SPSS will not take as a variable
+// name (R's reserved words; Stata's reserved names; SPSS's reserved
+// keywords), in lower case, as SafeName writes names.
+var reservedNames = map[string]bool{
+	"if": true, "else": true, "repeat": true, "while": true, "function": true, "for": true, "next": true, "break": true,
+	"true": true, "false": true, "null": true, "inf": true, "nan": true, "na": true, "in": true,
+	"byte": true, "double": true, "float": true, "int": true, "long": true, "strl": true, "using": true, "with": true,
+	"all": true, "and": true, "by": true, "eq": true, "ge": true, "gt": true, "le": true, "lt": true, "ne": true, "not": true, "or": true, "to": true,
+}
+
 func TestColumnsAreSafeAndDescribed(t *testing.T) {
 	for _, layout := range []string{LayoutLong, LayoutWide} {
 		p, recs, _ := export(t, population(60), Options{Agreement: agreement(1), Layout: layout})
@@ -205,9 +215,11 @@ func TestColumnsAreSafeAndDescribed(t *testing.T) {
 			t.Fatalf("%s: the codebook describes %d columns, the file has %d", layout, len(cols), len(recs[0]))
 		}
 		for i, name := range recs[0] {
-			if !safeNameRE.MatchString(name) {
+			if !safeNameRE.MatchString(name) || reservedNames[name] {
 				t.Errorf("%s: column %q is not a safe name for R, Stata and SPSS", layout, name)
 			}
+			// The R syntax adds COLUMN.factor beside a choice item; no
+			// column may already bear that name (safeNameRE has no dot).
 			if c := cols[i]; c.Name != name || c.Type == "" || c.Label == "" {
 				t.Errorf("%s: column %d is %q, its codebook entry %+v", layout, i, name, c)
 			}
@@ -260,9 +272,13 @@ func TestLongRows(t *testing.T) {
 				t.Errorf("baseline row %q: want day -2 (two days before the issue), metric 17.43", r)
 			}
 		case "m3":
-			if r[col["day"]] != m3 || r[col["swemwbs_2"]] != "refused" || r[col["swemwbs_metric"]] != NotScorable || r[col["swemwbs_raw"]] != "" {
-				t.Errorf("m3 row: swemwbs_2 %q, metric %q, raw %q; want refused, not_scorable, blank",
-					r[col["swemwbs_2"]], r[col["swemwbs_metric"]], r[col["swemwbs_raw"]])
+			// Reasons in the companion columns, values' own left blank.
+			if r[col["day"]] != m3 || r[col["swemwbs_2"]] != "" || r[col["swemwbs_2_missing"]] != "refused" ||
+				r[col["swemwbs_metric"]] != "" || r[col["swemwbs_metric_missing"]] != NotScorable ||
+				r[col["swemwbs_raw"]] != "" || r[col["swemwbs_raw_missing"]] != "" || r[col["swemwbs_1_missing"]] != "" {
+				t.Errorf("m3 row: swemwbs_2 %q (%q), metric %q (%q), raw %q (%q); want blank (refused), blank (not_scorable), blank (blank)",
+					r[col["swemwbs_2"]], r[col["swemwbs_2_missing"]], r[col["swemwbs_metric"]], r[col["swemwbs_metric_missing"]],
+					r[col["swemwbs_raw"]], r[col["swemwbs_raw_missing"]])
 			}
 		default:
 			t.Errorf("row with timepoint %q", r[col["timepoint"]])
@@ -292,8 +308,10 @@ func TestWideRows(t *testing.T) {
 		if r[col["group"]] == "comparison" {
 			m3 = "93"
 		}
-		if r[col["swemwbs_metric_bl"]] != "17.43" || r[col["swemwbs_metric_m3"]] != NotScorable || r[col["swemwbs_2_m3"]] != "refused" ||
-			r[col["swemwbs_day_m3"]] != m3 || r[col["swemwbs_metric_m6"]] != "" {
+		if r[col["swemwbs_metric_bl"]] != "17.43" || r[col["swemwbs_metric_bl_missing"]] != "" ||
+			r[col["swemwbs_metric_m3"]] != "" || r[col["swemwbs_metric_m3_missing"]] != NotScorable ||
+			r[col["swemwbs_2_m3"]] != "" || r[col["swemwbs_2_m3_missing"]] != "refused" ||
+			r[col["swemwbs_day_m3"]] != m3 || r[col["swemwbs_metric_m6"]] != "" || r[col["swemwbs_metric_m6_missing"]] != "" {
 			t.Fatalf("wide row %q has the wrong values", r)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/ateval/ateval/forms"
 )
@@ -117,7 +118,7 @@ func (p *Plan) addInstrumentColumns(tp forms.Timepoint, ins []*forms.Instrument)
 			for _, it := range in.Items {
 				c := itemColumn(in, it)
 				c.Name, c.Timepoint = name(it.ID), string(tp)
-				if err := p.add(colKey(tp, "item:"+it.ID), c); err != nil {
+				if err := p.addValue(colKey(tp, "item:"+it.ID), c); err != nil {
 					return err
 				}
 			}
@@ -126,13 +127,33 @@ func (p *Plan) addInstrumentColumns(tp forms.Timepoint, ins []*forms.Instrument)
 			for _, r := range in.Scores {
 				c := scoreColumn(f, in, r)
 				c.Name, c.Timepoint = name(scoreBase(f, in, r)), string(tp)
-				if err := p.add(colKey(tp, "score:"+in.ID+":"+r.Name), c); err != nil {
+				if err := p.addValue(colKey(tp, "score:"+in.ID+":"+r.Name), c); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// addValue adds a value column and, after it, its missing-reason
+// column, keyed as the value's key with "missing:" before it.
+func (p *Plan) addValue(key string, c Column) error {
+	m := missingColumn(c)
+	c.MissingColumn = m.Name
+	if err := p.add(key, c); err != nil {
+		return err
+	}
+	return p.add(missingKey(key), m)
+}
+
+// missingKey is the key of the missing-reason column of the value
+// column keyed key.
+func missingKey(key string) string {
+	if tp, what, ok := strings.Cut(key, "|"); ok {
+		return tp + "|missing:" + what
+	}
+	return "missing:" + key
 }
 
 // fill writes an assessment's values into row at the columns for tp ("" in
@@ -155,18 +176,18 @@ func (p *Plan) fill(row []string, tp forms.Timepoint, e *entry, a *forms.Assessm
 		set("resp:"+a.Instrument, string(a.Respondent))
 	}
 	for _, ans := range a.Answers {
-		v := string(ans.Missing)
 		if ans.Value != nil {
-			v = strconv.FormatFloat(*ans.Value, 'f', -1, 64)
+			set("item:"+ans.Item, strconv.FormatFloat(*ans.Value, 'f', -1, 64))
+		} else {
+			set("missing:item:"+ans.Item, string(ans.Missing))
 		}
-		set("item:"+ans.Item, v)
 	}
 	for _, s := range a.Scores {
-		v := NotScorable
 		if s.Value != nil {
-			v = strconv.FormatFloat(*s.Value, 'f', -1, 64)
+			set("score:"+a.Instrument+":"+s.Name, strconv.FormatFloat(*s.Value, 'f', -1, 64))
+		} else {
+			set("missing:score:"+a.Instrument+":"+s.Name, NotScorable)
 		}
-		set("score:"+a.Instrument+":"+s.Name, v)
 	}
 }
 

@@ -34,6 +34,7 @@ type Questionnaire struct {
 type QuestionnaireItem struct {
 	Extension      []Extension    `json:"extension,omitempty"`
 	LinkID         string         `json:"linkId"`
+	Code           []Coding       `json:"code,omitempty"`
 	Text           string         `json:"text,omitempty"`
 	Type           string         `json:"type"`
 	EnableWhen     []EnableWhen   `json:"enableWhen,omitempty"`
@@ -83,7 +84,14 @@ const (
 // Questionnaire returns the instrument as a FHIR R4 Questionnaire of the
 // given framework version: choice items as "choice" with Coding options,
 // numbers as "integer" or "decimal" with minValue/maxValue extensions, skip
-// rules as enableWhen.
+// rules as enableWhen, an item's codes (LOINC, SNOMED CT) as its code.
+//
+// No item is required: true. Every item of the framework may be answered
+// with a missing reason instead of a value (refused, not applicable...),
+// which a QuestionnaireResponse gives as a data-absent-reason with no
+// answer, and R4 requires an answer to a required item; the framework's
+// own rule (a value or a reason) is Validate's to enforce. So every
+// response ateval writes validates against its Questionnaire.
 func (in *Instrument) Questionnaire(version string) *Questionnaire {
 	q := &Questionnaire{
 		ResourceType: "Questionnaire",
@@ -96,7 +104,10 @@ func (in *Instrument) Questionnaire(version string) *Questionnaire {
 		Copyright:    in.Licence.Note,
 	}
 	for _, it := range in.Items {
-		qi := QuestionnaireItem{LinkID: it.ID, Text: it.Text, Type: it.Type, Required: it.Required}
+		qi := QuestionnaireItem{LinkID: it.ID, Text: it.Text, Type: it.Type}
+		for _, c := range it.Codes {
+			qi.Code = append(qi.Code, Coding{System: c.System, Code: c.Code, Display: c.Display})
+		}
 		for _, l := range it.Levels {
 			qi.AnswerOption = append(qi.AnswerOption, AnswerOption{ValueCoding: levelCoding(it, l)})
 		}
@@ -238,4 +249,43 @@ func (in *Instrument) QuestionnaireResponse(a Assessment) (*QuestionnaireRespons
 		qr.Item = append(qr.Item, ri)
 	}
 	return qr, nil
+}
+
+// Bundle is a FHIR R4 Bundle: here a searchset of resources that match a
+// query.
+type Bundle struct {
+	ResourceType string        `json:"resourceType"`
+	Type         string        `json:"type"` // searchset
+	Total        int           `json:"total"`
+	Entry        []BundleEntry `json:"entry,omitempty"`
+}
+
+// BundleEntry is Bundle.entry.
+type BundleEntry struct {
+	Resource any          `json:"resource"`
+	Search   *EntrySearch `json:"search,omitempty"`
+}
+
+// EntrySearch is Bundle.entry.search.
+type EntrySearch struct {
+	Mode string `json:"mode"` // match | include | outcome
+}
+
+// ResponseBundle returns assessments as a FHIR R4 searchset Bundle of
+// QuestionnaireResponses, each pointing at its instrument's Questionnaire
+// of its framework version.
+func (f *Framework) ResponseBundle(as []Assessment) (*Bundle, error) {
+	b := &Bundle{ResourceType: "Bundle", Type: "searchset", Total: len(as)}
+	for _, a := range as {
+		in, ok := f.Instrument(a.Instrument)
+		if !ok {
+			return nil, ateval.Errorf(ateval.EINTERNAL, "assessment %d is of %s, which is not in framework %s", a.ID, a.Instrument, f.Version())
+		}
+		qr, err := in.QuestionnaireResponse(a)
+		if err != nil {
+			return nil, err
+		}
+		b.Entry = append(b.Entry, BundleEntry{Resource: qr, Search: &EntrySearch{Mode: "match"}})
+	}
+	return b, nil
 }

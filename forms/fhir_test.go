@@ -156,7 +156,14 @@ func checkQuestionnaire(b []byte) (errs []string) {
 	for i, v := range c.many(q, "item") {
 		ic := c.at(fmt.Sprintf("item[%d]", i))
 		it := ic.obj(v)
-		ic.onlyKeys(it, "extension", "linkId", "text", "type", "enableWhen", "enableBehavior", "required", "answerOption")
+		ic.onlyKeys(it, "extension", "linkId", "code", "text", "type", "enableWhen", "enableBehavior", "required", "answerOption")
+		for j, v := range ic.many(it, "code") { // Coding 0..*
+			cc := ic.at(fmt.Sprintf("code[%d]", j))
+			cm := cc.obj(v)
+			cc.onlyKeys(cm, "system", "code", "display")
+			cc.one(cm, "system", true, "string")
+			cc.one(cm, "code", true, "string")
+		}
 		link, _ := ic.one(it, "linkId", true, "string").(string)
 		if _, dup := links[link]; dup {
 			ic.fail("linkId %q is not unique (que-2)", link)

@@ -50,8 +50,20 @@ type Item struct {
 	Direction string   `json:"direction,omitempty"`
 	Unit      string   `json:"unit,omitempty"`
 	Note      string   `json:"note,omitempty"`
+	// Codes name the item in standard terminologies (LOINC, SNOMED CT),
+	// each with the source that assigns it; FHIR's Questionnaire.item.code.
+	Codes []ItemCode `json:"codes,omitempty"`
 
 	relevant *condition
+}
+
+// ItemCode is a code of an item in a terminology, with where it comes
+// from.
+type ItemCode struct {
+	System  string `json:"system"` // the terminology's URI, as http://snomed.info/sct
+	Code    string `json:"code"`
+	Display string `json:"display"`
+	Source  string `json:"source"` // who assigns the code to this item, for a reader to check
 }
 
 // Level is one coded answer of a choice item.
@@ -83,6 +95,7 @@ func (in *Instrument) clone() *Instrument {
 	for i, it := range in.Items {
 		ci := *it
 		ci.Levels = append([]Level(nil), it.Levels...)
+		ci.Codes = append([]ItemCode(nil), it.Codes...)
 		c.Items[i] = &ci
 		c.byID[ci.ID] = &ci
 	}

@@ -161,6 +161,11 @@ func (in *Instrument) check() []string {
 		if d := it.Direction; d != "" && d != HigherBetter && d != HigherWorse {
 			bad("%s: direction %q is unknown", where, d)
 		}
+		for _, c := range it.Codes {
+			if c.System == "" || c.Code == "" || c.Display == "" || c.Source == "" {
+				bad("%s: a code needs its system, code, display and source", where)
+			}
+		}
 		switch it.Type {
 		case TypeChoice:
 			if len(it.Levels) < 2 {

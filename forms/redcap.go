@@ -36,8 +36,11 @@ const (
 // WriteREDCapDictionary writes the instrument as a REDCap data dictionary:
 // one form named after the instrument, choice items as radio buttons, numbers
 // as text fields with integer or number validation and their range, skip
-// rules as branching logic. Missing reasons belong to REDCap's project-level
-// missing data codes, not to the dictionary.
+// rules as branching logic, and what REDCap has no column for (the
+// instrument's id and scoring, an item's unit and direction) as @ATEVAL-
+// tags in the Field Annotation (see ParseREDCapFramework). Missing reasons
+// belong to REDCap's project-level missing data codes, not to the
+// dictionary.
 func (in *Instrument) WriteREDCapDictionary(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(REDCapColumns); err != nil {
@@ -57,6 +60,7 @@ func (f *Framework) WriteREDCapDictionary(w io.Writer) error {
 	}
 	first := make([]string, len(REDCapColumns))
 	first[rcVariable], first[rcForm], first[rcType], first[rcLabel] = "record_id", formName(f.instruments[0].ID), "text", "Record ID"
+	first[rcAnnotation] = f.frameworkTag()
 	if err := cw.Write(first); err != nil {
 		return err
 	}
@@ -104,6 +108,14 @@ func (in *Instrument) redcapRows(cw *csv.Writer) {
 		if it.Required {
 			row[rcRequired] = "y"
 		}
+		var tags []string
+		if i == 0 {
+			tags = in.instrumentTags()
+		}
+		if t := it.itemTag(); t != "" {
+			tags = append(tags, t)
+		}
+		row[rcAnnotation] = strings.Join(tags, "\n")
 		cw.Write(row) // errors surface at Flush
 	}
 }

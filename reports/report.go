@@ -224,7 +224,32 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	r.buildAbandonment(ans.issues, &opt)
 	r.buildCharts(outcomes)
 	step()
+	r.listsNotNull()
 	return r, nil
+}
+
+// listsNotNull makes each list of results.json an empty list where the
+// report has none, so that a report matching nothing answers [] as its
+// schema says, never null.
+func (r *Report) listsNotNull() {
+	if r.Analyses == nil {
+		r.Analyses = []Analysis{}
+	}
+	if r.Trajectories == nil {
+		r.Trajectories = []Trajectory{}
+	}
+	if r.FollowUp == nil {
+		r.FollowUp = []FollowUp{}
+	}
+	if r.Quality == nil {
+		r.Quality = []Quality{}
+	}
+	if r.CostConsequence == nil {
+		r.CostConsequence = []CostConsequence{}
+	}
+	if r.Abandonment == nil {
+		r.Abandonment = []Abandonment{}
+	}
 }
 
 // selectCells makes the report's gate, over every borough there is, and

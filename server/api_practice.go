@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -131,7 +132,8 @@ func (s *Server) apiUpdateDeviceIssue(c *gin.Context) error {
 }
 
 // apiAssessments lists a resident's assessments with scores, and their
-// schedule.
+// schedule; or, asked for application/fhir+json, the assessments as a
+// FHIR R4 searchset Bundle of QuestionnaireResponses.
 func (s *Server) apiAssessments(c *gin.Context) error {
 	id, err := residentID(c)
 	if err != nil {
@@ -144,8 +146,37 @@ func (s *Server) apiAssessments(c *gin.Context) error {
 	if tl.Assessments == nil {
 		tl.Assessments = []forms.Assessment{}
 	}
+	if wantsFHIR(c) {
+		b, err := s.framework().ResponseBundle(tl.Assessments)
+		if err != nil {
+			return err
+		}
+		c.Render(http.StatusOK, fhirJSON{b})
+		return nil
+	}
 	c.JSON(http.StatusOK, gin.H{"assessments": tl.Assessments, "schedule": tl.Schedule})
 	return nil
+}
+
+// fhirMediaType is FHIR's JSON media type (R4, http.html#mime).
+const fhirMediaType = "application/fhir+json"
+
+// wantsFHIR reports whether the request asks for FHIR's JSON before
+// plain JSON.
+func wantsFHIR(c *gin.Context) bool {
+	return c.NegotiateFormat(gin.MIMEJSON, fhirMediaType) == fhirMediaType
+}
+
+// fhirJSON renders a FHIR resource as application/fhir+json.
+type fhirJSON struct{ v any }
+
+func (r fhirJSON) Render(w http.ResponseWriter) error {
+	r.WriteContentType(w)
+	return json.NewEncoder(w).Encode(r.v)
+}
+
+func (r fhirJSON) WriteContentType(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", fhirMediaType+"; charset=utf-8")
 }
 
 // assessmentCreate is the body of POST /api/v1/residents/{id}/assessments.

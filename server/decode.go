@@ -30,6 +30,7 @@ var (
 	errJSONTrailing = ateval.Errorf(ateval.EINVALID, "The request body must be one JSON value with nothing after it, and it has more.")
 	errJSONDeep     = ateval.Errorf(ateval.EINVALID, "The request body nests objects and lists too deeply.")
 	errJSONShape    = ateval.Errorf(ateval.EINVALID, "The request body is not the JSON this call takes.")
+	errJSONNull     = ateval.Errorf(ateval.EINVALID, "The request body is null: send the JSON object this call takes.")
 )
 
 // decodeJSON reads a JSON request body of at most 64 KiB into v. See
@@ -56,10 +57,15 @@ func decodeJSON(c *gin.Context, v any) error {
 //     the last, so that a reviewer of the body and the server could read
 //     different values. Keys are compared as encoding/json matches them
 //     to fields, ignoring case ("need" and "NEED" are the same field);
-//   - a field v does not have, and a value of the wrong type.
+//   - a field v does not have, and a value of the wrong type;
+//   - null, which encoding/json decodes into a struct as nothing at all,
+//     so a PATCH of null would change nothing and answer 200.
 func parseJSON(body []byte, v any) error {
 	if err := checkJSON(body); err != nil {
 		return err
+	}
+	if string(bytes.TrimSpace(body)) == "null" {
+		return errJSONNull
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

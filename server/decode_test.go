@@ -34,6 +34,7 @@ func TestParseJSON(t *testing.T) {
 		{"a wrong type", `{"device_id":"one"}`, "The request body is not the JSON this call takes. device_id: must be a whole number"},
 		{"a fraction for a whole number", `{"device_id":1.5}`, "The request body is not the JSON this call takes. device_id: must be a whole number"},
 		{"a list for the body", `[]`, "The request body must be a JSON object."},
+		{"null for the body", ` null `, "The request body is null: send the JSON object this call takes."},
 		{"too deep", strings.Repeat("[", 40) + strings.Repeat("]", 40), "The request body nests objects and lists too deeply."},
 	}
 	for _, tt := range tests {

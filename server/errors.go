@@ -14,6 +14,14 @@ import (
 
 var errNotFoundPage = ateval.Errorf(ateval.ENOTFOUND, "There is no page at this address.")
 
+// codeMethodNotAllowed is the error code of a request whose method the
+// address does not take (405, with the methods it does take in Allow). It
+// is HTTP's alone, so it lives here rather than in the domain's
+// vocabulary.
+const codeMethodNotAllowed = "method_not_allowed"
+
+var errMethodNotAllowed = ateval.Errorf(codeMethodNotAllowed, "This address does not take that method; the Allow header lists those it takes.")
+
 // statusOf is the one table from error codes to HTTP statuses.
 func statusOf(code string) int {
 	switch code {
@@ -35,6 +43,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case ateval.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case codeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

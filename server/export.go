@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -144,7 +145,8 @@ func (s *Server) apiExport(c *gin.Context) error {
 }
 
 // exportCodebook sends the codebook of the export the query describes,
-// as JSON (format=json) or readable text.
+// as JSON (format=json), as R, Stata or SPSS syntax that reads the CSV
+// (format=r, stata or spss), or as readable text.
 func (s *Server) exportCodebook(c *gin.Context) error {
 	r, err := exportRequestOf(c.Query)
 	if err != nil {
@@ -155,13 +157,36 @@ func (s *Server) exportCodebook(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
+	base := fmt.Sprintf("ateval-agreement-%d-%s", a.ID, plan.Codebook().Layout)
+	cb := plan.Codebook()
 	if c.Query("format") == "json" {
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ateval-agreement-%d-%s.codebook.json"`, a.ID, plan.Codebook().Layout))
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.codebook.json"`, base))
 		c.Header("Content-Type", "application/json")
-		return plan.Codebook().WriteJSON(c.Writer)
+		return cb.WriteJSON(c.Writer)
+	}
+	// The R, Stata and SPSS syntax that reads the CSV the same request
+	// downloads (named as its Content-Disposition names it).
+	if write, ext, ok := syntaxWriter(cb, c.Query("format")); ok {
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, base, ext))
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		return write(c.Writer, base+".csv")
 	}
 	c.Header("Content-Type", "text/markdown; charset=utf-8")
 	return plan.Codebook().WriteText(c.Writer)
+}
+
+// syntaxWriter is the codebook's syntax writer for a format: r, stata or
+// spss, with its file extension.
+func syntaxWriter(cb *exports.Codebook, format string) (func(io.Writer, string) error, string, bool) {
+	switch format {
+	case "r":
+		return cb.WriteR, ".R", true
+	case "stata":
+		return cb.WriteStata, ".do", true
+	case "spss":
+		return cb.WriteSPSS, ".sps", true
+	}
+	return nil, "", false
 }
 
 // exportDisclosure sends the disclosure report: the generalisation and

@@ -131,6 +131,10 @@ func TestExportPage(t *testing.T) {
 		fmt.Sprintf("/exports/codebook?agreement=%d&layout=wide", mine):             "# Codebook",
 		fmt.Sprintf("/exports/codebook?agreement=%d&layout=long&format=json", mine): `"columns"`,
 		fmt.Sprintf("/exports/disclosure?agreement=%d", mine):                       "k = 5",
+		// The syntax that reads the CSV the form downloads, by its name.
+		fmt.Sprintf("/exports/codebook?agreement=%d&layout=wide&format=r", mine):     fmt.Sprintf(`read.csv("ateval-agreement-%d-wide.csv"`, mine),
+		fmt.Sprintf("/exports/codebook?agreement=%d&layout=wide&format=stata", mine): fmt.Sprintf(`import delimited using `+"`"+`"ateval-agreement-%d-wide.csv"'`, mine),
+		fmt.Sprintf("/exports/codebook?agreement=%d&layout=long&format=spss", mine):  fmt.Sprintf(`/FILE='ateval-agreement-%d-long.csv'`, mine),
 	} {
 		rec := w.do(request{path: path, cookie: cookie})
 		if rec.Code != ok || !strings.Contains(rec.Body.String(), want) {

@@ -1,105 +1,68 @@
 package server
 
 import (
-	"fmt"
-	"io"
 	"net/http"
-	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// durationBuckets are the upper bounds, in seconds, of the request
-// duration histogram: Prometheus's default buckets.
-var durationBuckets = [...]float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
-
-// metrics counts requests by route, method and status, and their
-// durations by route, for /metrics in the Prometheus text format. The few
-// lines of exposition are written here rather than importing the client
-// library for two metric families. Routes are gin's patterns
-// (/residents/:id), never raw paths, so no id or query reaches a label.
+// metrics are the server's Prometheus metrics, from the Prometheus client
+// library, in a registry of the server's own (no global state): requests
+// by route, method and status, their durations by route, and the Go
+// runtime's and the process's own metrics.
+//
+// Every label is bounded, since /metrics answers anyone: routes are gin's
+// patterns (/residents/:id), never raw paths, so no id or query reaches a
+// label, and a request matching no route is "unmatched"; a method outside
+// HTTP's registered few is "other", so no client can grow the series by
+// inventing methods; statuses are the few the server writes.
 type metrics struct {
-	mu        sync.Mutex
-	requests  map[requestKey]uint64
-	durations map[string]*histogram
-}
-
-type requestKey struct {
-	route, method string
-	status        int
-}
-
-type histogram struct {
-	counts [len(durationBuckets)]uint64
-	count  uint64
-	sum    float64
+	registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	durations *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
-	return &metrics{requests: map[requestKey]uint64{}, durations: map[string]*histogram{}}
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ateval_http_requests_total",
+			Help: "HTTP requests answered, by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		durations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "ateval_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	m.registry.MustRegister(m.requests, m.durations,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// knownMethods are the methods a label may name; any other is "other".
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
+}
+
+// methodLabel is a request's method as a label: one of HTTP's, or "other".
+func methodLabel(m string) string {
+	if knownMethods[m] {
+		return m
+	}
+	return "other"
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[requestKey{route, method, status}]++
-	h := m.durations[route]
-	if h == nil {
-		h = &histogram{}
-		m.durations[route] = h
-	}
-	sec := d.Seconds()
-	for i, le := range durationBuckets {
-		if sec <= le {
-			h.counts[i]++
-		}
-	}
-	h.count++
-	h.sum += sec
-}
-
-// write writes the metrics in the Prometheus text exposition format 0.0.4,
-// in a stable order.
-func (m *metrics) write(w io.Writer) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fmt.Fprintln(w, "# HELP ateval_http_requests_total HTTP requests answered, by route, method and status.")
-	fmt.Fprintln(w, "# TYPE ateval_http_requests_total counter")
-	keys := make([]requestKey, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.route != b.route {
-			return a.route < b.route
-		} else if a.method != b.method {
-			return a.method < b.method
-		}
-		return a.status < b.status
-	})
-	for _, k := range keys {
-		fmt.Fprintf(w, "ateval_http_requests_total{route=%q,method=%q,status=\"%d\"} %d\n", k.route, k.method, k.status, m.requests[k])
-	}
-	fmt.Fprintln(w, "# HELP ateval_http_request_duration_seconds Time to answer HTTP requests, by route.")
-	fmt.Fprintln(w, "# TYPE ateval_http_request_duration_seconds histogram")
-	routes := make([]string, 0, len(m.durations))
-	for r := range m.durations {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	for _, r := range routes {
-		h := m.durations[r]
-		for i, le := range durationBuckets {
-			fmt.Fprintf(w, "ateval_http_request_duration_seconds_bucket{route=%q,le=%q} %d\n", r, strconv.FormatFloat(le, 'g', -1, 64), h.counts[i])
-		}
-		fmt.Fprintf(w, "ateval_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", r, h.count)
-		fmt.Fprintf(w, "ateval_http_request_duration_seconds_sum{route=%q} %g\n", r, h.sum)
-		fmt.Fprintf(w, "ateval_http_request_duration_seconds_count{route=%q} %d\n", r, h.count)
-	}
+	m.requests.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Inc()
+	m.durations.WithLabelValues(route).Observe(d.Seconds())
 }
 
 // observe records each request's metrics and logs it: method, route
@@ -115,7 +78,7 @@ func (s *Server) observe() gin.HandlerFunc {
 		}
 		d := time.Since(start)
 		s.metrics.observe(route, c.Request.Method, c.Writer.Status(), d)
-		attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(), "duration_ms", d.Milliseconds()}
+		attrs := []any{"method", methodLabel(c.Request.Method), "route", route, "status", c.Writer.Status(), "duration_ms", d.Milliseconds()}
 		if u := currentUser(c); u != nil {
 			attrs = append(attrs, "user_id", u.ID)
 		}
@@ -123,9 +86,10 @@ func (s *Server) observe() gin.HandlerFunc {
 	}
 }
 
-func (s *Server) metricsHandler(c *gin.Context) error {
-	c.Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	c.Status(http.StatusOK)
-	s.metrics.write(c.Writer)
-	return nil
+// MetricsHandler answers the metrics in the Prometheus exposition format
+// (the client library's promhttp, which also offers the protobuf and
+// OpenMetrics formats to a scraper that asks). The server routes it at
+// /metrics unless Config.MetricsAddr asks for it on an address of its own.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
 }

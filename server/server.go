@@ -42,6 +42,10 @@ type Config struct {
 	LoginLimits storage.LoginLimits
 	// MaxBody bounds a request body in bytes: DefaultMaxBody unless set.
 	MaxBody int64
+	// MetricsAddr, if set, is the address the metrics are served on, by
+	// ServeMetrics, instead of /metrics beside the application: a port a
+	// scraper reaches and the public does not.
+	MetricsAddr string
 }
 
 func (c Config) maxBody() int64 {
@@ -97,6 +101,9 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// A known address asked with a method it does not take answers 405
+	// with Allow, not 404 (RFC 9110, 15.5.6).
+	r.HandleMethodNotAllowed = true
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
@@ -113,7 +120,9 @@ func (s *Server) Handler() http.Handler { return s.router }
 // and TestAccessMatrix checks it for every role.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handle(s.healthz))
-	r.GET("/metrics", s.handle(s.metricsHandler))
+	if s.cfg.MetricsAddr == "" {
+		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+	}
 	r.GET("/static/*path", s.static())
 
 	pages := r.Group("/", s.pageSession())
@@ -139,6 +148,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.evidenceRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
+	r.NoMethod(func(c *gin.Context) { s.writeError(c, errMethodNotAllowed) })
 }
 
 // Serve listens on l until ctx is done, then shuts down gracefully: it stops
@@ -167,6 +177,31 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ServeMetrics serves the metrics alone on l (see Config.MetricsAddr)
+// until ctx is done.
+func (s *Server) ServeMetrics(ctx context.Context, l net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.MetricsHandler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("metrics shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

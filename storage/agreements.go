@@ -57,7 +57,7 @@ func (r *agreementRow) key() ([]byte, error) {
 
 func splitNonEmpty(s, sep string) []string {
 	if s == "" {
-		return nil
+		return []string{} // an empty list in JSON, never null
 	}
 	return strings.Split(s, sep)
 }

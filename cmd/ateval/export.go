@@ -18,7 +18,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "export", "export --db PATH|URL --agreement ID --out FILE.csv [--layout long|wide] [--k N]")
 	dsn := dbFlag(fs, env)
 	agreement := fs.Int64("agreement", 0, "id of the data sharing agreement the export is made under")
-	out := fs.String("out", "", "the CSV file to write; the codebook and disclosure report are written beside it")
+	out := fs.String("out", "", "the CSV file to write; the codebook, disclosure report and R, Stata and SPSS syntax are written beside it")
 	layout := fs.String("layout", exports.LayoutLong, "long (a row per resident and assessment) or wide (a row per resident)")
 	k := fs.Int("k", 0, "every combination of quasi-identifiers is shared by at least k residents (default the agreement's minimum k; never less)")
 	maxSupp := fs.Float64("max-suppression", exports.DefaultMaxSuppression, "share of residents the generalisation search may leave to local suppression")
@@ -88,6 +88,14 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	d := plan.Disclosure()
 	if err := writeFile(base+".disclosure.md", d.WriteText); err != nil {
 		return err
+	}
+	// Syntax files for R, Stata and SPSS, as REDCap writes beside its
+	// exports: each reads the CSV, from its own folder, typed and labelled.
+	name := filepath.Base(*out)
+	for ext, write := range map[string]func(io.Writer, string) error{".R": cb.WriteR, ".do": cb.WriteStata, ".sps": cb.WriteSPSS} {
+		if err := writeFile(base+ext, func(w io.Writer) error { return write(w, name) }); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/ateval/ateval/importer"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -140,9 +141,102 @@ func TestExportSample(t *testing.T) {
 			checkNoIdentifiers(t, residents, dir)
 			checkCodebook(t, filepath.Join(dir, "long.codebook.json"), long[0])
 			checkCodebook(t, filepath.Join(dir, "again.codebook.json"), again[0])
+			checkTyped(t, filepath.Join(dir, "long.codebook.json"), long)
+			checkTyped(t, filepath.Join(dir, "again.codebook.json"), again)
+			if d.Name == storagetest.DSNs(t)[0].Name {
+				checkLoadsInR(t, dir, "again")
+			}
 			checkAudit(t, d.URL, a1, filepath.Join(dir, "long.csv"), len(long)-1)
 		})
 	}
+}
+
+// checkTyped checks every cell against its column's type in the
+// codebook: a number column holds numbers or nothing, never a reason; a
+// category one of its levels or nothing.
+func checkTyped(t *testing.T, codebook string, recs [][]string) {
+	t.Helper()
+	b, err := os.ReadFile(codebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cb exports.Codebook
+	if err := json.Unmarshal(b, &cb); err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]int{}
+	for i, c := range cb.Columns {
+		levels := map[string]bool{}
+		for _, l := range c.Levels {
+			levels[l.Code] = true
+		}
+		for _, r := range recs[1:] {
+			v := r[i]
+			if v == "" {
+				continue
+			}
+			switch c.Type {
+			case "integer", "decimal":
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					bad[c.Name]++
+				}
+			case "category":
+				if !levels[v] {
+					bad[c.Name]++
+				}
+			}
+		}
+	}
+	for name, n := range bad {
+		t.Errorf("%s: column %s has %d cells not of its type", codebook, name, n)
+	}
+}
+
+// checkLoadsInR sources the R syntax written beside an export of the
+// whole sample in R, and checks that every column the codebook calls a
+// number is numeric there, blank in every row or not.
+func checkLoadsInR(t *testing.T, dir, base string) {
+	t.Helper()
+	bin, err := exec.LookPath("Rscript")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but no Rscript: .ci/run installs r-base-core")
+		}
+		t.Log("no Rscript: the R syntax is not run")
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(dir, base+".codebook.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cb exports.Codebook
+	if err := json.Unmarshal(b, &cb); err != nil {
+		t.Fatal(err)
+	}
+	var numbers []string
+	for _, c := range cb.Columns {
+		if c.Type == "integer" || c.Type == "decimal" || c.Type == "category" && c.Item != "" && c.MissingFor == "" {
+			numbers = append(numbers, strconv.Quote(c.Name))
+		}
+	}
+	check := `source("` + base + `.R")
+numbers <- c(` + strings.Join(numbers, ", ") + `)
+typed <- sapply(numbers, function(n) is.numeric(data[[n]]))
+if (!all(typed)) stop("not numeric: ", paste(numbers[!typed], collapse = ", "))
+empty <- sapply(data, function(x) all(is.na(x)))
+cat(nrow(data), "rows;", sum(typed), "of", length(numbers), "number columns numeric;", sum(empty), "columns blank in every row\n")
+`
+	if err := os.WriteFile(filepath.Join(dir, "check.R"), []byte(check), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--vanilla", "check.R")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	os.Remove(filepath.Join(dir, "check.R"))
+	if err != nil {
+		t.Fatalf("R could not load %s.csv with %s.R: %v\n%s", base, base, err, out)
+	}
+	t.Logf("R: %s", strings.TrimSpace(string(out)))
 }
 
 func checkKAnonymous(t *testing.T, pub map[string][]string, k int) {
@@ -238,8 +332,8 @@ func checkLinkage(t *testing.T, residents []map[string]string, pub map[string][]
 func checkNoIdentifiers(t *testing.T, residents []map[string]string, dir string) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) < 12 {
-		t.Fatalf("%d files written, want CSV, codebooks and disclosure reports for 3 exports", len(files))
+	if len(files) < 21 {
+		t.Fatalf("%d files written, want CSV, codebooks, disclosure reports and R, Stata and SPSS syntax for 3 exports", len(files))
 	}
 	var text strings.Builder
 	cells := map[string]bool{}

@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"backup":    {"take a consistent copy of a SQLite database while it is in use", runBackup},
 		"restore":   {"check a backup and restore it into a SQLite database", runRestore},
 		"status":    {"count what a database holds", runStatus},
+		"health":    {"ask a running server whether it and its database answer (the container's health check)", runHealth},
 		"sample":    {"write a synthetic multi-borough dataset as CSV files", runSample},
 		"pool":      {"pool per-borough effects from a CSV file by random-effects meta-analysis", runPool},
 		"score":     {"score one instrument's answers, to check a scoring rule by hand", runScore},

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		defaultLock = d
 	}
 	lockTimeout := fs.Duration("lock-timeout", defaultLock, "how long a request waits for the database's write lock (held by an import, say) before it answers 503 with Retry-After (default $ATEVAL_LOCK_TIMEOUT or 10s)")
+	metricsAddr := fs.String("metrics-addr", env.Getenv("ATEVAL_METRICS_ADDR"), "serve /metrics on this address of its own (HOST:PORT) instead of beside the application (default $ATEVAL_METRICS_ADDR)")
 	proxies := fs.String("trusted-proxies", env.Getenv("ATEVAL_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For gives the client address for the audit log and sign-in limits (default $ATEVAL_TRUSTED_PROXIES)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -41,7 +42,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	cfg := server.Config{Addr: *addr, ShutdownTimeout: *shutdown, SecureCookies: *secure, TrustedProxies: splitList(*proxies)}
+	cfg := server.Config{Addr: *addr, ShutdownTimeout: *shutdown, SecureCookies: *secure, TrustedProxies: splitList(*proxies), MetricsAddr: *metricsAddr}
 	return serve(ctx, env, db, cfg, nil)
 }
 
@@ -77,11 +78,37 @@ func serve(ctx context.Context, env *cliEnv, db *storage.DB, cfg server.Config, 
 		return err
 	}
 	url := "http://" + l.Addr().String() + "/"
-	cfg.Logger.Info("serving", "url", url, "database", string(db.Dialect()))
+	if cfg.MetricsAddr == "" {
+		cfg.Logger.Info("serving", "url", url, "database", string(db.Dialect()))
+		if ready != nil {
+			ready(url)
+		}
+		return srv.Serve(ctx, l)
+	}
+	ml, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	cfg.Logger.Info("serving", "url", url, "metrics", "http://"+ml.Addr().String()+"/metrics", "database", string(db.Dialect()))
 	if ready != nil {
 		ready(url)
 	}
-	return srv.Serve(ctx, l)
+	// Either server failing stops both.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		err := srv.ServeMetrics(ctx, ml)
+		cancel()
+		errc <- err
+	}()
+	err = srv.Serve(ctx, l)
+	cancel()
+	if merr := <-errc; err == nil {
+		err = merr
+	}
+	return err
 }
 
 func envOr(env *cliEnv, key, def string) string {
