@@ -54,11 +54,8 @@ func (s *Server) apiAudit(c *gin.Context) error {
 }
 
 // auditActions lists the actions the filter offers: every action of the
-// root package, and the two of the agreements' register that storage
-// names itself.
-func auditActions() []string {
-	return append(ateval.AuditActions(), storage.ActionCreateAgreement, storage.ActionAddAgreementMember)
-}
+// audit log.
+func auditActions() []string { return ateval.AuditActions() }
 
 // auditPage is the administrator's audit log viewer. Invalid filters are
 // shown with an error summary linking to the field, over an empty table.
