@@ -32,17 +32,41 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 		}
 		a.FrameworkVersion = fw.Version()
 		a.Scores = scores
-		if err := tx.createAssessment(a, row.BoroughID); err != nil {
-			if ateval.ErrorCode(err) == ateval.ECONFLICT {
-				return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
-					Message: "a " + a.Instrument + " assessment at " + string(a.Timepoint) + " is already recorded for this resident"}})
-			}
+		detail := a.Instrument + " " + string(a.Timepoint)
+		prev, taken, err := tx.slotTaken(a.ResidentID, a.Instrument, a.Timepoint)
+		switch {
+		case err != nil:
 			return err
+		case taken && prev.EnteredInErrorAt != nil:
+			if err := db.recordAgain(ctx, tx, prev, a); err != nil {
+				return err
+			}
+			detail += ", again after one entered in error"
+		case taken:
+			return errAlreadyRecorded(fw, a)
+		default:
+			if err := tx.createAssessment(a, row.BoroughID); err != nil {
+				if ateval.ErrorCode(err) == ateval.ECONFLICT {
+					return errAlreadyRecorded(fw, a)
+				}
+				return err
+			}
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionRecordAssessment, ObjectType: "assessment", ObjectID: a.ID,
-			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: a.Instrument + " " + string(a.Timepoint)})
+			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: detail})
 	})
 	return err
+}
+
+// errAlreadyRecorded refuses a second assessment of one instrument at one
+// timepoint, naming both in words; the form links to the one recorded.
+func errAlreadyRecorded(fw *forms.Framework, a *forms.Assessment) error {
+	name := "a " + a.Instrument
+	if in, ok := fw.Instrument(a.Instrument); ok {
+		name = in.AName()
+	}
+	return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
+		Message: "already has " + name + " assessment for this resident at " + a.Timepoint.Label() + ": open it to read or correct it"}})
 }
 
 // assessmentsOf returns a resident's assessments with their scores, in

@@ -258,7 +258,7 @@ func TestRecordAssessmentAndDueList(t *testing.T) {
 			t.Errorf("recorded %+v", a)
 		}
 		dup := ons4(p.camRes.ID, forms.Baseline, ateval.NewDate(2025, 2, 2), 5)
-		if got := fieldsOf(db.RecordAssessment(p.cam, fw, &dup)); got != "timepoint: a ons4 assessment at baseline is already recorded for this resident" {
+		if got := fieldsOf(db.RecordAssessment(p.cam, fw, &dup)); got != "timepoint: already has an ONS personal wellbeing (ONS4) assessment for this resident at Baseline: open it to read or correct it" {
 			t.Errorf("twice: %q", got)
 		}
 		if err := db.RecordAssessment(p.sut, fw, &dup); ateval.ErrorCode(err) != ateval.ENOTFOUND {
