@@ -83,6 +83,11 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/device-issues/:id", "/device-issues/{issue}", expect{forb, see, see, notf, forb, forb, forb}},
 		{"GET", "/residents/:id/assessments/new", "/residents/{cam}/assessments/new", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id/assessments", "/residents/{cam}/assessments", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id", "/assessments/{assessment}", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id/correction", "/assessments/{assessment}/correction", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/assessments/:id/correction", "/assessments/{assessment}/correction", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id/entered-in-error", "/assessments/{assessment}/entered-in-error", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/assessments/:id/entered-in-error", "/assessments/{assessment}/entered-in-error", expect{forb, unpr, unpr, notf, forb, forb, forb}},
 		{"GET", "/due", "/due", expect{see, ok, ok, ok, forb, forb, forb}},
 		{"GET", "/devices", "/devices", expect{see, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/devices/categories", "/devices/categories", expect{forb, forb, forb, forb, forb, forb, unpr}},
@@ -100,7 +105,9 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/device-categories", "/api/v1/device-categories", expect{unau, forb, forb, forb, forb, forb, unpr}},
 	}
 	issue := w.camIssue()
-	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID), "{issue}", fmt.Sprint(issue.ID))
+	assessment := w.camAssessment()
+	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID), "{issue}", fmt.Sprint(issue.ID),
+		"{assessment}", fmt.Sprint(assessment.ID))
 	for _, m := range matrix {
 		for i, who := range matrixRoles {
 			r := request{method: m.method, path: ids.Replace(m.path)}

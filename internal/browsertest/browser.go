@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -263,4 +264,47 @@ func (b *Browser) Screenshot(name string) string {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", `$`, `\$`)
 	return "`" + r.Replace(s) + "`"
+}
+
+// Widths are the page widths Shots looks at: a desktop, a phone, and the
+// narrowest screen the pages are made for (WCAG 2.1's reflow at 320 CSS
+// pixels), where nothing may scroll sideways.
+var Widths = []int64{1280, 390, 320}
+
+// Shots saves a screenshot of the page at 1280 and 390 pixels wide, as
+// TESTNAME-name-1280.png and -390.png, and fails the test if at any of
+// Widths the page scrolls sideways, naming what sticks out. The browser
+// goes back to its own size afterwards.
+func (b *Browser) Shots(name string) {
+	b.t.Helper()
+	defer func() {
+		if err := b.do(chromedp.EmulateReset()); err != nil {
+			b.t.Logf("browsertest: reset the viewport: %v", err)
+		}
+	}()
+	for _, w := range Widths {
+		if err := b.do(chromedp.EmulateViewport(w, 900)); err != nil {
+			b.fail("set the width to %d: %v", w, err)
+		}
+		if w != 320 {
+			b.Screenshot(name + "-" + strconv.FormatInt(w, 10))
+		}
+		wide, err := run(b, chromedp.Evaluate[string](`(() => {
+			const w = document.documentElement.clientWidth;
+			if (document.documentElement.scrollWidth <= w) return "";
+			const out = [];
+			for (const e of document.querySelectorAll("body *")) {
+				const r = e.getBoundingClientRect();
+				if (r.right > w + 1 && r.width > 0) out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "") + " to " + Math.round(r.right));
+			}
+			return document.documentElement.scrollWidth + " px wide: " + out.slice(0, 8).join(", ");
+		})()`))
+		if err != nil {
+			b.fail("measure the page at %d px: %v", w, err)
+		}
+		if wide != "" {
+			b.Screenshot(name + "-" + strconv.FormatInt(w, 10) + "-sideways")
+			b.t.Errorf("%s scrolls sideways at %d px: %s", b.Path(), w, wide)
+		}
+	}
 }
