@@ -77,6 +77,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/residents", "/residents", expect{forb, unpr, unpr, unpr, forb, forb, forb}},
 		{"GET", "/residents/:id/edit", "/residents/{cam}/edit", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id", "/residents/{cam}", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/residents/:id/objection/withdrawal", "/residents/{cam}/objection/withdrawal", expect{see, http.StatusConflict, http.StatusConflict, notf, forb, forb, forb}}, // no objection: see TestWithdrawalPage
+		{"POST", "/residents/:id/objection/withdrawal", "/residents/{cam}/objection/withdrawal", expect{forb, http.StatusConflict, http.StatusConflict, notf, forb, forb, forb}},
 		{"GET", "/residents/:id/device-issues/new", "/residents/{cam}/device-issues/new", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id/device-issues", "/residents/{cam}/device-issues", expect{forb, unpr, unpr, notf, forb, forb, forb}},
 		{"GET", "/device-issues/:id", "/device-issues/{issue}", expect{see, ok, ok, notf, forb, forb, forb}},

@@ -93,3 +93,40 @@ func TestAssessmentPages(t *testing.T) {
 		}
 	}
 }
+
+// TestWithdrawalPage records an objection by the edit form, which then
+// offers no date to clear but a withdrawal, and withdraws it by the page.
+func TestWithdrawalPage(t *testing.T) {
+	w := newWorld(t)
+	w.camAssessment() // enrolled, with a baseline
+	p := w.browse("practitioner")
+	path := fmt.Sprintf("/residents/%d", w.camRes.ID)
+	form := url.Values{"reference": {"CAM-0001"}, "year_of_birth": {"1940"}, "sex": {"female"}, "ethnic_group": {"white"}, "living_alone": {"no"},
+		"primary_support_reason": {"physical"}, "registered_on-day": {"6"}, "registered_on-month": {"1"}, "registered_on-year": {"2025"},
+		"group": {"comparison"}, "enrolled_on-day": {"6"}, "enrolled_on-month": {"1"}, "enrolled_on-year": {"2025"},
+		"objected_on-day": {"1"}, "objected_on-month": {"4"}, "objected_on-year": {"2025"}}
+	if code, body, loc := p.post(path, form); code != see || !strings.HasSuffix(loc, "notice=objection-recorded") {
+		t.Fatalf("recording the objection: %d %q\n%.1500s", code, loc, body)
+	}
+	_, body := p.get(path)
+	if !strings.Contains(body, "Nothing is due while the objection stands") || !strings.Contains(body, path+"/objection/withdrawal") {
+		t.Errorf("the timeline under an objection:\n%.3000s", body)
+	}
+	_, body = p.get(path + "/edit")
+	if strings.Contains(body, `name="objected_on-day"`) || !strings.Contains(body, path+"/objection/withdrawal") {
+		t.Errorf("the edit form offers the objection's date to clear, or no withdrawal")
+	}
+	if code, _, _ := p.post(path+"/objection/withdrawal", url.Values{"withdrawn_on-day": {"1"}, "withdrawn_on-month": {"3"}, "withdrawn_on-year": {"2025"}}); code != unpr {
+		t.Errorf("withdrawn before the objection: %d, want 422", code)
+	}
+	if code, _, loc := p.post(path+"/objection/withdrawal", url.Values{"withdrawn_on-day": {"1"}, "withdrawn_on-month": {"5"}, "withdrawn_on-year": {"2025"}}); code != see || !strings.HasSuffix(loc, "notice=objection-withdrawn") {
+		t.Fatalf("withdrawing: %d %q", code, loc)
+	}
+	_, body = p.get(path)
+	if strings.Contains(body, `id="objection"`) || !strings.Contains(body, "Objected on 1 April 2025; withdrawn on 1 May 2025") {
+		t.Errorf("the timeline after the withdrawal:\n%.3000s", body)
+	}
+	if code, _ := p.get(path + "/objection/withdrawal"); code != 409 {
+		t.Errorf("a second withdrawal's page: %d, want 409", code)
+	}
+}

@@ -178,6 +178,8 @@ func notice(c *gin.Context) string {
 		return "Resident's record updated"
 	case "objection-recorded":
 		return "Objection recorded: this resident is left out of pooling and exports from now on"
+	case "objection-withdrawn":
+		return "Objection withdrawn: the resident counts in the evaluation again, and is scheduled again"
 	case "device-issued":
 		return "Device issued"
 	case "device-updated":

@@ -19,6 +19,8 @@ func (s *Server) practitionerRoutes(pages, api *gin.RouterGroup) {
 	pages.POST("/residents", local, s.handle(s.createResidentForm))
 	pages.GET("/residents/:id/edit", local, s.handle(s.editResidentPage))
 	pages.POST("/residents/:id", local, s.handle(s.updateResidentForm))
+	pages.GET("/residents/:id/objection/withdrawal", local, s.handle(s.withdrawalPage))
+	pages.POST("/residents/:id/objection/withdrawal", local, s.handle(s.withdrawObjectionForm))
 	pages.GET("/residents/:id/device-issues/new", local, s.handle(s.newIssuePage))
 	pages.POST("/residents/:id/device-issues", local, s.handle(s.issueDeviceForm))
 	pages.GET("/device-issues/:id", local, s.handle(s.deviceIssuePage))

@@ -79,7 +79,7 @@ func newResidentFields(f *form) residentFields {
 		RegisteredOn: dateInput{Name: "registered_on", Label: "Date registered", Form: f},
 		EnrolledOn:   dateInput{Name: "enrolled_on", Label: "Date enrolled in the evaluation", Hint: "Leave empty if not enrolled. For example, 27 3 2026", Form: f},
 		DateOfBirth:  dateInput{Name: "date_of_birth", Label: "Date of birth (optional)", Form: f},
-		ObjectedOn:   dateInput{Name: "objected_on", Label: "Date the resident objected to the use of their data for evaluation", Hint: "Only if they have objected. From then on they are left out of pooling and exports; their care record is kept. An objection cannot be withdrawn here.", Form: f},
+		ObjectedOn:   dateInput{Name: "objected_on", Label: "Date the resident objected to the use of their data for evaluation", Hint: "Only if they have objected. From then on they are left out of pooling and exports, and no evaluation questionnaire is due; their care record is kept.", Form: f},
 	}
 }
 
@@ -203,7 +203,7 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	}
 	if ateval.ErrorCode(err) == ateval.EINVALID {
 		failResident(f, err)
-		rec := devices.Resident{ID: id, Reference: r.Reference}
+		rec := devices.Resident{ID: id, Reference: r.Reference, ObjectedOn: before.Resident.ObjectedOn}
 		s.renderResidentForm(c, http.StatusUnprocessableEntity, "Change resident", residentFormPage{Form: f, Resident: &rec, Action: residentPath(id)})
 		return nil
 	} else if err != nil {

@@ -93,8 +93,12 @@ func (tx *Tx) assessmentsOf(residentID int64) ([]forms.Assessment, error) {
 type Timeline struct {
 	ResidentRecord
 	Assessments []forms.Assessment `json:"assessments"`
-	// Schedule is empty until the resident is enrolled.
+	// Schedule is empty until the resident is enrolled, and while an
+	// objection to the use of their data for evaluation stands: no
+	// evaluation questionnaire is due then.
 	Schedule []forms.Due `json:"schedule"`
+	// Withdrawals are the objections the resident made and withdrew.
+	Withdrawals []devices.Withdrawal `json:"objection_withdrawals,omitempty"`
 }
 
 // ResidentTimeline reads one resident's timeline, if the acting user may
@@ -130,8 +134,11 @@ func (db *DB) ResidentTimeline(ctx context.Context, fw *forms.Framework, id int6
 		if tl.Assessments, err = tx.assessmentsOf(id); err != nil {
 			return err
 		}
+		if tl.Withdrawals, err = tx.withdrawalsOf(id); err != nil {
+			return err
+		}
 		tl.Schedule = []forms.Due{}
-		if tl.Resident.Enrolled() {
+		if tl.Resident.InEvaluation() {
 			if tl.Schedule, err = fw.Schedule(tl.Resident.EnrolledOn, forms.TakenFrom(tl.Assessments), nil, db.today()); err != nil {
 				return err
 			}

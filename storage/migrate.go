@@ -42,6 +42,7 @@ func migrations() []migration {
 		{12, "a device issue's issuer is an account", schemaV12, "", nil},
 		{13, "a device issue recorded once per request key", schemaV13, "", nil},
 		{14, "assessments corrected or entered in error, with their versions", schemaV14, "", nil},
+		{15, "objections withdrawn", schemaV15, "", nil},
 	}
 }
 

@@ -111,8 +111,8 @@ func TestCreateAndUpdateResident(t *testing.T) {
 			p    storage.ResidentPatch
 			want string
 		}{
-			{"move the objection", storage.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 stays recorded; it cannot be withdrawn or moved here"},
-			{"withdraw it", storage.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 stays recorded; it cannot be withdrawn or moved here"},
+			{"move the objection", storage.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
+			{"withdraw it", storage.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
 			{"take another's reference", storage.ResidentPatch{Reference: &p.camRes.Reference}, "reference: is already the reference of another resident of your borough"},
 		} {
 			_, err := db.UpdateResident(p.cam, r.ID, c.p)
