@@ -229,3 +229,14 @@ func (in *Instrument) AName() string {
 	}
 	return "a " + in.Name
 }
+
+// ShortName is the instrument's name as a list of many shows it: the
+// abbreviation its name gives in brackets ("ONS4" for "ONS personal
+// wellbeing (ONS4)"), or its name when it gives none.
+func (in *Instrument) ShortName() string {
+	open, end := strings.LastIndex(in.Name, "("), strings.LastIndex(in.Name, ")")
+	if open >= 0 && end > open+1 {
+		return in.Name[open+1 : end]
+	}
+	return in.Name
+}

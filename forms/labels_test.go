@@ -135,3 +135,13 @@ func TestAName(t *testing.T) {
 		}
 	}
 }
+
+func TestShortName(t *testing.T) {
+	fw := Default()
+	for id, want := range map[string]string{"ons4": "ONS4", "zbi12": "ZBI-12", "eq5d5l": "EQ-5D-5L", "events": "Service use and events"} {
+		in, _ := fw.Instrument(id)
+		if got := in.ShortName(); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+}

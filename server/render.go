@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
 )
 
@@ -53,6 +54,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 		// or 3 Feb 2026 in a table; "" for a date not recorded.
 		"day":      func(d ateval.Date) string { return formatDay(d, "2 January 2006") },
 		"dayShort": func(d ateval.Date) string { return formatDay(d, "2 Jan 2006") },
+		// nhs writes a stored NHS number as the NHS shows it: 943 476 5919.
+		"nhs": devices.FormatNHSNumber,
 	}
 	out := map[string]*template.Template{}
 	for _, p := range pages {

@@ -68,7 +68,7 @@ func newResidentFields(f *form) residentFields {
 		YearOfBirth:   textInput{Name: "year_of_birth", Label: "Year of birth", Width: "app-input--width-4", Numeric: true, Form: f},
 		GivenName:     textInput{Name: "given_name", Label: "Given name (optional)", Width: "app-input--width-20", Form: f},
 		FamilyName:    textInput{Name: "family_name", Label: "Family name (optional)", Width: "app-input--width-20", Form: f},
-		NHSNumber:     textInput{Name: "nhs_number", Label: "NHS number (optional)", Hint: "10 digits, such as 485 777 3456", Width: "app-input--width-10", Numeric: true, Form: f},
+		NHSNumber:     textInput{Name: "nhs_number", Label: "NHS number (optional)", Hint: "10 digits, such as 943 476 5919", Width: "app-input--width-10", Numeric: true, Form: f},
 		Postcode:      textInput{Name: "postcode", Label: "Postcode (optional)", Width: "app-input--width-10", Form: f},
 		Sex:           radios{Name: "sex", Label: "Sex", Inline: true, Form: f, Options: options(devices.Sexes())},
 		EthnicGroup:   radios{Name: "ethnic_group", Label: "Ethnic group", Hint: "As in the 2021 Census", Form: f, Options: options(devices.EthnicGroups())},
@@ -170,7 +170,7 @@ func (s *Server) editResidentPage(c *gin.Context) error {
 	f.setDate("enrolled_on", r.EnrolledOn)
 	f.setDate("objected_on", r.ObjectedOn)
 	if ident := rec.Identity; ident != nil {
-		f.Values["given_name"], f.Values["family_name"], f.Values["nhs_number"] = ident.GivenName, ident.FamilyName, ident.NHSNumber
+		f.Values["given_name"], f.Values["family_name"], f.Values["nhs_number"] = ident.GivenName, ident.FamilyName, devices.FormatNHSNumber(ident.NHSNumber)
 		f.Values["address"], f.Values["postcode"] = ident.Address, ident.Postcode
 		f.setDate("date_of_birth", ident.DateOfBirth)
 	}

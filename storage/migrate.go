@@ -43,6 +43,7 @@ func migrations() []migration {
 		{13, "a device issue recorded once per request key", schemaV13, "", nil},
 		{14, "assessments corrected or entered in error, with their versions", schemaV14, "", nil},
 		{15, "objections withdrawn", schemaV15, "", nil},
+		{16, "NHS numbers and postcodes stored one way", schemaV16, "", normalizeIdentities},
 	}
 }
 

@@ -79,6 +79,7 @@ func validateResident(r *devices.Resident, ident *devices.Identity, today ateval
 		fields, msg = append(fields, ateval.ErrorFields(err)...), ateval.ErrorMessage(err)
 	}
 	if ident != nil {
+		ident.Normalize()
 		if err := ident.Validate(today); err != nil {
 			fields = append(fields, ateval.ErrorFields(err)...)
 			if msg == "" {
