@@ -194,6 +194,22 @@ func notice(c *gin.Context) string {
 		return "Assessment taken out of analysis as entered in error: it is kept, and its timepoint may be recorded again"
 	case "category-added":
 		return "Category added"
+	case "user-changed":
+		return "Role and borough changed: they apply from the user's next page"
+	case "user-disabled":
+		return "User disabled: they are signed out and cannot sign in"
+	case "user-enabled":
+		return "User enabled: they can sign in again"
+	case "password-set":
+		return "Your password is set: sign in with it"
+	case "agreement-registered":
+		return "Agreement registered"
+	case "evaluators-named":
+		return "Evaluators named: they may export under the agreement while it is in force"
+	case "min-k-set":
+		return "Minimum k set"
+	case "agreement-ended":
+		return "Agreement ended: no export can be made under it from today"
 	}
 	return ""
 }

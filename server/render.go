@@ -56,6 +56,15 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"dayShort": func(d ateval.Date) string { return formatDay(d, "2 Jan 2006") },
 		// nhs writes a stored NHS number as the NHS shows it: 943 476 5919.
 		"nhs": devices.FormatNHSNumber,
+		// dict makes a map of its key and value pairs, to pass a shared
+		// template several values.
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
 	}
 	out := map[string]*template.Template{}
 	for _, p := range pages {

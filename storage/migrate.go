@@ -44,6 +44,7 @@ func migrations() []migration {
 		{14, "assessments corrected or entered in error, with their versions", schemaV14, "", nil},
 		{15, "objections withdrawn", schemaV15, "", nil},
 		{16, "NHS numbers and postcodes stored one way", schemaV16, "", normalizeIdentities},
+		{17, "one-time links to set a password", schemaV17, "", nil},
 	}
 }
 
