@@ -104,9 +104,10 @@ func (db *DB) listResidents(ctx context.Context, q ResidentQuery, named bool) (_
 		}
 		ref, name := strings.TrimSpace(q.Reference), strings.ToLower(strings.Join(strings.Fields(q.Name), " "))
 		if strings.IndexFunc(ref+name, unicode.IsControl) >= 0 {
-			// No reference or name holds one (ateval.Text), and SQLite
-			// would read a NUL in a pattern as its end: "%\x00%" as "%".
-			g = g.Where("1 = 0")
+			// No reference or name holds one (ateval.Text); SQLite would
+			// read a NUL in a pattern as its end ("%\x00%" as "%"), and
+			// PostgreSQL refuses it. Nothing matches, and it is not sent.
+			g, ref, name = g.Where("1 = 0"), "", ""
 		}
 		if ref != "" {
 			g = g.Where(`LOWER(reference) LIKE ? ESCAPE '\'`, "%"+likePrefix(strings.ToLower(ref)))
