@@ -26,8 +26,23 @@ const (
 	ActionUpdateDeviceIssue = "update_device_issue"
 	ActionDeniedDeviceIssue = "device_issue_denied" // another borough's or a missing id
 	ActionRecordAssessment  = "record_assessment"
+	ActionReadAssessment    = "read_assessment"
+	ActionCorrectAssessment = "correct_assessment"          // naming the parts changed, never the answers
+	ActionAssessmentInError = "assessment_entered_in_error" // taken out of analysis
+	ActionWithdrawObjection = "withdraw_objection"          // the objection's date kept with the withdrawal's
 	ActionReadDueList       = "read_due_list"
 	ActionCreateCategory    = "create_device_category"
+
+	// Administration: accounts and the register of agreements.
+	ActionUpdateUser         = "update_user" // the role or borough changed, named in the detail
+	ActionDisableUser        = "disable_user"
+	ActionEnableUser         = "enable_user"
+	ActionIssuePasswordReset = "issue_password_reset" // a one-time link made; never the link
+	ActionResetPassword      = "reset_password"       // the link used
+	ActionCreateAgreement    = "create_agreement"
+	ActionAddAgreementMember = "add_agreement_member"
+	ActionSetAgreementMinK   = "set_agreement_min_k" // the old and new minimum k in the detail
+	ActionEndAgreement       = "end_agreement"       // ended early, from the day in the detail
 
 	// ActionAccessDenied records a signed-in user refused by their role:
 	// at a route (its method and pattern, never a query or a value typed)
@@ -43,10 +58,59 @@ func AuditActions() []string {
 	return []string{
 		ActionLogin, ActionLoginFailed, ActionLogout,
 		ActionListResidents, ActionReadResident, ActionDeniedResident, ActionCreateResident, ActionUpdateResident, ActionObjectResident,
-		ActionIssueDevice, ActionUpdateDeviceIssue, ActionDeniedDeviceIssue, ActionRecordAssessment, ActionReadDueList,
+		ActionWithdrawObjection, ActionIssueDevice, ActionUpdateDeviceIssue, ActionDeniedDeviceIssue,
+		ActionRecordAssessment, ActionReadAssessment, ActionCorrectAssessment, ActionAssessmentInError, ActionReadDueList,
 		ActionAccessDenied,
-		ActionCreateUser, ActionCreateCategory, ActionReadAuditLog, ActionExport, ActionExportRefused,
+		ActionCreateUser, ActionUpdateUser, ActionDisableUser, ActionEnableUser, ActionIssuePasswordReset, ActionResetPassword,
+		ActionCreateCategory, ActionReadAuditLog,
+		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportRefused,
 	}
+}
+
+// ActionLabel says what an action of the audit log was, in words, for
+// the administrator's viewer: "Read a resident's record". An action it
+// does not know is shown as it is.
+func ActionLabel(action string) string {
+	if l, ok := actionLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
+var actionLabels = map[string]string{
+	ActionLogin:              "Signed in",
+	ActionLoginFailed:        "Failed to sign in",
+	ActionLogout:             "Signed out",
+	ActionListResidents:      "Listed residents",
+	ActionReadResident:       "Read a resident's record",
+	ActionDeniedResident:     "Asked for a resident not in their borough",
+	ActionCreateResident:     "Registered a resident",
+	ActionUpdateResident:     "Changed a resident's record",
+	ActionObjectResident:     "Recorded an objection",
+	ActionWithdrawObjection:  "Recorded an objection withdrawn",
+	ActionIssueDevice:        "Issued a device",
+	ActionUpdateDeviceIssue:  "Updated a device issue",
+	ActionDeniedDeviceIssue:  "Asked for a device issue not in their borough",
+	ActionRecordAssessment:   "Recorded an assessment",
+	ActionReadAssessment:     "Read an assessment",
+	ActionCorrectAssessment:  "Corrected an assessment",
+	ActionAssessmentInError:  "Took out an assessment entered in error",
+	ActionReadDueList:        "Read the due list",
+	ActionCreateCategory:     "Added a device category",
+	ActionAccessDenied:       "Refused by role",
+	ActionCreateUser:         "Added a user",
+	ActionUpdateUser:         "Changed a user's role or borough",
+	ActionDisableUser:        "Disabled a user",
+	ActionEnableUser:         "Enabled a user",
+	ActionIssuePasswordReset: "Made a password reset link",
+	ActionResetPassword:      "Set a password from a reset link",
+	ActionReadAuditLog:       "Read the audit log",
+	ActionCreateAgreement:    "Registered a data sharing agreement",
+	ActionAddAgreementMember: "Named an evaluator on an agreement",
+	ActionSetAgreementMinK:   "Set an agreement's minimum k",
+	ActionEndAgreement:       "Ended an agreement early",
+	ActionExport:             "Exported anonymised data",
+	ActionExportRefused:      "Was refused an export",
 }
 
 // AuditEntry is one row of the audit log.

@@ -50,3 +50,12 @@ func TestAuditActionsListsEvery(t *testing.T) {
 func count(xs []string, x string) int {
 	return len(slices.DeleteFunc(slices.Clone(xs), func(y string) bool { return y != x }))
 }
+
+// TestActionLabels: every action the viewer offers has words of its own.
+func TestActionLabels(t *testing.T) {
+	for _, a := range ateval.AuditActions() {
+		if l := ateval.ActionLabel(a); l == a || l == "" {
+			t.Errorf("action %q has no label", a)
+		}
+	}
+}

@@ -162,6 +162,33 @@ func (r *Resident) Enrolled() bool { return !r.EnrolledOn.IsZero() }
 // and exports: enrolled, and no objection recorded.
 func (r *Resident) InEvaluation() bool { return r.Enrolled() && r.ObjectedOn.IsZero() }
 
+// Withdrawal is an objection a resident withdrew: from WithdrawnOn their
+// data may be used for evaluation again. The objection is kept with it.
+type Withdrawal struct {
+	ObjectedOn  ateval.Date `json:"objected_on"`
+	WithdrawnOn ateval.Date `json:"withdrawn_on"`
+}
+
+// Validate checks the withdrawal of the resident's objection: there is
+// one to withdraw, and it is withdrawn on a day from the objection's to
+// today.
+func (w *Withdrawal) Validate(today ateval.Date) error {
+	var msg string
+	switch {
+	case w.ObjectedOn.IsZero():
+		msg = "cannot be recorded: the resident has no objection to withdraw"
+	case w.WithdrawnOn.IsZero():
+		msg = "is required"
+	case w.WithdrawnOn.Before(w.ObjectedOn):
+		msg = "cannot be before the objection was made (" + w.ObjectedOn.String() + ")"
+	case w.WithdrawnOn.After(today):
+		msg = "cannot be in the future"
+	default:
+		return nil
+	}
+	return ateval.Invalid("The withdrawal of the objection is not valid.", []ateval.FieldError{{Field: "withdrawn_on", Message: msg}})
+}
+
 var postcodeRE = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
 
 // Validate checks the identifiers: an NHS number, if given, must pass its

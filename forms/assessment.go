@@ -116,6 +116,10 @@ type Assessment struct {
 	FrameworkVersion string      `json:"framework_version"`
 	Answers          []Answer    `json:"answers"`
 	Scores           []Score     `json:"scores,omitempty"`
+	// EnteredInError marks an assessment recorded by mistake (for the
+	// wrong resident, say): it is kept, with its answers, but taken out
+	// of analysis, exports and the schedule.
+	EnteredInError bool `json:"entered_in_error,omitempty"`
 }
 
 // FormatAnswers writes answers in the compact form the CSV files use:

@@ -11,11 +11,14 @@ type Taken struct {
 	On         ateval.Date `json:"on"`
 }
 
-// TakenFrom lists recorded assessments for Schedule.
+// TakenFrom lists recorded assessments for Schedule. An assessment
+// entered in error was not taken: its timepoint is still to do.
 func TakenFrom(assessments []Assessment) []Taken {
-	t := make([]Taken, len(assessments))
-	for i, a := range assessments {
-		t[i] = Taken{Timepoint: a.Timepoint, Instrument: a.Instrument, On: a.AssessedOn}
+	t := make([]Taken, 0, len(assessments))
+	for _, a := range assessments {
+		if !a.EnteredInError {
+			t = append(t, Taken{Timepoint: a.Timepoint, Instrument: a.Instrument, On: a.AssessedOn})
+		}
 	}
 	return t
 }

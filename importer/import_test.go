@@ -341,3 +341,18 @@ func TestImportNamesItsPrincipal(t *testing.T) {
 		t.Errorf("the operator's import: %v", err)
 	}
 }
+
+// TestImportNormalisesIdentifiers: an NHS number with spaces and a postcode
+// in lower case are stored one way, as the forms and the API store them.
+func TestImportNormalisesIdentifiers(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		residents := strings.Replace(strings.Replace(residentsCSV, "9434765919", "943 476 5919", 1), "NW1 0AA", "nw1 0aa", 1)
+		if _, err := importer.Import(ateval.SystemContext(context.Background()), db, sources(file{"boroughs.csv", boroughsCSV}, file{"residents.csv", residents}), importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.ResidentRecord(ateval.SystemContext(context.Background()), 1)
+		if err != nil || rec.Identity == nil || rec.Identity.NHSNumber != "9434765919" || rec.Identity.Postcode != "NW1 0AA" {
+			t.Errorf("stored %+v, %v; want 9434765919 and NW1 0AA", rec.Identity, err)
+		}
+	})
+}

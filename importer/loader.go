@@ -347,6 +347,7 @@ func (l *loader) resident(t *table, errs *rowErrors) error {
 	if err := r.Validate(l.today); err != nil {
 		errs.addErr("", err)
 	}
+	id.Normalize() // NHS numbers and postcodes are stored one way, however typed
 	if err := id.Validate(l.today); err != nil {
 		errs.addErr("", err)
 	}

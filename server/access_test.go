@@ -63,6 +63,19 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/agreements", "/api/v1/agreements", expect{unau, forb, forb, forb, forb, ok, ok}},
 		{"POST", "/api/v1/exports", "/api/v1/exports", expect{unau, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no body: see TestExportAPI
 		{"GET", "/admin/audit", "/admin/audit", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"GET", "/admin/users", "/admin/users", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/users", "/admin/users", expect{forb, forb, forb, forb, forb, forb, unpr}},
+		{"GET", "/admin/users/:id", "/admin/users/{user}", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/users/:id", "/admin/users/{user}", expect{forb, forb, forb, forb, forb, forb, unpr}},
+		{"POST", "/admin/users/:id/disabled", "/admin/users/{user}/disabled", expect{forb, forb, forb, forb, forb, forb, see}}, // enables: see TestAdminUsers
+		{"POST", "/admin/users/:id/password-reset", "/admin/users/{user}/password-reset", expect{forb, forb, forb, forb, forb, forb, ok}},
+		{"GET", "/admin/agreements/new", "/admin/agreements/new", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/agreements", "/admin/agreements", expect{forb, forb, forb, forb, forb, forb, unpr}},
+		{"GET", "/admin/agreements/:id", "/admin/agreements/{agreement}", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/agreements/:id/min-k", "/admin/agreements/{agreement}/min-k", expect{forb, forb, forb, forb, forb, forb, unpr}},
+		{"POST", "/admin/agreements/:id/end", "/admin/agreements/{agreement}/end", expect{forb, forb, forb, forb, forb, forb, see}}, // the last row to touch it: see TestAdminAgreements
+		{"GET", "/password-reset/:token", "/password-reset/no-such-link", expect{notf, notf, notf, notf, notf, notf, notf}},
+		{"POST", "/password-reset/:token", "/password-reset/no-such-link", expect{forb, forb, forb, forb, forb, forb, forb}}, // no form token: see TestAdminUsers
 		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/login", "/api/v1/login", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/me", "/api/v1/me", expect{unau, ok, ok, ok, ok, ok, ok}},
@@ -77,12 +90,19 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/residents", "/residents", expect{forb, unpr, unpr, unpr, forb, forb, forb}},
 		{"GET", "/residents/:id/edit", "/residents/{cam}/edit", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id", "/residents/{cam}", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/residents/:id/objection/withdrawal", "/residents/{cam}/objection/withdrawal", expect{see, http.StatusConflict, http.StatusConflict, notf, forb, forb, forb}}, // no objection: see TestWithdrawalPage
+		{"POST", "/residents/:id/objection/withdrawal", "/residents/{cam}/objection/withdrawal", expect{forb, http.StatusConflict, http.StatusConflict, notf, forb, forb, forb}},
 		{"GET", "/residents/:id/device-issues/new", "/residents/{cam}/device-issues/new", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id/device-issues", "/residents/{cam}/device-issues", expect{forb, unpr, unpr, notf, forb, forb, forb}},
 		{"GET", "/device-issues/:id", "/device-issues/{issue}", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/device-issues/:id", "/device-issues/{issue}", expect{forb, see, see, notf, forb, forb, forb}},
 		{"GET", "/residents/:id/assessments/new", "/residents/{cam}/assessments/new", expect{see, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/residents/:id/assessments", "/residents/{cam}/assessments", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id", "/assessments/{assessment}", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id/correction", "/assessments/{assessment}/correction", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/assessments/:id/correction", "/assessments/{assessment}/correction", expect{forb, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/assessments/:id/entered-in-error", "/assessments/{assessment}/entered-in-error", expect{see, ok, ok, notf, forb, forb, forb}},
+		{"POST", "/assessments/:id/entered-in-error", "/assessments/{assessment}/entered-in-error", expect{forb, unpr, unpr, notf, forb, forb, forb}},
 		{"GET", "/due", "/due", expect{see, ok, ok, ok, forb, forb, forb}},
 		{"GET", "/devices", "/devices", expect{see, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/devices/categories", "/devices/categories", expect{forb, forb, forb, forb, forb, forb, unpr}},
@@ -100,7 +120,10 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/device-categories", "/api/v1/device-categories", expect{unau, forb, forb, forb, forb, forb, unpr}},
 	}
 	issue := w.camIssue()
-	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID), "{issue}", fmt.Sprint(issue.ID))
+	assessment := w.camAssessment()
+	agreement := w.exportAgreement("camden")
+	ids := strings.NewReplacer("{cam}", fmt.Sprint(w.camRes.ID), "{sut}", fmt.Sprint(w.sutRes.ID), "{issue}", fmt.Sprint(issue.ID),
+		"{assessment}", fmt.Sprint(assessment.ID), "{user}", fmt.Sprint(w.users["evaluator"].ID), "{agreement}", fmt.Sprint(agreement))
 	for _, m := range matrix {
 		for i, who := range matrixRoles {
 			r := request{method: m.method, path: ids.Replace(m.path)}

@@ -94,11 +94,26 @@ func (s *Server) nameEvaluators(c *gin.Context) error {
 	} else {
 		err = s.db.AddAgreementEvaluators(c.Request.Context(), id, emails)
 	}
-	if err != nil {
-		return s.renderAgreements(c, id, typed, err)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/admin/agreements/"+strconv.FormatInt(id, 10)+"?notice=evaluators-named")
+		return nil
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/agreements")
-	return nil
+	if code := ateval.ErrorCode(err); code == ateval.EINVALID {
+		// Shown on the agreement's own page, beside its form.
+		f := newForm()
+		f.Values["evaluators"] = typed
+		fields := ateval.ErrorFields(err)
+		if len(fields) == 0 {
+			fields = []ateval.FieldError{{Field: "evaluators", Message: ateval.ErrorMessage(err)}}
+		}
+		for _, fe := range fields {
+			f.Errors = append(f.Errors, fieldError{Field: "evaluators", Message: upperFirst(fe.Message), Href: "#evaluators-" + strconv.FormatInt(id, 10)})
+		}
+		if rerr := s.renderAgreement(c, statusOf(code), id, f); ateval.ErrorCode(rerr) != ateval.ENOTFOUND {
+			return rerr
+		}
+	}
+	return s.renderAgreements(c, id, typed, err)
 }
 
 // exportsPage lists the evaluator's agreements and offers the export form.

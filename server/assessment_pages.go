@@ -11,13 +11,14 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/storage"
 )
 
 // itemField is one question of the assessment form.
 type itemField struct {
 	*forms.Item
 	Error, Value, Missing string
-	Shown                 string // the skip rule, in words, or ""
+	Shown                 string // when it is asked, in words, or ""
 }
 
 type assessmentPage struct {
@@ -34,10 +35,21 @@ type assessmentPage struct {
 	// Placeholder is set when the instrument's wording is licensed and
 	// this borough has not loaded it.
 	Placeholder bool
+	// Existing is the assessment already recorded at the instrument and
+	// timepoint chosen, if there is one in analysis: the page refuses a
+	// second and links to it. InError is one recorded there and entered
+	// in error, which this recording replaces.
+	Existing, InError *forms.Assessment
+	// Action is where the form posts: a new recording, or a correction
+	// (Correction set, asking for the reason).
+	Action     string
+	Correction *forms.Assessment
+	Reason     textInput
 }
 
 func assessmentLabels(in *forms.Instrument) map[string]string {
-	l := map[string]string{"respondent": "Who answered", "assessed_on": "Date of the assessment", "timepoint": "Timepoint", "instrument": "Instrument"}
+	l := map[string]string{"respondent": "Who answered", "assessed_on": "Date of the assessment", "timepoint": "Timepoint",
+		"instrument": "Assessment", "resident": "The resident", "reason": "The reason"}
 	if in != nil {
 		for i, it := range in.Items {
 			l[it.ID] = "Question " + strconv.Itoa(i+1)
@@ -49,24 +61,27 @@ func assessmentLabels(in *forms.Instrument) map[string]string {
 func (s *Server) renderAssessmentPage(c *gin.Context, status int, p assessmentPage) {
 	fw := s.framework()
 	p.Instruments, p.Timepoints = fw.Instruments(), forms.Timepoints()
-	p.Missing = options(forms.MissingReasons(), map[forms.MissingReason]string{forms.Refused: "Refused", forms.NotApplicable: "Not applicable", forms.Unable: "Unable to answer", forms.NotAsked: "Not asked"})
+	p.Missing = options(forms.MissingReasons())
 	title := "Record an assessment"
-	if in := p.Instrument; in != nil {
-		title = in.Name + " at " + string(p.Timepoint)
+	if p.Action == "" {
+		p.Action = residentPath(p.Resident.ID) + "/assessments"
+	}
+	if in := p.Instrument; in != nil && p.Existing == nil {
+		title = in.Name + " at " + p.Timepoint.Label()
+		if p.Correction != nil {
+			title = "Correct " + title
+		}
 		p.Placeholder = in.Licence.WordingLicensed && !in.Licence.WordingLoaded
 		resp := in.Respondents
 		if len(resp) == 0 {
 			resp = forms.Respondents()
 		}
-		p.Respondent = radios{Name: "respondent", Label: "Who answered?", Inline: true, Form: p.Form, Options: options(resp, map[forms.Respondent]string{
-			forms.RespondentResident: "The resident", forms.RespondentProxy: "A proxy for the resident", forms.RespondentCarer: "A carer", forms.RespondentRecord: "Taken from records"})}
+		p.Respondent = radios{Name: "respondent", Label: "Who answered?", Inline: true, Form: p.Form, Options: options(resp)}
 		p.AssessedOn = dateInput{Name: "assessed_on", Label: "Date of the assessment", Form: p.Form}
+		p.Reason = textInput{Name: "reason", Label: "Why is it corrected?", Hint: "For the record, such as “question 3 was typed as 2, the resident said 4”", Form: p.Form}
 		for _, it := range in.Items {
-			f := itemField{Item: it, Error: p.Form.E(it.ID), Value: p.Form.V("item." + it.ID), Missing: p.Form.V("missing." + it.ID)}
-			if it.Relevant != "" {
-				f.Shown = it.Relevant
-			}
-			p.Items = append(p.Items, f)
+			p.Items = append(p.Items, itemField{Item: it, Error: p.Form.E(it.ID), Value: p.Form.V("item." + it.ID),
+				Missing: p.Form.V("missing." + it.ID), Shown: in.ShownWhen(it)})
 		}
 	}
 	if len(p.Form.Errors) > 0 {
@@ -83,19 +98,55 @@ func (s *Server) chosenInstrument(instrument, timepoint string) (*forms.Instrume
 	return in, tp, ok && tp.Valid()
 }
 
+// recorded finds, in a resident's timeline, the assessment of the
+// instrument at the timepoint: the one in analysis, and one entered in
+// error, if there is either.
+func recorded(tl storage.Timeline, instrument string, tp forms.Timepoint) (current, inError *forms.Assessment) {
+	for i := range tl.Assessments {
+		a := &tl.Assessments[i]
+		if a.Instrument != instrument || a.Timepoint != tp {
+			continue
+		}
+		if a.EnteredInError {
+			inError = a
+		} else {
+			current = a
+		}
+	}
+	return current, inError
+}
+
+// alreadyRecorded is the error of the page that refuses a second
+// assessment of an instrument at a timepoint; the page links to the one
+// recorded.
+func alreadyRecorded(in *forms.Instrument, a *forms.Assessment) fieldError {
+	return fieldError{Field: "instrument", Href: assessmentPath(a.ID), Message: upperFirst(in.AName()) + " assessment at " + a.Timepoint.Label() +
+		" is already recorded for this resident, on " + formatDay(a.AssessedOn, "2 January 2006") + ": open it to read or correct it"}
+}
+
 // newAssessmentPage asks which instrument and timepoint, then shows the
-// instrument's form.
+// instrument's form; one already recorded is refused there and then,
+// before a single answer is typed, with a link to it.
 func (s *Server) newAssessmentPage(c *gin.Context) error {
-	rec, err := s.pathResident(c)
+	id, err := residentID(c)
+	if err != nil {
+		return err
+	}
+	tl, err := s.db.ResidentTimeline(c.Request.Context(), s.framework(), id)
 	if err != nil {
 		return err
 	}
 	f := newForm()
 	f.setDate("assessed_on", ateval.DateOf(s.db.Now()))
 	f.Values["respondent"] = string(forms.RespondentResident)
-	p := assessmentPage{Form: f, Resident: rec.Resident}
+	p := assessmentPage{Form: f, Resident: tl.Resident}
 	if in, tp, ok := s.chosenInstrument(c.Query("instrument"), c.Query("timepoint")); ok {
 		p.Instrument, p.Timepoint = in, tp
+		p.Existing, p.InError = recorded(tl, in.ID, tp)
+		if p.Existing != nil {
+			f.Values["instrument"], f.Values["timepoint"] = in.ID, string(tp)
+			f.Errors = append(f.Errors, alreadyRecorded(in, p.Existing))
+		}
 	} else if c.Query("instrument") != "" || c.Query("timepoint") != "" {
 		f.Errors = append(f.Errors, fieldError{Field: "instrument", Message: "Choose an assessment and a timepoint", Href: "#instrument"})
 	}
@@ -128,6 +179,17 @@ func answersFromForm(c *gin.Context, f *form, in *forms.Instrument) ([]forms.Ans
 	return answers, bad
 }
 
+// assessmentFromForm reads the date, who answered and the answers.
+func assessmentFromForm(c *gin.Context, f *form, in *forms.Instrument) (ateval.Date, forms.Respondent, []forms.Answer, []ateval.FieldError) {
+	answers, bad := answersFromForm(c, f, in)
+	respondent := forms.Respondent(f.text(c, "respondent"))
+	d, fe := f.date(c, "assessed_on")
+	if fe != nil {
+		bad = append(bad, *fe)
+	}
+	return d, respondent, answers, bad
+}
+
 // recordAssessmentForm checks, scores and stores the assessment, or shows
 // the form again with an error summary linking to each bad question.
 func (s *Server) recordAssessmentForm(c *gin.Context) error {
@@ -143,13 +205,8 @@ func (s *Server) recordAssessmentForm(c *gin.Context) error {
 		return ateval.Errorf(ateval.EINVALID, "Choose an assessment and a timepoint.")
 	}
 	f := newForm()
-	answers, bad := answersFromForm(c, f, in)
-	a := forms.Assessment{ResidentID: id, Instrument: in.ID, Timepoint: tp, Respondent: forms.Respondent(f.text(c, "respondent")), Answers: answers}
-	d, fe := f.date(c, "assessed_on")
-	if fe != nil {
-		bad = append(bad, *fe)
-	}
-	a.AssessedOn = d
+	on, respondent, answers, bad := assessmentFromForm(c, f, in)
+	a := forms.Assessment{ResidentID: id, Instrument: in.ID, Timepoint: tp, Respondent: respondent, Answers: answers, AssessedOn: on}
 	if len(bad) > 0 {
 		// Answers that are not numbers never reach storage; the rest
 		// are still checked, so the summary lists every problem at once.
@@ -158,17 +215,19 @@ func (s *Server) recordAssessmentForm(c *gin.Context) error {
 		err = s.db.RecordAssessment(c.Request.Context(), s.framework(), &a)
 	}
 	if ateval.ErrorCode(err) == ateval.EINVALID {
-		f.fail(err, assessmentLabels(in), "assessed_on")
-		for i, e := range f.Errors {
-			if _, isItem := in.Item(e.Field); isItem {
-				f.Errors[i].Href = "#" + itemAnchor(e.Field)
-			}
+		tl, terr := s.db.ResidentTimeline(c.Request.Context(), s.framework(), id)
+		if terr != nil {
+			return terr
 		}
-		rec, rerr := s.db.ResidentRecord(c.Request.Context(), id)
-		if rerr != nil {
-			return rerr
+		p := assessmentPage{Form: f, Resident: tl.Resident, Instrument: in, Timepoint: tp}
+		if p.Existing, p.InError = recorded(tl, in.ID, tp); p.Existing != nil {
+			// Recorded meanwhile (another tab, a colleague): the page
+			// says so and links to it, as when it is chosen.
+			f.Errors = []fieldError{alreadyRecorded(in, p.Existing)}
+		} else {
+			failAssessment(f, err, in)
 		}
-		s.renderAssessmentPage(c, http.StatusUnprocessableEntity, assessmentPage{Form: f, Resident: rec.Resident, Instrument: in, Timepoint: tp})
+		s.renderAssessmentPage(c, http.StatusUnprocessableEntity, p)
 		return nil
 	} else if err != nil {
 		return err
@@ -177,6 +236,43 @@ func (s *Server) recordAssessmentForm(c *gin.Context) error {
 	return nil
 }
 
+// failAssessment shows a refused assessment's errors on the form: in the
+// order of the page, each question's linked to its first control, and a
+// question left unanswered told in words what to do (the rule's own
+// message lists the missing-reason codes an API caller or import sends).
+func failAssessment(f *form, err error, in *forms.Instrument) {
+	f.fail(err, assessmentLabels(in), "assessed_on")
+	order := []string{"resident", "instrument", "timepoint", "reason", "assessed_on", "respondent"}
+	for i, it := range in.Items {
+		order = append(order, it.ID)
+		for j, e := range f.Errors {
+			if e.Field != it.ID {
+				continue
+			}
+			f.Errors[j].Href = "#" + itemAnchor(it.ID)
+			if strings.Contains(e.Message, "is required") {
+				f.Errors[j].Message = "Question " + strconv.Itoa(i+1) + " is required: give an answer, or choose why there is none"
+			}
+		}
+	}
+	f.choose(map[string]string{"respondent": "Select who answered"})
+	f.inPageOrder(order...)
+}
+
 // itemAnchor is the id of the first control of an item: its first radio
 // for a choice, its input otherwise (the template names them alike).
 func itemAnchor(item string) string { return "item-" + url.PathEscape(item) }
+
+// fillAnswers puts an assessment's date, respondent and answers into the
+// form, to be corrected.
+func fillAnswers(f *form, a *forms.Assessment) {
+	f.setDate("assessed_on", a.AssessedOn)
+	f.Values["respondent"] = string(a.Respondent)
+	for _, ans := range a.Answers {
+		if ans.Value != nil {
+			f.Values["item."+ans.Item] = strconv.FormatFloat(*ans.Value, 'f', -1, 64)
+		} else {
+			f.Values["missing."+ans.Item] = string(ans.Missing)
+		}
+	}
+}

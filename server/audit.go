@@ -3,7 +3,9 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -54,10 +56,87 @@ func (s *Server) apiAudit(c *gin.Context) error {
 }
 
 // auditActions lists the actions the filter offers: every action of the
-// root package, and the two of the agreements' register that storage
-// names itself.
-func auditActions() []string {
-	return append(ateval.AuditActions(), storage.ActionCreateAgreement, storage.ActionAddAgreementMember)
+// audit log, in words.
+func auditActions() []option {
+	var out []option
+	for _, a := range ateval.AuditActions() {
+		out = append(out, option{Value: a, Label: ateval.ActionLabel(a)})
+	}
+	return out
+}
+
+// auditEntry is one row of the viewer, with names where the log keeps
+// ids: the borough's name, a user's email, an agreement's name. Residents,
+// assessments and device issues stay ids: the log holds nothing that
+// identifies a resident, and an administrator reads no resident's record.
+type auditEntry struct {
+	ateval.AuditEntry
+	Action, What, Borough, Detail string
+}
+
+// auditNames are the names the viewer puts for ids.
+type auditNames struct {
+	boroughs, users, agreements map[int64]string
+}
+
+func (s *Server) auditNames(c *gin.Context) (auditNames, error) {
+	n := auditNames{boroughs: map[int64]string{}, users: map[int64]string{}, agreements: map[int64]string{}}
+	bs, err := s.db.View(c.Request.Context()).Boroughs()
+	if err != nil {
+		return n, err
+	}
+	for _, b := range bs {
+		n.boroughs[b.ID] = b.Name
+	}
+	accounts, err := s.db.Accounts(c.Request.Context())
+	if err != nil {
+		return n, err
+	}
+	for _, a := range accounts {
+		n.users[a.ID] = a.Email
+	}
+	as, err := s.db.Agreements(c.Request.Context())
+	if err != nil {
+		return n, err
+	}
+	for _, a := range as {
+		n.agreements[a.ID] = a.Name
+	}
+	return n, nil
+}
+
+var userInDetail = regexp.MustCompile(`^user (\d+)$`)
+
+func (n auditNames) entry(e ateval.AuditEntry) auditEntry {
+	v := auditEntry{AuditEntry: e, Action: ateval.ActionLabel(e.Action), Borough: n.boroughs[e.BoroughID], Detail: e.Detail}
+	if e.BoroughID != 0 && v.Borough == "" {
+		v.Borough = "borough " + strconv.FormatInt(e.BoroughID, 10)
+	}
+	id := strconv.FormatInt(e.ObjectID, 10)
+	switch e.ObjectType {
+	case "":
+	case "user":
+		v.What = "User " + id
+		if email := n.users[e.ObjectID]; email != "" {
+			v.What = "User " + email
+		}
+	case "agreement":
+		v.What = "Agreement " + id
+		if name := n.agreements[e.ObjectID]; name != "" {
+			v.What = "Agreement “" + name + "”"
+		}
+	case "device_issue":
+		v.What = "Device issue " + id
+	default:
+		v.What = upperFirst(strings.ReplaceAll(e.ObjectType, "_", " ")) + " " + id
+	}
+	if m := userInDetail.FindStringSubmatch(e.Detail); m != nil {
+		uid, _ := strconv.ParseInt(m[1], 10, 64)
+		if email := n.users[uid]; email != "" {
+			v.Detail = "user " + email
+		}
+	}
+	return v
 }
 
 // auditPage is the administrator's audit log viewer. Invalid filters are
@@ -76,7 +155,15 @@ func (s *Server) auditPage(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		data["Entries"], data["Total"] = es, total
+		names, err := s.auditNames(c)
+		if err != nil {
+			return err
+		}
+		entries := make([]auditEntry, len(es))
+		for i, e := range es {
+			entries[i] = names.entry(e)
+		}
+		data["Entries"], data["Total"] = entries, total
 		limit := f.Limit
 		if limit <= 0 || limit > 1000 {
 			limit = 100

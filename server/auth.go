@@ -78,7 +78,11 @@ func (s *Server) pageSession() gin.HandlerFunc {
 			}
 		}
 		withUser(c, sess)
-		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && c.FullPath() != "/login" {
+		// The sign-in form and the form a one-time link opens to set a
+		// password are sent before there is a session: they carry a token
+		// of their own (loginCSRFCookie), checked by their handlers.
+		ownToken := c.FullPath() == "/login" || c.FullPath() == "/password-reset/:token"
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !ownToken {
 			if sess == nil || !sameToken(c.PostForm(csrfField), sess.CSRFToken) {
 				s.writeError(c, errCSRF)
 				return

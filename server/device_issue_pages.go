@@ -20,6 +20,14 @@ func issueLabels() map[string]string {
 
 func issueDates() []string { return []string{"issued_on", "installed_on", "removed_on", "reviewed_on"} }
 
+// failIssue shows a refused issue or update's errors on the form, in the
+// order of the fields on the page.
+func failIssue(f *form, err error) {
+	f.fail(err, issueLabels(), issueDates()...)
+	f.choose(map[string]string{"removal_reason": "Select why the device came back", "device_id": "Select the device from the catalogue"})
+	f.inPageOrder("device_id", "issued_on", "installed_on", "asset_tag", "issued_by", "need", "reviewed_on", "review_note", "removed_on", "removal_reason", "removal_note")
+}
+
 // issueIDParam parses the :id of a device issue; anything but a positive
 // integer is a device issue that does not exist.
 func issueIDParam(c *gin.Context) (int64, error) {
@@ -80,9 +88,7 @@ func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error 
 	p.RemovedOn = dateInput{Name: "removed_on", Label: "Date removed or returned", Form: f}
 	p.ReviewedOn = dateInput{Name: "reviewed_on", Label: "Date of review", Hint: "Only if you reviewed it. For example, 27 3 2026", Form: f}
 	p.AssetTag = textInput{Name: "asset_tag", Label: "Asset tag (optional)", Hint: "The unit's tag, if your borough tags its stock. A returned unit can be issued again.", Width: "app-input--width-10", Form: f}
-	p.Reasons = radios{Name: "removal_reason", Label: "Reason for removal", Form: f, Options: options(devices.RemovalReasons(), map[devices.RemovalReason]string{
-		devices.RemovedNoLongerNeeded: "No longer needed", devices.RemovedAbandoned: "Abandoned or not used", devices.RemovedFaulty: "Faulty",
-		devices.RemovedMoved: "Resident moved", devices.RemovedResidentialCare: "Entered residential care", devices.RemovedDied: "Died", devices.RemovedOther: "Other (give details)"})}
+	p.Reasons = radios{Name: "removal_reason", Label: "Reason for removal", Form: f, Options: options(devices.RemovalReasons())}
 	title := "Issue a device"
 	if p.Issue == nil {
 		staff, err := s.db.BoroughStaff(c.Request.Context())
@@ -94,7 +100,7 @@ func (s *Server) renderIssuePage(c *gin.Context, status int, p issuePage) error 
 		}
 	}
 	if p.Issue != nil {
-		title = "Device issued " + p.Issue.IssuedOn.String()
+		title = "Device issued " + formatDay(p.Issue.IssuedOn, "2 January 2006")
 	}
 	if len(f.Errors) > 0 {
 		title = "Error: " + title
@@ -172,7 +178,7 @@ func (s *Server) issueDeviceForm(c *gin.Context) error {
 		if f.V("submission") == "" {
 			f.Values["submission"] = newToken()
 		}
-		f.fail(err, issueLabels(), issueDates()...)
+		failIssue(f, err)
 		return s.renderIssuePage(c, statusOf(code), issuePage{Form: f, Resident: rec.Resident})
 	} else if err != nil {
 		return err
@@ -252,7 +258,7 @@ func (s *Server) updateIssueForm(c *gin.Context) error {
 		if rerr != nil {
 			return rerr
 		}
-		f.fail(err, issueLabels(), issueDates()...)
+		failIssue(f, err)
 		return s.renderIssuePage(c, http.StatusUnprocessableEntity, issuePage{Form: f, Resident: res, Issue: &di})
 	} else if err != nil {
 		return err

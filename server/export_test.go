@@ -162,7 +162,7 @@ func TestExportPage(t *testing.T) {
 		!strings.Contains(rec.Body.String(), fmt.Sprintf(`href="#evaluators-%d"`, theirs)) {
 		t.Errorf("naming a commissioner: %d, want 422 with an error summary linking to the field\n%.300s", rec.Code, rec.Body.String())
 	}
-	if rec := name(" Evaluator@test.example "); rec.Code != see || rec.Header().Get("Location") != "/admin/agreements" {
+	if rec := name(" Evaluator@test.example "); rec.Code != see || rec.Header().Get("Location") != fmt.Sprintf("/admin/agreements/%d?notice=evaluators-named", theirs) {
 		t.Fatalf("naming the evaluator: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
 	if rec := post(url.Values{"csrf_token": {csrf}, "agreement": {fmt.Sprint(theirs)}}); rec.Code != ok {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,37 @@ func (f *form) fail(err error, labels map[string]string, dates ...string) {
 			href += "-day"
 		}
 		f.Errors = append(f.Errors, fieldError{Field: fe.Field, Message: upperFirst(label + " " + fe.Message), Href: href})
+	}
+}
+
+// inPageOrder sorts the errors into the order of the fields on the page,
+// so that the error summary reads from top to bottom as the form does.
+// Errors of fields not listed keep their order, after those listed.
+func (f *form) inPageOrder(fields ...string) {
+	pos := make(map[string]int, len(fields))
+	for i, name := range fields {
+		pos[name] = i
+	}
+	rank := func(e fieldError) int {
+		if p, ok := pos[e.Field]; ok {
+			return p
+		}
+		return len(fields)
+	}
+	sort.SliceStable(f.Errors, func(i, j int) bool { return rank(f.Errors[i]) < rank(f.Errors[j]) })
+}
+
+// choose gives a choice left unmade the page's own message ("Select the
+// resident's sex"), in place of the rule's, which lists the codes an API
+// caller or an import sends ("Sex must be one of female, male, ...").
+// Other messages of the field (a group "is required when the resident is
+// enrolled") are kept: they say more than "Select".
+func (f *form) choose(messages map[string]string) {
+	for i, e := range f.Errors {
+		m, ok := messages[e.Field]
+		if ok && (strings.Contains(e.Message, "must be one of") || strings.Contains(e.Message, "must be answered") || strings.HasSuffix(e.Message, "is required")) {
+			f.Errors[i].Message = m
+		}
 	}
 }
 
@@ -146,6 +178,8 @@ func notice(c *gin.Context) string {
 		return "Resident's record updated"
 	case "objection-recorded":
 		return "Objection recorded: this resident is left out of pooling and exports from now on"
+	case "objection-withdrawn":
+		return "Objection withdrawn: the resident counts in the evaluation again, and is scheduled again"
 	case "device-issued":
 		return "Device issued"
 	case "device-updated":
@@ -154,8 +188,28 @@ func notice(c *gin.Context) string {
 		return "Device removal recorded"
 	case "assessment-recorded":
 		return "Assessment recorded"
+	case "assessment-corrected":
+		return "Assessment corrected: the answers it replaced are kept below as an earlier version"
+	case "assessment-in-error":
+		return "Assessment taken out of analysis as entered in error: it is kept, and its timepoint may be recorded again"
 	case "category-added":
 		return "Category added"
+	case "user-changed":
+		return "Role and borough changed: they apply from the user's next page"
+	case "user-disabled":
+		return "User disabled: they are signed out and cannot sign in"
+	case "user-enabled":
+		return "User enabled: they can sign in again"
+	case "password-set":
+		return "Your password is set: sign in with it"
+	case "agreement-registered":
+		return "Agreement registered"
+	case "evaluators-named":
+		return "Evaluators named: they may export under the agreement while it is in force"
+	case "min-k-set":
+		return "Minimum k set"
+	case "agreement-ended":
+		return "Agreement ended: no export can be made under it from today"
 	}
 	return ""
 }
@@ -178,16 +232,14 @@ type textInput struct {
 	Form                     *form
 }
 
-// options turns codes into choices, labelled by label (or by the code
-// with its underscores made spaces and its first letter upper case).
-func options[T ~string](codes []T, label map[T]string) []option {
+// options turns codes into choices, each in its own words (its Label).
+func options[T interface {
+	~string
+	Label() string
+}](codes []T) []option {
 	out := make([]option, len(codes))
 	for i, c := range codes {
-		l, ok := label[c]
-		if !ok {
-			l = upperFirst(strings.ReplaceAll(string(c), "_", " "))
-		}
-		out[i] = option{Value: string(c), Label: l}
+		out[i] = option{Value: string(c), Label: c.Label()}
 	}
 	return out
 }

@@ -54,7 +54,7 @@ func TestIssuedByPage(t *testing.T) {
 		t.Fatalf("issues %+v, want one issued by the lead", tl.DeviceIssues)
 	}
 	view := w.do(request{path: fmt.Sprintf("/device-issues/%d", tl.DeviceIssues[0].ID), cookie: cookie}).Body.String()
-	if !strings.Contains(view, "2025-02-01 by borough_lead@test.example") {
+	if !strings.Contains(view, "1 February 2025 by borough_lead@test.example") {
 		t.Errorf("the issue's page does not say who issued it:\n%.1500s", view)
 	}
 }

@@ -15,6 +15,8 @@ type loginForm struct {
 	Next  string
 	// Error is the message of the error summary, linked to the email field.
 	Error string
+	// Notice confirms what brought the user here (a password just set).
+	Notice string
 }
 
 // loginPage shows the sign-in form, with a fresh CSRF token in a cookie
@@ -24,7 +26,7 @@ func (s *Server) loginPage(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, landing(u))
 		return nil
 	}
-	s.renderLogin(c, http.StatusOK, loginForm{Next: safeNext(c.Query("next"))})
+	s.renderLogin(c, http.StatusOK, loginForm{Next: safeNext(c.Query("next")), Notice: notice(c)})
 	return nil
 }
 

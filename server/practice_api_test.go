@@ -145,8 +145,31 @@ func TestObjectionThroughAPI(t *testing.T) {
 		t.Errorf("after the objection: %d pooled, %d export subjects; want none", n, x)
 	}
 	rec := w.do(request{method: "PATCH", path: path, bearer: tok, json: `{"objected_on":"2025-05-01"}`})
-	if got := fieldsOf(t, rec.Body.String()); rec.Code != unpr || len(got) != 1 || !strings.HasPrefix(got[0], "objected_on: an objection recorded on 2025-04-01 stays recorded") {
+	if got := fieldsOf(t, rec.Body.String()); rec.Code != unpr || len(got) != 1 || !strings.HasPrefix(got[0], "objected_on: an objection recorded on 2025-04-01 is not moved") {
 		t.Errorf("moving the objection: %d %v", rec.Code, got)
+	}
+	// {"objected_on": null} withdraws it: the resident is pooled and
+	// exported again, and the objection is kept with its withdrawal.
+	rec = w.do(request{method: "PATCH", path: path, bearer: tok, json: `{"objected_on":null}`})
+	var body struct {
+		Resident struct {
+			ObjectedOn *string `json:"objected_on"`
+		} `json:"resident"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); rec.Code != ok || err != nil || body.Resident.ObjectedOn != nil {
+		t.Fatalf("withdrawing the objection: %d %s", rec.Code, rec.Body.String())
+	}
+	if n, x := pooled(); n != 1 || x != 1 {
+		t.Errorf("after the withdrawal: %d pooled, %d export subjects; want 1 and 1", n, x)
+	}
+	rec = w.do(request{path: path, bearer: tok})
+	today := ateval.DateOf(w.db.Now()).String()
+	if !strings.Contains(rec.Body.String(), `"objection_withdrawals":[{"objected_on":"2025-04-01","withdrawn_on":"`+today+`"}]`) {
+		t.Errorf("the record after the withdrawal: %.600s", rec.Body.String())
+	}
+	es, _, err := w.db.AuditLog(sys, storage.AuditFilter{Action: ateval.ActionWithdrawObjection})
+	if err != nil || len(es) != 1 || es[0].ResidentID != w.camRes.ID {
+		t.Errorf("withdraw_objection audited: %+v %v", es, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
 )
 
@@ -41,3 +42,23 @@ func (w *world) device() devices.Device {
 }
 
 type exportSubject = exports.Subject
+
+// camAssessment enrols Camden's resident (in the comparison group, from
+// the day of registration) and records an ONS4 baseline for them, and
+// returns it.
+func (w *world) camAssessment() forms.Assessment {
+	w.t.Helper()
+	sys := ateval.SystemContext(context.Background())
+	g, on := devices.Comparison, w.camRes.RegisteredOn
+	if _, err := w.db.UpdateResident(sys, w.camRes.ID, storage.ResidentPatch{Group: &g, EnrolledOn: &on}); err != nil {
+		w.t.Fatal(err)
+	}
+	v := func(x float64) *float64 { return &x }
+	a := forms.Assessment{ResidentID: w.camRes.ID, Instrument: "ons4", Timepoint: forms.Baseline, AssessedOn: on.AddDays(1),
+		Respondent: forms.RespondentResident, Answers: []forms.Answer{{Item: "ons4_satisfied", Value: v(7)}, {Item: "ons4_worthwhile", Value: v(8)},
+			{Item: "ons4_happy", Value: v(6)}, {Item: "ons4_anxious", Value: v(3)}}}
+	if err := w.db.RecordAssessment(sys, forms.Default(), &a); err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"github.com/ateval/ateval/forms"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
+	"github.com/ateval/ateval/forms"
 )
 
 //go:embed templates/*.html
@@ -30,6 +31,10 @@ type pageData struct {
 	// header, and the token every form posts back.
 	User *ateval.User
 	CSRF string
+	// Nav, Role and Borough are the header's: the user's destinations,
+	// their role and their borough's name, if they have one.
+	Nav           []navLink
+	Role, Borough string
 }
 
 // parseTemplates parses each page with the shared layout, once, at start-up.
@@ -42,7 +47,25 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"deref":  func(p *float64) float64 { return *p },
 		"pounds": func(pence int64) string { return fmt.Sprintf("£%d.%02d", pence/100, pence%100) },
 		// timepoint shows a timepoint code (w6) as practitioners say it (6 weeks).
-		"timepoint": func(v any) string { return forms.Timepoint(fmt.Sprint(v)).Label() }}
+		"timepoint": func(v any) string { return forms.Timepoint(fmt.Sprint(v)).Label() },
+		// label shows any code of the domain in words, by its Label method.
+		"label": func(v interface{ Label() string }) string { return v.Label() },
+		// day and dayShort write a date as people read it: 3 February 2026,
+		// or 3 Feb 2026 in a table; "" for a date not recorded.
+		"day":      func(d ateval.Date) string { return formatDay(d, "2 January 2006") },
+		"dayShort": func(d ateval.Date) string { return formatDay(d, "2 Jan 2006") },
+		// nhs writes a stored NHS number as the NHS shows it: 943 476 5919.
+		"nhs": devices.FormatNHSNumber,
+		// dict makes a map of its key and value pairs, to pass a shared
+		// template several values.
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
 	out := map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
@@ -73,6 +96,10 @@ func (s *Server) render(c *gin.Context, status int, name string, data pageData) 
 	if sess := currentSession(c); sess != nil && data.CSRF == "" {
 		data.CSRF = sess.CSRFToken
 	}
+	if u := data.User; u != nil {
+		data.Nav, data.Role = navFor(u, c.Request.URL.Path), roleLabel(u.Role)
+		data.Borough = s.boroughName(c.Request.Context(), u.BoroughID)
+	}
 	// Pages may hold personal data: no shared cache may keep them.
 	c.Header("Cache-Control", "no-store")
 	var buf bytes.Buffer
@@ -91,4 +118,12 @@ func (s *Server) static() gin.HandlerFunc {
 		c.Header("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(c.Writer, c.Request)
 	}
+}
+
+// formatDay writes a date in the layout, or "" when it is not recorded.
+func formatDay(d ateval.Date, layout string) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format(layout)
 }

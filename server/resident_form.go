@@ -21,6 +21,27 @@ func residentLabels() map[string]string {
 	}
 }
 
+// residentOrder lists the form's fields in the order the page shows them,
+// for the error summary.
+func residentOrder() []string {
+	return []string{"reference", "year_of_birth", "sex", "ethnic_group", "living_alone", "primary_support_reason", "registered_on",
+		"group", "enrolled_on", "given_name", "family_name", "nhs_number", "address", "postcode", "date_of_birth", "objected_on"}
+}
+
+// residentChoices are the messages of the form's choices left unmade.
+func residentChoices() map[string]string {
+	return map[string]string{"sex": "Select the resident's sex", "ethnic_group": "Select the resident's ethnic group",
+		"living_alone": "Select whether the resident lives alone", "primary_support_reason": "Select the resident's primary support reason",
+		"group": "Select the evaluation group"}
+}
+
+// failResident shows a refused record's errors on the form, in page order.
+func failResident(f *form, err error) {
+	f.fail(err, residentLabels(), residentDates()...)
+	f.choose(residentChoices())
+	f.inPageOrder(residentOrder()...)
+}
+
 // residentDates are the form's date inputs.
 func residentDates() []string {
 	return []string{"registered_on", "enrolled_on", "objected_on", "date_of_birth"}
@@ -43,26 +64,22 @@ type residentFields struct {
 
 func newResidentFields(f *form) residentFields {
 	return residentFields{
-		Reference:   textInput{Name: "reference", Label: "Reference", Hint: "Your borough's reference for the resident, from its case management system", Width: "app-input--width-10", Form: f},
-		YearOfBirth: textInput{Name: "year_of_birth", Label: "Year of birth", Width: "app-input--width-4", Numeric: true, Form: f},
-		GivenName:   textInput{Name: "given_name", Label: "Given name (optional)", Width: "app-input--width-20", Form: f},
-		FamilyName:  textInput{Name: "family_name", Label: "Family name (optional)", Width: "app-input--width-20", Form: f},
-		NHSNumber:   textInput{Name: "nhs_number", Label: "NHS number (optional)", Hint: "10 digits, such as 485 777 3456", Width: "app-input--width-10", Numeric: true, Form: f},
-		Postcode:    textInput{Name: "postcode", Label: "Postcode (optional)", Width: "app-input--width-10", Form: f},
-		Sex:         radios{Name: "sex", Label: "Sex", Inline: true, Form: f, Options: options(devices.Sexes(), map[devices.Sex]string{devices.SexNotStated: "Not stated"})},
-		EthnicGroup: radios{Name: "ethnic_group", Label: "Ethnic group", Hint: "As in the 2021 Census", Form: f, Options: options(devices.EthnicGroups(), map[devices.EthnicGroup]string{
-			devices.EthnicAsian: "Asian or Asian British", devices.EthnicBlack: "Black, Black British, Caribbean or African",
-			devices.EthnicMixed: "Mixed or multiple ethnic groups", devices.EthnicWhite: "White", devices.EthnicOther: "Other ethnic group", devices.EthnicNotStated: "Not stated"})},
-		LivingAlone: radios{Name: "living_alone", Label: "Does the resident live alone?", Inline: true, Form: f, Options: []option{{"yes", "Yes"}, {"no", "No"}}},
-		SupportReason: radios{Name: "primary_support_reason", Label: "Primary support reason", Form: f, Options: options(devices.SupportReasons(), map[devices.SupportReason]string{
-			devices.SupportPhysical: "Physical support", devices.SupportSensory: "Sensory support", devices.SupportMemoryCognition: "Support with memory and cognition",
-			devices.SupportLearningDisability: "Learning disability support", devices.SupportMentalHealth: "Mental health support", devices.SupportSocial: "Social support", devices.SupportNone: "No support reason"})},
+		Reference:     textInput{Name: "reference", Label: "Reference", Hint: "Your borough's reference for the resident, from its case management system", Width: "app-input--width-10", Form: f},
+		YearOfBirth:   textInput{Name: "year_of_birth", Label: "Year of birth", Width: "app-input--width-4", Numeric: true, Form: f},
+		GivenName:     textInput{Name: "given_name", Label: "Given name (optional)", Width: "app-input--width-20", Form: f},
+		FamilyName:    textInput{Name: "family_name", Label: "Family name (optional)", Width: "app-input--width-20", Form: f},
+		NHSNumber:     textInput{Name: "nhs_number", Label: "NHS number (optional)", Hint: "10 digits, such as 943 476 5919", Width: "app-input--width-10", Numeric: true, Form: f},
+		Postcode:      textInput{Name: "postcode", Label: "Postcode (optional)", Width: "app-input--width-10", Form: f},
+		Sex:           radios{Name: "sex", Label: "Sex", Inline: true, Form: f, Options: options(devices.Sexes())},
+		EthnicGroup:   radios{Name: "ethnic_group", Label: "Ethnic group", Hint: "As in the 2021 Census", Form: f, Options: options(devices.EthnicGroups())},
+		LivingAlone:   radios{Name: "living_alone", Label: "Does the resident live alone?", Inline: true, Form: f, Options: []option{{"yes", "Yes"}, {"no", "No"}}},
+		SupportReason: radios{Name: "primary_support_reason", Label: "Primary support reason", Form: f, Options: options(devices.SupportReasons())},
 		Group: radios{Name: "group", Label: "Evaluation group", Hint: "Intervention residents are enrolled when a device is issued; comparison residents (usual care or a waiting list) when first assessed", Form: f,
-			Options: []option{{"", "Not enrolled"}, {"intervention", "Intervention"}, {"comparison", "Comparison"}}},
+			Options: append([]option{{"", devices.Group("").Label()}}, options(devices.Groups())...)},
 		RegisteredOn: dateInput{Name: "registered_on", Label: "Date registered", Form: f},
 		EnrolledOn:   dateInput{Name: "enrolled_on", Label: "Date enrolled in the evaluation", Hint: "Leave empty if not enrolled. For example, 27 3 2026", Form: f},
 		DateOfBirth:  dateInput{Name: "date_of_birth", Label: "Date of birth (optional)", Form: f},
-		ObjectedOn:   dateInput{Name: "objected_on", Label: "Date the resident objected to the use of their data for evaluation", Hint: "Only if they have objected. From then on they are left out of pooling and exports; their care record is kept. An objection cannot be withdrawn here.", Form: f},
+		ObjectedOn:   dateInput{Name: "objected_on", Label: "Date the resident objected to the use of their data for evaluation", Hint: "Only if they have objected. From then on they are left out of pooling and exports, and no evaluation questionnaire is due; their care record is kept.", Form: f},
 	}
 }
 
@@ -124,7 +141,7 @@ func (s *Server) createResidentForm(c *gin.Context) error {
 		err = s.db.CreateResident(c.Request.Context(), &r, &id)
 	}
 	if ateval.ErrorCode(err) == ateval.EINVALID {
-		f.fail(err, residentLabels(), residentDates()...)
+		failResident(f, err)
 		s.renderResidentForm(c, http.StatusUnprocessableEntity, "Register a resident", residentFormPage{Form: f, Action: "/residents"})
 		return nil
 	} else if err != nil {
@@ -153,7 +170,7 @@ func (s *Server) editResidentPage(c *gin.Context) error {
 	f.setDate("enrolled_on", r.EnrolledOn)
 	f.setDate("objected_on", r.ObjectedOn)
 	if ident := rec.Identity; ident != nil {
-		f.Values["given_name"], f.Values["family_name"], f.Values["nhs_number"] = ident.GivenName, ident.FamilyName, ident.NHSNumber
+		f.Values["given_name"], f.Values["family_name"], f.Values["nhs_number"] = ident.GivenName, ident.FamilyName, devices.FormatNHSNumber(ident.NHSNumber)
 		f.Values["address"], f.Values["postcode"] = ident.Address, ident.Postcode
 		f.setDate("date_of_birth", ident.DateOfBirth)
 	}
@@ -185,8 +202,8 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 		_, err = s.db.UpdateResident(c.Request.Context(), id, p)
 	}
 	if ateval.ErrorCode(err) == ateval.EINVALID {
-		f.fail(err, residentLabels(), residentDates()...)
-		rec := devices.Resident{ID: id, Reference: r.Reference}
+		failResident(f, err)
+		rec := devices.Resident{ID: id, Reference: r.Reference, ObjectedOn: before.Resident.ObjectedOn}
 		s.renderResidentForm(c, http.StatusUnprocessableEntity, "Change resident", residentFormPage{Form: f, Resident: &rec, Action: residentPath(id)})
 		return nil
 	} else if err != nil {

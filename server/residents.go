@@ -82,12 +82,20 @@ func (s *Server) apiResident(c *gin.Context) error {
 	return nil
 }
 
-// residentsPage lists the borough's residents, with a search by reference.
+// residentsPage lists the borough's residents with their names, with a
+// search by reference (anywhere in it) or name.
 func (s *Server) residentsPage(c *gin.Context) error {
-	l, err := s.listResidents(c)
+	q := residentQuery(c)
+	rs, total, err := s.db.ResidentsNamed(c.Request.Context(), q)
 	if err != nil {
 		return err
 	}
+	q = q.Paged()
+	l := struct {
+		Residents     []storage.ListedResident
+		Total         int64
+		Limit, Offset int
+	}{rs, total, q.Limit, q.Offset}
 	data := gin.H{"List": l, "Reference": c.Query("reference"), "Name": c.Query("name")}
 	if next := l.Offset + l.Limit; int64(next) < l.Total {
 		data["Next"] = "/residents?reference=" + urlQuery(c.Query("reference")) + "&name=" + urlQuery(c.Query("name")) + "&offset=" + strconv.Itoa(next)

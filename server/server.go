@@ -146,6 +146,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authed.GET("/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.apiAudit))
 	s.practitionerRoutes(pages, authed)
 	s.evidenceRoutes(pages, authed)
+	s.adminRoutes(pages)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 	r.NoMethod(func(c *gin.Context) { s.writeError(c, errMethodNotAllowed) })

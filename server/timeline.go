@@ -22,10 +22,12 @@ type timelineIssue struct {
 	Product, Category string
 }
 
-// timelineAssessment is one assessment taken, with its instrument's name.
+// timelineAssessment is one assessment taken, with its instrument's name
+// and its scores in words.
 type timelineAssessment struct {
 	forms.Assessment
-	Name string
+	Name   string
+	Scores []scoreView
 }
 
 // timelineDue is one scheduled assessment still to take.
@@ -78,7 +80,11 @@ func (s *Server) timelinePage(c *gin.Context) error {
 		return id
 	}
 	for _, a := range tl.Assessments {
-		p.Taken = append(p.Taken, timelineAssessment{Assessment: a, Name: name(a.Instrument)})
+		ta := timelineAssessment{Assessment: a, Name: name(a.Instrument)}
+		if in, ok := fw.Instrument(a.Instrument); ok {
+			ta.Scores = viewScores(in, a.Scores)
+		}
+		p.Taken = append(p.Taken, ta)
 	}
 	for _, d := range tl.Schedule {
 		switch d.Status {

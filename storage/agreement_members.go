@@ -14,7 +14,7 @@ import (
 
 // ActionAddAgreementMember is the audit action of naming an evaluator on
 // a data sharing agreement.
-const ActionAddAgreementMember = "add_agreement_member"
+const ActionAddAgreementMember = ateval.ActionAddAgreementMember
 
 type agreementMemberRow struct {
 	AgreementID int64 `gorm:"primaryKey;autoIncrement:false"`

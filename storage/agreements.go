@@ -140,7 +140,7 @@ func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *form
 }
 
 // ActionCreateAgreement is the audit action of registering an agreement.
-const ActionCreateAgreement = "create_agreement"
+const ActionCreateAgreement = ateval.ActionCreateAgreement
 
 // Agreement returns the agreement with its boroughs, never its key. An
 // evaluator gets only an agreement naming them (EFORBIDDEN otherwise);

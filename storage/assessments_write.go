@@ -32,17 +32,41 @@ func (db *DB) RecordAssessment(ctx context.Context, fw *forms.Framework, a *form
 		}
 		a.FrameworkVersion = fw.Version()
 		a.Scores = scores
-		if err := tx.createAssessment(a, row.BoroughID); err != nil {
-			if ateval.ErrorCode(err) == ateval.ECONFLICT {
-				return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
-					Message: "a " + a.Instrument + " assessment at " + string(a.Timepoint) + " is already recorded for this resident"}})
-			}
+		detail := a.Instrument + " " + string(a.Timepoint)
+		prev, taken, err := tx.slotTaken(a.ResidentID, a.Instrument, a.Timepoint)
+		switch {
+		case err != nil:
 			return err
+		case taken && prev.EnteredInErrorAt != nil:
+			if err := db.recordAgain(ctx, tx, prev, a); err != nil {
+				return err
+			}
+			detail += ", again after one entered in error"
+		case taken:
+			return errAlreadyRecorded(fw, a)
+		default:
+			if err := tx.createAssessment(a, row.BoroughID); err != nil {
+				if ateval.ErrorCode(err) == ateval.ECONFLICT {
+					return errAlreadyRecorded(fw, a)
+				}
+				return err
+			}
 		}
 		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionRecordAssessment, ObjectType: "assessment", ObjectID: a.ID,
-			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: a.Instrument + " " + string(a.Timepoint)})
+			ResidentID: a.ResidentID, BoroughID: row.BoroughID, Detail: detail})
 	})
 	return err
+}
+
+// errAlreadyRecorded refuses a second assessment of one instrument at one
+// timepoint, naming both in words; the form links to the one recorded.
+func errAlreadyRecorded(fw *forms.Framework, a *forms.Assessment) error {
+	name := "a " + a.Instrument
+	if in, ok := fw.Instrument(a.Instrument); ok {
+		name = in.AName()
+	}
+	return ateval.Invalid("This assessment is already recorded.", []ateval.FieldError{{Field: "timepoint",
+		Message: "already has " + name + " assessment for this resident at " + a.Timepoint.Label() + ": open it to read or correct it"}})
 }
 
 // assessmentsOf returns a resident's assessments with their scores, in
@@ -69,8 +93,12 @@ func (tx *Tx) assessmentsOf(residentID int64) ([]forms.Assessment, error) {
 type Timeline struct {
 	ResidentRecord
 	Assessments []forms.Assessment `json:"assessments"`
-	// Schedule is empty until the resident is enrolled.
+	// Schedule is empty until the resident is enrolled, and while an
+	// objection to the use of their data for evaluation stands: no
+	// evaluation questionnaire is due then.
 	Schedule []forms.Due `json:"schedule"`
+	// Withdrawals are the objections the resident made and withdrew.
+	Withdrawals []devices.Withdrawal `json:"objection_withdrawals,omitempty"`
 }
 
 // ResidentTimeline reads one resident's timeline, if the acting user may
@@ -106,8 +134,11 @@ func (db *DB) ResidentTimeline(ctx context.Context, fw *forms.Framework, id int6
 		if tl.Assessments, err = tx.assessmentsOf(id); err != nil {
 			return err
 		}
+		if tl.Withdrawals, err = tx.withdrawalsOf(id); err != nil {
+			return err
+		}
 		tl.Schedule = []forms.Due{}
-		if tl.Resident.Enrolled() {
+		if tl.Resident.InEvaluation() {
 			if tl.Schedule, err = fw.Schedule(tl.Resident.EnrolledOn, forms.TakenFrom(tl.Assessments), nil, db.today()); err != nil {
 				return err
 			}

@@ -73,7 +73,7 @@ func (tx *Tx) openWindows(open []forms.OpenWindow, borough int64, today ateval.D
 SELECT r.id, r.reference, r.enrolled_on, w.seq, a.instrument
 FROM open_window w
 JOIN residents r ON r.borough_id = ? AND r.enrolled_on >= w.enrolled_from AND r.enrolled_on <= w.enrolled_to AND r.objected_on IS NULL
-LEFT JOIN assessments a ON a.resident_id = r.id AND a.timepoint = w.timepoint
+LEFT JOIN assessments a ON a.resident_id = r.id AND a.timepoint = w.timepoint AND `+inAnalysis+`
 ORDER BY r.reference, r.id, w.seq`, args...).Rows()
 	if err != nil {
 		return nil, err

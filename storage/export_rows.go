@@ -202,7 +202,7 @@ func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs
 		for i, r := range batch {
 			ids[i], at[r.id], out[i].Pseudonym = r.id, i, r.pseudonym
 		}
-		in := `a.resident_id IN (SELECT r.id FROM residents r WHERE r.id IN ? AND ` + eligible + `)`
+		in := `a.resident_id IN (SELECT r.id FROM residents r WHERE r.id IN ? AND ` + eligible + `) AND ` + inAnalysis
 		var as []assessmentRow
 		if err := g.Table("assessments a").Select("a.*").Where(in, ids).Order("a.id").Find(&as).Error; err != nil {
 			return err

@@ -42,6 +42,10 @@ func migrations() []migration {
 		{12, "a device issue's issuer is an account", schemaV12, "", nil},
 		{13, "a device issue recorded once per request key", schemaV13, "", nil},
 		{14, "sign-ins in progress counted apart from failures", schemaV14, "", nil},
+		{15, "assessments corrected or entered in error, with their versions", schemaV15, "", nil},
+		{16, "objections withdrawn", schemaV16, "", nil},
+		{17, "NHS numbers and postcodes stored one way", schemaV17, "", normalizeIdentities},
+		{18, "one-time links to set a password", schemaV18, "", nil},
 	}
 }
 

@@ -111,8 +111,8 @@ func TestCreateAndUpdateResident(t *testing.T) {
 			p    storage.ResidentPatch
 			want string
 		}{
-			{"move the objection", storage.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 stays recorded; it cannot be withdrawn or moved here"},
-			{"withdraw it", storage.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 stays recorded; it cannot be withdrawn or moved here"},
+			{"move the objection", storage.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
+			{"withdraw it", storage.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
 			{"take another's reference", storage.ResidentPatch{Reference: &p.camRes.Reference}, "reference: is already the reference of another resident of your borough"},
 		} {
 			_, err := db.UpdateResident(p.cam, r.ID, c.p)
@@ -258,7 +258,7 @@ func TestRecordAssessmentAndDueList(t *testing.T) {
 			t.Errorf("recorded %+v", a)
 		}
 		dup := ons4(p.camRes.ID, forms.Baseline, ateval.NewDate(2025, 2, 2), 5)
-		if got := fieldsOf(db.RecordAssessment(p.cam, fw, &dup)); got != "timepoint: a ons4 assessment at baseline is already recorded for this resident" {
+		if got := fieldsOf(db.RecordAssessment(p.cam, fw, &dup)); got != "timepoint: already has an ONS personal wellbeing (ONS4) assessment for this resident at Baseline: open it to read or correct it" {
 			t.Errorf("twice: %q", got)
 		}
 		if err := db.RecordAssessment(p.sut, fw, &dup); ateval.ErrorCode(err) != ateval.ENOTFOUND {
@@ -418,6 +418,60 @@ func TestCatalogueRoundsOtherBoroughs(t *testing.T) {
 		}
 		if got := fieldsOf(db.CreateCategory(admin, &cat)); got != "id: is already a category" {
 			t.Errorf("the same category twice: %q", got)
+		}
+	})
+}
+
+// TestFindResidentByReference: a reference matches anywhere in it
+// ("000012" finds CAM-000012), literally, and the page's listing gives
+// names, which the API's does not.
+func TestFindResidentByReference(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		p := newPractice(t, db) // Camden's CAM-1 is Ada Example
+		for _, c := range []struct {
+			ref  string
+			want int64
+		}{{"CAM-1", 1}, {"am-", 1}, {"1", 1}, {" m-1 ", 1}, {"SUT", 0}, {"_", 0}, {"%", 0}, {"\x00", 0}, {"1\x00", 0}} {
+			_, total, err := db.Residents(p.cam, storage.ResidentQuery{Reference: c.ref})
+			if err != nil || total != c.want {
+				t.Errorf("reference %q: %d residents (%v), want %d", c.ref, total, err, c.want)
+			}
+		}
+		rs, _, err := db.ResidentsNamed(p.cam, storage.ResidentQuery{Name: "ada"})
+		if err != nil || len(rs) != 1 || rs[0].GivenName != "Ada" || rs[0].FamilyName != "Example" || rs[0].Reference != "CAM-1" {
+			t.Errorf("named listing: %+v %v", rs, err)
+		}
+		if _, _, err := db.ResidentsNamed(as(addUser(t, db, "comm@example.org", ateval.RoleCommissioner, 0)), storage.ResidentQuery{}); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
+			t.Errorf("a commissioner lists names: %v", err)
+		}
+	})
+}
+
+// TestIdentifiersStoredOneWay: an NHS number typed with spaces and a
+// postcode in lower case are stored one way, on registration and on
+// every change.
+func TestIdentifiersStoredOneWay(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		p := newPractice(t, db)
+		r := devices.Resident{Reference: "CAM-9", YearOfBirth: 1944, Sex: devices.Male, EthnicGroup: devices.EthnicBlack,
+			PrimarySupportReason: devices.SupportSensory, RegisteredOn: ateval.NewDate(2026, 5, 1)}
+		if err := db.CreateResident(p.cam, &r, &devices.Identity{NHSNumber: "943 476 5919", Postcode: "nw1  8nh"}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.ResidentRecord(p.cam, r.ID)
+		if err != nil || rec.Identity.NHSNumber != "9434765919" || rec.Identity.Postcode != "NW1 8NH" {
+			t.Fatalf("registered: %+v %v", rec.Identity, err)
+		}
+		if _, err := db.UpdateResident(p.cam, r.ID, storage.ResidentPatch{Identity: &devices.Identity{NHSNumber: "943-476-5919", Postcode: "sw1a1aa"}}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err = db.ResidentRecord(p.cam, r.ID)
+		if err != nil || rec.Identity.NHSNumber != "9434765919" || rec.Identity.Postcode != "SW1A 1AA" {
+			t.Errorf("changed: %+v %v", rec.Identity, err)
+		}
+		if err := db.CreateResident(p.cam, &devices.Resident{Reference: "CAM-10", YearOfBirth: 1944, Sex: devices.Male, EthnicGroup: devices.EthnicBlack,
+			PrimarySupportReason: devices.SupportSensory, RegisteredOn: ateval.NewDate(2026, 5, 1)}, &devices.Identity{NHSNumber: "943 476 5918"}); fieldsOf(err) != "nhs_number: is not a valid NHS number (10 digits with a modulus 11 check digit)" {
+			t.Errorf("a wrong check digit: %v", err)
 		}
 	})
 }

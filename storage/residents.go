@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -36,12 +37,11 @@ var errResidentNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no resident 
 
 // ResidentQuery selects residents for a list.
 type ResidentQuery struct {
-	// Reference, if set, keeps residents whose borough reference starts
-	// with it, ignoring case.
+	// Reference, if set, keeps residents whose borough reference holds
+	// it anywhere, ignoring case: "000012" finds CAM-000012.
 	Reference string
 	// Name, if set, keeps residents whose given or family name, or both
-	// together, start with it, ignoring case. Only the identities table is
-	// searched; the list still shows no identifiers.
+	// together, start with it, ignoring case.
 	Name   string
 	Limit  int // default 50, at most 500: see Paged
 	Offset int
@@ -59,26 +59,60 @@ func (q ResidentQuery) Paged() ResidentQuery {
 
 // Residents lists the residents the acting user may see, by reference,
 // and how many match in all. It reads no identifiers (names, NHS numbers):
-// those are for the single-resident record only. The listing is audited
-// by count, not by the residents it returned or the search typed.
+// the API's listing holds none. The listing is audited by count, not by
+// the residents it returned or the search typed.
 func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resident, total int64, err error) {
 	defer ateval.Wrap(&err, "Residents")
+	listed, total, err := db.listResidents(ctx, q, false)
+	out := make([]devices.Resident, len(listed))
+	for i := range listed {
+		out[i] = listed[i].Resident
+	}
+	return out, total, err
+}
+
+// ListedResident is a resident as the register's page lists them: the
+// fields analysis uses, and their name, so that a practitioner finds the
+// person they are looking for.
+type ListedResident struct {
+	devices.Resident
+	GivenName  string `json:"given_name,omitempty"`
+	FamilyName string `json:"family_name,omitempty"`
+}
+
+// ResidentsNamed is Residents with each resident's name: for the
+// register's page, whose users (practitioners and borough leads of the
+// resident's borough) may read their own borough's identifiers. The
+// listing is audited by count, saying names were shown.
+func (db *DB) ResidentsNamed(ctx context.Context, q ResidentQuery) (_ []ListedResident, total int64, err error) {
+	defer ateval.Wrap(&err, "ResidentsNamed")
+	return db.listResidents(ctx, q, true)
+}
+
+func (db *DB) listResidents(ctx context.Context, q ResidentQuery, named bool) (_ []ListedResident, total int64, err error) {
 	defer db.denied(ctx, &err, ateval.ActionListResidents, ateval.AuditEntry{})
 	borough, all, err := residentScope(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	q = q.Paged()
-	var out []devices.Resident
+	var out []ListedResident
 	err = db.InTx(ctx, func(tx *Tx) error {
 		g := tx.g.Model(&residentRow{})
 		if !all {
 			g = g.Where("borough_id = ?", borough)
 		}
-		if q.Reference != "" {
-			g = g.Where(`LOWER(reference) LIKE ? ESCAPE '\'`, likePrefix(strings.ToLower(q.Reference)))
+		ref, name := strings.TrimSpace(q.Reference), strings.ToLower(strings.Join(strings.Fields(q.Name), " "))
+		if strings.IndexFunc(ref+name, unicode.IsControl) >= 0 {
+			// No reference or name holds one (ateval.Text); SQLite would
+			// read a NUL in a pattern as its end ("%\x00%" as "%"), and
+			// PostgreSQL refuses it. Nothing matches, and it is not sent.
+			g, ref, name = g.Where("1 = 0"), "", ""
 		}
-		if name := strings.ToLower(strings.Join(strings.Fields(q.Name), " ")); name != "" {
+		if ref != "" {
+			g = g.Where(`LOWER(reference) LIKE ? ESCAPE '\'`, "%"+likePrefix(strings.ToLower(ref)))
+		}
+		if name != "" {
 			p := likePrefix(name)
 			g = g.Where(`id IN (SELECT resident_id FROM resident_identities WHERE LOWER(given_name) LIKE ? ESCAPE '\'
 				OR LOWER(family_name) LIKE ? ESCAPE '\' OR LOWER(given_name || ' ' || family_name) LIKE ? ESCAPE '\')`, p, p, p)
@@ -90,14 +124,32 @@ func (db *DB) Residents(ctx context.Context, q ResidentQuery) (_ []devices.Resid
 		if err := g.Order("reference, id").Limit(q.Limit).Offset(max(q.Offset, 0)).Find(&rows).Error; err != nil {
 			return err
 		}
+		ids := make([]int64, len(rows))
 		for i := range rows {
 			r, err := rows[i].domain()
 			if err != nil {
 				return err
 			}
-			out = append(out, r)
+			out = append(out, ListedResident{Resident: r})
+			ids[i] = r.ID
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionListResidents, BoroughID: borough, Detail: strconv.Itoa(len(rows)) + " residents"})
+		detail := strconv.Itoa(len(rows)) + " residents"
+		if named && len(ids) > 0 {
+			var names []identityRow
+			if err := tx.g.Select("resident_id, given_name, family_name").Where("resident_id IN ?", ids).Find(&names).Error; err != nil {
+				return err
+			}
+			byID := make(map[int64]identityRow, len(names))
+			for _, n := range names {
+				byID[n.ResidentID] = n
+			}
+			for i := range out {
+				n := byID[out[i].ID]
+				out[i].GivenName, out[i].FamilyName = n.GivenName, n.FamilyName
+			}
+			detail += ", with names"
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionListResidents, BoroughID: borough, Detail: detail})
 	})
 	return out, total, err
 }

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -77,6 +79,7 @@ func validateResident(r *devices.Resident, ident *devices.Identity, today ateval
 		fields, msg = append(fields, ateval.ErrorFields(err)...), ateval.ErrorMessage(err)
 	}
 	if ident != nil {
+		ident.Normalize()
 		if err := ident.Validate(today); err != nil {
 			fields = append(fields, ateval.ErrorFields(err)...)
 			if msg == "" {
@@ -123,11 +126,36 @@ type ResidentPatch struct {
 	Group      *devices.Group `json:"group"`
 	EnrolledOn *ateval.Date   `json:"enrolled_on"`
 	// ObjectedOn records an objection to the use of the resident's data
-	// for evaluation. Once recorded it stays: it cannot be withdrawn or
-	// moved here, so that nothing already left out of an export or a
+	// for evaluation. Once recorded it is not moved: it is withdrawn
+	// (WithdrawObjection), so that nothing left out of an export or a
 	// summary comes back in by a slip of a form.
 	ObjectedOn *ateval.Date      `json:"objected_on"`
 	Identity   *devices.Identity `json:"identity"`
+	// WithdrawObjection withdraws the resident's objection today, as
+	// WithdrawObjection does: what {"objected_on": null} asks in JSON.
+	WithdrawObjection bool `json:"-"`
+}
+
+// UnmarshalJSON reads a patch as encoding/json would, refusing unknown
+// fields, and takes "objected_on": null (which leaves ObjectedOn nil, as
+// if absent) for the withdrawal of the objection.
+func (p *ResidentPatch) UnmarshalJSON(b []byte) error {
+	type plain ResidentPatch
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*plain)(p)); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	for k, v := range fields {
+		if strings.EqualFold(k, "objected_on") && string(bytes.TrimSpace(v)) == "null" {
+			p.WithdrawObjection = true
+		}
+	}
+	return nil
 }
 
 // apply returns the names of the fields p changes in r.
@@ -192,7 +220,12 @@ func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ 
 		changed := p.apply(&r)
 		if !before.ObjectedOn.IsZero() && r.ObjectedOn != before.ObjectedOn {
 			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on",
-				Message: "an objection recorded on " + before.ObjectedOn.String() + " stays recorded; it cannot be withdrawn or moved here"}})
+				Message: "an objection recorded on " + before.ObjectedOn.String() + " is not moved: to withdraw it, send objected_on null"}})
+		}
+		withdrawn := p.WithdrawObjection && p.ObjectedOn == nil && !before.ObjectedOn.IsZero()
+		if withdrawn {
+			r.ObjectedOn = ateval.Date{}
+			changed = append(changed, "objected_on")
 		}
 		if p.ObjectedOn != nil && p.ObjectedOn.IsZero() {
 			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on", Message: "must be a date"}})
@@ -231,6 +264,9 @@ func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ 
 		if before.ObjectedOn.IsZero() && !r.ObjectedOn.IsZero() {
 			e.Action, e.Detail = ateval.ActionObjectResident, ""
 			return db.audit(ctx, tx.g, e)
+		}
+		if withdrawn {
+			return db.keepWithdrawal(ctx, tx, r, devices.Withdrawal{ObjectedOn: before.ObjectedOn, WithdrawnOn: db.today()})
 		}
 		return nil
 	})

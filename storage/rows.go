@@ -191,9 +191,17 @@ type assessmentRow struct {
 	// have no value.
 	Scores   string
 	Unscored int
+	// EnteredInErrorAt is when the assessment was taken out of analysis
+	// as entered in error (see schemaV14), or nil.
+	EnteredInErrorAt *string
 }
 
 func (assessmentRow) TableName() string { return "assessments" }
+
+// inAnalysis is the one condition that keeps an assessment (aliased a) in
+// analysis: every summary, export and due list reads only these. An
+// assessment entered in error is kept, but counts nowhere.
+const inAnalysis = "a.entered_in_error_at IS NULL"
 
 func assessmentToRow(a *forms.Assessment, boroughID int64) assessmentRow {
 	return assessmentRow{ID: a.ID, ResidentID: a.ResidentID, BoroughID: boroughID, Instrument: a.Instrument,
@@ -208,7 +216,8 @@ func (r *assessmentRow) domain() (forms.Assessment, error) {
 		return forms.Assessment{}, fmt.Errorf("assessment %d answers: %w", r.ID, err)
 	}
 	a := forms.Assessment{ID: r.ID, ResidentID: r.ResidentID, Instrument: r.Instrument, Timepoint: forms.Timepoint(r.Timepoint),
-		AssessedOn: mustDate(r.AssessedOn), Respondent: forms.Respondent(r.Respondent), FrameworkVersion: r.FrameworkVersion, Answers: answers}
+		AssessedOn: mustDate(r.AssessedOn), Respondent: forms.Respondent(r.Respondent), FrameworkVersion: r.FrameworkVersion, Answers: answers,
+		EnteredInError: r.EnteredInErrorAt != nil}
 	if a.Scores, err = scoresOf(r.Scores); err != nil {
 		return forms.Assessment{}, fmt.Errorf("assessment %d: %w", r.ID, err)
 	}

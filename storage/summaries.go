@@ -185,7 +185,7 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 		SELECT resident_id, ` + strings.Join(pairs, ", ") + `
 		FROM (
 			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `
-			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ?) x
+			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ? AND ` + inAnalysis + `) x
 		GROUP BY resident_id) y)
 SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
 FROM res JOIN sc ON sc.resident_id = res.id
@@ -310,7 +310,7 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores, ti
 			SELECT resident_id, timepoint, ` + strings.Join(counts, ", ") + ` FROM (
 				SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `, ` + db.periodDays("a.answers") + ` AS days
 				FROM assessments a
-				WHERE a.instrument = 'events' AND a.timepoint IN ?) x
+				WHERE a.instrument = 'events' AND a.timepoint IN ? AND ` + inAnalysis + `) x
 			WHERE days > 0) y
 		GROUP BY resident_id) z)
 SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
@@ -352,7 +352,7 @@ func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrum
 	q := cte + `, sc AS (
 	SELECT resident_id, value FROM (
 		SELECT a.resident_id AS resident_id, ` + value + ` AS value
-		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ?) x
+		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ? AND ` + inAnalysis + `) x
 	WHERE value IS NOT NULL)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, res.period AS period, COUNT(*) AS n,
 	SUM(CASE WHEN sc.value = 1 THEN 1 ELSE 0 END) AS yes, SUM(res.rkey) AS keys,

@@ -58,7 +58,7 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 	a.instrument AS instrument, a.timepoint AS timepoint, COUNT(*) AS n,
 	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete, SUM(res.rkey) AS keys,
 	SUM(CASE WHEN a.unscored > 0 THEN res.rkey ELSE 0 END) AS incomplete_keys
-FROM res JOIN assessments a ON a.resident_id = res.id WHERE 1 = 1`
+FROM res JOIN assessments a ON a.resident_id = res.id WHERE ` + inAnalysis
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint ORDER BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint"
 	var rows []takenRow

@@ -84,12 +84,21 @@ func TestDemoAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"demo-password", "admin@demo.ateval", "commissioner@demo.ateval", "evaluator@demo.ateval",
-		"lead.tower-hamlets@demo.ateval", "practitioner.tower-hamlets@demo.ateval", "practitioner.camden@demo.ateval"} {
+		"lead.camden@demo.ateval", "practitioner.camden@demo.ateval", "practitioner.SLUG@demo.ateval", "tower-hamlets",
+		"borough lead", "administrator", "Data sharing agreement 1"} {
 		if !strings.Contains(out.String(), want) {
-			t.Errorf("the demo's account list lacks %q:\n%s", want, out.String())
+			t.Errorf("the demo's account guide lacks %q:\n%s", want, out.String())
 		}
 	}
-	for email, role := range map[string]ateval.Role{"admin@demo.ateval": ateval.RoleAdmin, "lead.tower-hamlets@demo.ateval": ateval.RoleBoroughLead} {
+	// The demo's agreement names the evaluator, so an export works at once.
+	sys := ateval.SystemContext(ctx)
+	as, err := db.Agreements(sys)
+	if err != nil || len(as) != 1 || len(as[0].Evaluators) != 1 || as[0].Evaluators[0] != "evaluator@demo.ateval" ||
+		!ateval.DateOf(db.Now()).Before(as[0].ExpiresOn) || len(as[0].Boroughs) != 16 {
+		t.Errorf("the demo's agreement: %+v %v", as, err)
+	}
+	for email, role := range map[string]ateval.Role{"admin@demo.ateval": ateval.RoleAdmin, "lead.tower-hamlets@demo.ateval": ateval.RoleBoroughLead,
+		"practitioner.tower-hamlets@demo.ateval": ateval.RolePractitioner} {
 		u, err := db.Authenticate(ctx, email, demoPassword, storage.DefaultLoginLimits())
 		if err != nil || u.Role != role {
 			t.Errorf("sign in as %s: %+v, %v", email, u, err)

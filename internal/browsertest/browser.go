@@ -6,10 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -247,6 +251,12 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Logf("browsertest: screenshot %s: %v", name, err)
 		return ""
 	}
+	return b.save(name, png)
+}
+
+// save writes a screenshot as TESTNAME-name.png and returns its path.
+func (b *Browser) save(name string, png []byte) string {
+	b.t.Helper()
 	if err := os.MkdirAll(b.shots, 0o755); err != nil {
 		b.t.Logf("browsertest: %v", err)
 		return ""
@@ -263,4 +273,105 @@ func (b *Browser) Screenshot(name string) string {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", `$`, `\$`)
 	return "`" + r.Replace(s) + "`"
+}
+
+// Widths are the page widths Shots looks at: a desktop, a phone, and the
+// narrowest screen the pages are made for (WCAG 2.1's reflow at 320 CSS
+// pixels), where nothing may scroll sideways.
+var Widths = []int64{1280, 390, 320}
+
+// Shots saves a screenshot of the page at 1280 and 390 pixels wide, as
+// TESTNAME-name-1280.png and -390.png, and fails the test if at any of
+// Widths the page scrolls sideways, naming what sticks out. The browser
+// goes back to its own size afterwards.
+func (b *Browser) Shots(name string) {
+	b.t.Helper()
+	defer func() {
+		if err := b.do(chromedp.EmulateReset()); err != nil {
+			b.t.Logf("browsertest: reset the viewport: %v", err)
+		}
+	}()
+	for _, w := range Widths {
+		if err := b.do(chromedp.EmulateViewport(w, 900)); err != nil {
+			b.fail("set the width to %d: %v", w, err)
+		}
+		if w != 320 {
+			b.screenshotTop(name+"-"+strconv.FormatInt(w, 10), w)
+		}
+		wide, err := run(b, chromedp.Evaluate[string](`(() => {
+			const w = document.documentElement.clientWidth;
+			if (document.documentElement.scrollWidth <= w) return "";
+			const out = [];
+			for (const e of document.querySelectorAll("body *")) {
+				const r = e.getBoundingClientRect();
+				if (r.right > w + 1 && r.width > 0) out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "") + " to " + Math.round(r.right));
+			}
+			return document.documentElement.scrollWidth + " px wide: " + out.slice(0, 8).join(", ");
+		})()`))
+		if err != nil {
+			b.fail("measure the page at %d px: %v", w, err)
+		}
+		if wide != "" {
+			b.Screenshot(name + "-" + strconv.FormatInt(w, 10) + "-sideways")
+			b.t.Errorf("%s scrolls sideways at %d px: %s", b.Path(), w, wide)
+		}
+	}
+}
+
+// PrintShot saves a screenshot of the page as its print stylesheet lays
+// it out, as TESTNAME-name-print.png, and returns how many A4 pages the
+// browser prints it on.
+func (b *Browser) PrintShot(name string) int {
+	b.t.Helper()
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	if err := b.do(media("print"), chromedp.EmulateViewport(794, 1123)); err != nil {
+		b.fail("print media: %v", err)
+	}
+	b.Screenshot(name + "-print")
+	pdf, err := run(b, chromedp.Action[[]byte](func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69})
+		return res.Data, err
+	}))
+	if err != nil {
+		b.fail("print to PDF: %v", err)
+	}
+	if err := b.do(media(""), chromedp.EmulateReset()); err != nil {
+		b.fail("screen media: %v", err)
+	}
+	return len(pdfPage.FindAll(pdf, -1))
+}
+
+// pdfPage matches a page object of a PDF (and not the /Pages tree).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// shotHeight bounds a Shots screenshot's height: image viewers and
+// ImageMagick's default policy refuse pictures over 16,000 pixels, which a
+// long page at 390 px exceeds.
+const shotHeight = 8000
+
+// screenshotTop saves the top of the page, at most shotHeight pixels of
+// it, as TESTNAME-name.png.
+func (b *Browser) screenshotTop(name string, width int64) {
+	b.t.Helper()
+	h, err := run(b, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
+	if err != nil {
+		b.t.Logf("browsertest: screenshot %s: %v", name, err)
+		return
+	}
+	png, err := run(b, chromedp.Action[[]byte](func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		beyond := true
+		res, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{CaptureBeyondViewport: &beyond, Format: page.CaptureScreenshotFormatPng,
+			Clip: &page.Viewport{Width: float64(width), Height: min(h, shotHeight), Scale: 1}})
+		return res.Data, err
+	}))
+	if err != nil {
+		b.t.Logf("browsertest: screenshot %s: %v", name, err)
+		return
+	}
+	b.save(name, png)
 }

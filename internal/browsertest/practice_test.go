@@ -30,7 +30,7 @@ func TestIssueAndRemoveDevice(t *testing.T) {
 	if got := b.Text("#notification"); !strings.Contains(got, "Device issued") {
 		t.Errorf("after issuing: banner %q", got)
 	}
-	if got := b.Text("#devices + table"); !strings.Contains(got, "Wrist-worn automatic fall detector") || !strings.Contains(got, "2025-02-03") || !strings.Contains(got, "Held") {
+	if got := b.Text("#devices + table"); !strings.Contains(got, "Wrist-worn automatic fall detector") || !strings.Contains(got, "3 Feb 2025") || !strings.Contains(got, "Issued, not installed") {
 		t.Errorf("timeline devices after issue: %q", got)
 	}
 	b.Submit(`#devices + table a[href^="/device-issues/"]`)
@@ -50,7 +50,7 @@ func TestIssueAndRemoveDevice(t *testing.T) {
 	if got := b.Text("#notification"); !strings.Contains(got, "Device removal recorded") {
 		t.Errorf("after removal: banner %q", got)
 	}
-	if got := b.Text("#devices + table"); !strings.Contains(got, "Returned 2025-06-20") || !strings.Contains(got, "faulty") || !strings.Contains(got, "2025-02-03") {
+	if got := b.Text("#devices + table"); !strings.Contains(got, "Returned 20 Jun 2025") || !strings.Contains(got, "Faulty") || !strings.Contains(got, "3 Feb 2025") {
 		t.Errorf("timeline devices after removal: %q", got)
 	}
 	b.Screenshot("timeline")
@@ -99,7 +99,8 @@ func TestRecordAssessment(t *testing.T) {
 		t.Fatalf("after recording: banner %q\n%s", got, b.Text("main"))
 	}
 	got := b.Text("#assessments + table")
-	for _, want := range []string{"2025-03-01", "Baseline", "satisfied: 7", "worthwhile: 8", "anxious: 3", "happy: not scorable"} {
+	for _, want := range []string{"1 Mar 2025", "Baseline", "Life satisfaction (0 to 10): 7", "Things done are worthwhile (0 to 10): 8",
+		"Anxiety yesterday (0 to 10, higher is worse): 3", "Happiness yesterday (0 to 10): not scored (question 3 was refused)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline assessments %q lack %q", got, want)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/importer"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/server"
@@ -120,4 +121,30 @@ sutton,SUT-0001,1950,male,asian,false,social,2025-03-01,,,,Sam,Example,,,,
 		out = append(out, importer.Source{Name: name, R: strings.NewReader(files[name])})
 	}
 	return out
+}
+
+// FindResident returns the timeline of the first resident (by reference)
+// whose reference holds ref and whom keep accepts, read as the
+// command-line operator; the test fails if there is none.
+func (s *Site) FindResident(t testing.TB, ref string, keep func(storage.Timeline) bool) storage.Timeline {
+	t.Helper()
+	ctx := ateval.SystemContext(context.Background())
+	for offset := 0; ; offset += 500 {
+		rs, total, err := s.DB.Residents(ctx, storage.ResidentQuery{Reference: ref, Limit: 500, Offset: offset})
+		if err != nil {
+			t.Fatalf("find a resident: %v", err)
+		}
+		for _, r := range rs {
+			tl, err := s.DB.ResidentTimeline(ctx, forms.Default(), r.ID)
+			if err != nil {
+				t.Fatalf("find a resident: %v", err)
+			}
+			if keep(tl) {
+				return tl
+			}
+		}
+		if int64(offset+500) >= total {
+			t.Fatalf("no resident with %q in the reference is as the test needs", ref)
+		}
+	}
 }
