@@ -51,6 +51,7 @@ func commands() map[string]command {
 		"user":      {"add a user account (the password is read from standard input)", runUser},
 		"report":    {"write the comparative evidence report: HTML, PDF, charts and results.json", runReport},
 		"agreement": {"register a data sharing agreement for anonymised exports", runAgreement},
+		"model":     {"fit the one-stage mixed model of an outcome across boroughs by REML", runModel},
 		"export":    {"write an anonymised, k-anonymous dataset with its codebook under a data sharing agreement", runExport},
 	}
 }
