@@ -41,6 +41,7 @@ func migrations() []migration {
 		{11, "the smallest k of each data sharing agreement", schemaV11, "", nil},
 		{12, "a device issue's issuer is an account", schemaV12, "", nil},
 		{13, "a device issue recorded once per request key", schemaV13, "", nil},
+		{14, "federated evidence: trusted keys, imported bundles and their cells", schemaV14, "", nil},
 	}
 }
 
