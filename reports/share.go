@@ -30,6 +30,14 @@ func Shared(ctx context.Context, src Source, borough string, rules disclosure.Ru
 	if err != nil {
 		return nil, held, err
 	}
+	// The record keys are drawn before the first summary, as Build draws
+	// them: a cell shared without them would be perturbed unlike the same
+	// cell in the borough's own report.
+	if k, ok := src.(interface{ RecordKeys(context.Context) error }); ok {
+		if err := k.RecordKeys(ctx); err != nil {
+			return nil, held, err
+		}
+	}
 	f := summary.Filter{Boroughs: []string{borough}}
 	var out []SharedStatistic
 	for _, o := range Outcomes() {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/federation"
+	"github.com/ateval/ateval/reports"
+	"github.com/ateval/ateval/storage"
 )
 
 // runHub keeps a hub's federated evidence: the keys it trusts and the
@@ -127,4 +129,19 @@ func runHubList(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%d-%d\t%d\n", b.Borough, b.Sequence, b.Made.Format("2006-01-02"), b.ImportedAt.Format("2006-01-02"), b.PeriodFrom, b.PeriodTo, b.Cells)
 	}
 	return w.Flush()
+}
+
+// reportSource is where a report or model reads its summaries: on a hub
+// (a database holding imported bundles) the cells boroughs shared,
+// otherwise the database's residents; boroughs are the hub's.
+func reportSource(ctx context.Context, db *storage.DB) (src reports.Source, hubBoroughs []string, err error) {
+	bs, err := db.LatestBundles(ateval.SystemContext(ctx))
+	if err != nil || len(bs) == 0 {
+		return db, nil, err
+	}
+	h, err := reports.NewHubSource(ateval.ReportContext(ctx), db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, h.Boroughs(), nil
 }

@@ -32,7 +32,11 @@ func runModel(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	m, err := reports.FitOneStage(ateval.ReportContext(ctx), db, summary.Filter{}, *outcome, *tp)
+	src, _, err := reportSource(ctx, db)
+	if err != nil {
+		return err
+	}
+	m, err := reports.FitOneStage(ateval.ReportContext(ctx), src, summary.Filter{}, *outcome, *tp)
 	if err != nil {
 		return err
 	}
