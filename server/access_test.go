@@ -64,6 +64,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/exports", "/api/v1/exports", expect{unau, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no body: see TestExportAPI
 		{"POST", "/api/v1/federation/bundles", "/api/v1/federation/bundles", expect{unau, forb, unpr, forb, forb, forb, unpr}},     // no body: see TestPostBundle
 		{"GET", "/admin/audit", "/admin/audit", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"GET", "/admin/hub", "/admin/hub", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/login", "/api/v1/login", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/me", "/api/v1/me", expect{unau, ok, ok, ok, ok, ok, ok}},

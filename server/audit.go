@@ -57,7 +57,7 @@ func (s *Server) apiAudit(c *gin.Context) error {
 // root package, and the two of the agreements' register that storage
 // names itself.
 func auditActions() []string {
-	return append(ateval.AuditActions(), storage.ActionCreateAgreement, storage.ActionAddAgreementMember)
+	return append(ateval.AuditActions(), storage.ActionCreateAgreement, storage.ActionAddAgreementMember, storage.ActionTrustKey, storage.ActionImportBundle)
 }
 
 // auditPage is the administrator's audit log viewer. Invalid filters are

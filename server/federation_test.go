@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,11 +60,30 @@ func TestPostBundle(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d", c.name, rec.Code, rec.Body.String(), c.want)
 		}
 	}
+	// Sutton's bundle, made 200 days ago, imported by the operator: the
+	// hub page flags it stale and Camden's current.
+	var old federation.Bundle
+	if b, err := federation.Parse(strings.NewReader(bundle(key, "sutton", 1))); err != nil {
+		t.Fatal(err)
+	} else {
+		body := b.Body
+		body.Made = time.Now().Add(-200 * 24 * time.Hour)
+		old = federation.Sign(body, key)
+	}
+	if _, err := w.db.ImportBundle(sys, old); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := w.session("admin", storage.CookieSession)
+	rec := w.do(request{path: "/admin/hub", cookie: admin})
+	page := rec.Body.String()
+	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)camden.*Current.*sutton.*Stale`).MatchString(page) {
+		t.Errorf("hub page: %d, want Camden current and Sutton stale:\n%s", rec.Code, page)
+	}
 	bs, err := w.db.LatestBundles(sys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bs) != 1 || bs[0].Borough != "camden" || bs[0].Sequence != 1 {
-		t.Errorf("the hub holds %+v, want Camden's bundle 1 only", bs)
+	if len(bs) != 2 || bs[0].Borough != "camden" || bs[0].Sequence != 1 || bs[1].Borough != "sutton" {
+		t.Errorf("the hub holds %+v, want Camden's bundle 1 and Sutton's", bs)
 	}
 }

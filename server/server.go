@@ -137,7 +137,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authed.GET("/audit", s.requireRole(ateval.RoleAdmin), s.handle(s.apiAudit))
 	s.practitionerRoutes(pages, authed)
 	s.evidenceRoutes(pages, authed)
-	s.federationRoutes(authed)
+	s.federationRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 }

@@ -15,6 +15,13 @@ import (
 	"github.com/ateval/ateval/reports/summary"
 )
 
+// The audit actions of a hub: trusting a borough's key, importing a
+// bundle.
+const (
+	ActionTrustKey     = "trust_bundle_key"
+	ActionImportBundle = "import_bundle"
+)
+
 // hubScope lets only an administrator or the command-line operator keep a
 // hub's trusted keys and import bundles.
 func hubScope(ctx context.Context) error {
@@ -88,7 +95,7 @@ func (db *DB) TrustKey(ctx context.Context, borough string, pub []byte) (err err
 		if err := tx.g.Create(&row).Error; err != nil {
 			return translate(err, "key")
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: "federation.trust", ObjectType: "borough", Detail: "key " + id})
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionTrustKey, ObjectType: "borough", Detail: "key " + id})
 	})
 }
 
@@ -180,7 +187,7 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 			}
 		}
 		id = row.ID
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: "federation.import", ObjectType: "bundle", ObjectID: row.ID, Detail: b.Borough})
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionImportBundle, ObjectType: "bundle", ObjectID: row.ID, Detail: b.Borough})
 	})
 	return id, err
 }
