@@ -129,13 +129,18 @@ func MixedModel(bs []CrossProducts) (MixedFit, error) {
 		return MixedFit{}, ateval.Errorf(ateval.EINVALID, "a mixed model with %d fixed effects needs more than %d residents, got %d", p, p, n)
 	}
 	m := mixed{bs: sortedBoroughs(bs), p: p, q: q, n: n}
+	for _, b := range m.bs {
+		m.flat = append(m.flat, flatten(b, p, q))
+	}
 	diag := m.diagonal()
 	// At θ = 0 the model is ordinary least squares: if that fails, the
 	// fixed effects are not identified whatever θ is.
-	if _, ok := m.profile(make([]float64, len(diag)*(len(diag)+1)/2)); !ok {
+	zero := make([]float64, len(diag)*(len(diag)+1)/2)
+	ols, ok := m.profile(zero)
+	if !ok {
 		return MixedFit{}, ateval.Errorf(ateval.EINVALID, "the fixed effects of the mixed model are not identified: each group needs residents and the baseline must vary")
 	}
-	best, bestDev := []float64(nil), math.Inf(1)
+	best, bestDev := zero, ols.dev
 	try := func(theta []float64, dev float64) {
 		if dev < bestDev {
 			best, bestDev = theta, dev
@@ -171,6 +176,7 @@ func MixedModel(bs []CrossProducts) (MixedFit, error) {
 // mixed is the REML problem of MixedModel.
 type mixed struct {
 	bs      []CrossProducts
+	flat    []flat
 	p, q, n int
 }
 
@@ -207,81 +213,209 @@ func (m mixed) lambda(theta []float64) *mat.Dense {
 type profiled struct {
 	dev  float64
 	beta *mat.VecDense
-	a    mat.Cholesky
+	aSym *mat.SymDense // A = Σᵢ XᵢᵀVᵢ⁻¹Xᵢ
 	r2   float64
+}
+
+// flat is one borough's cross-products as row-major slices, read in the
+// inner loop of the search.
+type flat struct {
+	xtx, xtz, ztz, xty, zty []float64
+	yty                     float64
+}
+
+func flatten(b CrossProducts, p, q int) flat {
+	f := flat{xtx: make([]float64, p*p), xtz: make([]float64, p*q), ztz: make([]float64, q*q), xty: make([]float64, p), zty: make([]float64, q), yty: b.YtY}
+	for i := range p {
+		for j := range p {
+			f.xtx[i*p+j] = b.XtX.At(i, j)
+		}
+		for j := range q {
+			f.xtz[i*q+j] = b.XtZ.At(i, j)
+		}
+		f.xty[i] = b.Xty.AtVec(i)
+	}
+	for i := range q {
+		for j := range q {
+			f.ztz[i*q+j] = b.ZtZ.At(i, j)
+		}
+		f.zty[i] = b.Zty.AtVec(i)
+	}
+	return f
+}
+
+// cholesky factors the symmetric positive definite n×n matrix a in place
+// into its lower factor L (a = LLᵀ), returning log|a|; ok is false when a
+// is not positive definite.
+func cholesky(a []float64, n int) (logDet float64, ok bool) {
+	for j := range n {
+		d := a[j*n+j]
+		for k := range j {
+			d -= a[j*n+k] * a[j*n+k]
+		}
+		if !(d > 0) {
+			return 0, false
+		}
+		d = math.Sqrt(d)
+		a[j*n+j] = d
+		logDet += 2 * math.Log(d)
+		for i := j + 1; i < n; i++ {
+			v := a[i*n+j]
+			for k := range j {
+				v -= a[i*n+k] * a[j*n+k]
+			}
+			a[i*n+j] = v / d
+		}
+	}
+	return logDet, true
+}
+
+// cholSolve solves LLᵀx = b in place in b, L from cholesky.
+func cholSolve(l []float64, n int, b []float64) {
+	for i := range n {
+		v := b[i]
+		for k := range i {
+			v -= l[i*n+k] * b[k]
+		}
+		b[i] = v / l[i*n+i]
+	}
+	for i := n - 1; i >= 0; i-- {
+		v := b[i]
+		for k := i + 1; k < n; k++ {
+			v -= l[k*n+i] * b[k]
+		}
+		b[i] = v / l[i*n+i]
+	}
 }
 
 // profile evaluates the REML deviance at θ; ok is false where it is not
 // defined (A or some Mᵢ not positive definite, r² ≤ 0).
 func (m mixed) profile(theta []float64) (profiled, bool) {
-	l := m.lambda(theta)
 	p, q := m.p, m.q
-	a := mat.NewSymDense(p, nil)
-	c := mat.NewVecDense(p, nil)
+	lam := m.lambda(theta)
+	l := make([]float64, q*q)
+	for i := range q {
+		for j := range q {
+			l[i*q+j] = lam.At(i, j)
+		}
+	}
+	a := make([]float64, p*p)
+	c := make([]float64, p)
 	s, logM := 0.0, 0.0
-	var lzl, mi mat.Dense
-	var xzl mat.Dense
-	var zyl mat.VecDense
-	var chol mat.Cholesky
-	var w mat.Dense
-	var wv mat.VecDense
-	var tmp mat.Dense
-	var tv mat.VecDense
-	for _, b := range m.bs {
-		// M = ΛᵀZᵀZΛ + I
-		lzl.Mul(l.T(), b.ZtZ)
-		mi.Mul(&lzl, l)
-		msym := mat.NewSymDense(q, nil)
+	t := make([]float64, q*q)
+	mm := make([]float64, q*q)
+	xzl := make([]float64, p*q)
+	zyl := make([]float64, q)
+	w := make([]float64, q*p) // column j of M⁻¹(XZΛ)ᵀ at w[j*q:]
+	col := make([]float64, q)
+	for _, b := range m.flat {
+		// T = ZᵀZΛ, M = ΛᵀT + I
 		for i := range q {
-			for j := i; j < q; j++ {
-				v := (mi.At(i, j) + mi.At(j, i)) / 2
+			for j := range q {
+				v := 0.0
+				for k := range q {
+					v += b.ztz[i*q+k] * l[k*q+j]
+				}
+				t[i*q+j] = v
+			}
+		}
+		for i := range q {
+			for j := range q {
+				v := 0.0
+				for k := range q {
+					v += l[k*q+i] * t[k*q+j]
+				}
 				if i == j {
 					v++
 				}
-				msym.SetSym(i, j, v)
+				mm[i*q+j] = v
 			}
 		}
-		if !chol.Factorize(msym) {
-			return profiled{}, false
-		}
-		logM += chol.LogDet()
-		xzl.Mul(b.XtZ, l)                                 // p×q
-		zyl.MulVec(l.T(), b.Zty)                          // q
-		if err := chol.SolveTo(&w, xzl.T()); err != nil { // q×p: M⁻¹ΛᵀZᵀX
-			return profiled{}, false
-		}
-		if err := chol.SolveVecTo(&wv, &zyl); err != nil {
-			return profiled{}, false
-		}
-		tmp.Mul(&xzl, &w) // p×p
-		for i := range p {
-			for j := i; j < p; j++ {
-				a.SetSym(i, j, a.At(i, j)+b.XtX.At(i, j)-(tmp.At(i, j)+tmp.At(j, i))/2)
+		// symmetrise against rounding before factoring
+		for i := range q {
+			for j := i + 1; j < q; j++ {
+				v := (mm[i*q+j] + mm[j*q+i]) / 2
+				mm[i*q+j], mm[j*q+i] = v, v
 			}
 		}
-		tv.MulVec(&xzl, &wv)
-		for i := range p {
-			c.SetVec(i, c.AtVec(i)+b.Xty.AtVec(i)-tv.AtVec(i))
+		ld, ok := cholesky(mm, q)
+		if !ok {
+			return profiled{}, false
 		}
-		s += b.YtY - mat.Dot(&zyl, &wv)
+		logM += ld
+		for i := range p {
+			for j := range q {
+				v := 0.0
+				for k := range q {
+					v += b.xtz[i*q+k] * l[k*q+j]
+				}
+				xzl[i*q+j] = v
+			}
+		}
+		for j := range q {
+			v := 0.0
+			for k := range q {
+				v += l[k*q+j] * b.zty[k]
+			}
+			zyl[j] = v
+		}
+		for i := range p {
+			for k := range q {
+				col[k] = xzl[i*q+k]
+			}
+			cholSolve(mm, q, col)
+			copy(w[i*q:], col)
+		}
+		copy(col, zyl)
+		cholSolve(mm, q, col)
+		for i := range p {
+			for j := range p {
+				v := 0.0
+				for k := range q {
+					v += xzl[i*q+k] * w[j*q+k]
+				}
+				a[i*p+j] += b.xtx[i*p+j] - v
+			}
+			v := 0.0
+			for k := range q {
+				v += xzl[i*q+k] * col[k]
+			}
+			c[i] += b.xty[i] - v
+		}
+		v := 0.0
+		for k := range q {
+			v += zyl[k] * col[k]
+		}
+		s += b.yty - v
+	}
+	for i := range p {
+		for j := i + 1; j < p; j++ {
+			v := (a[i*p+j] + a[j*p+i]) / 2
+			a[i*p+j], a[j*p+i] = v, v
+		}
 	}
 	var pr profiled
-	if !pr.a.Factorize(a) {
+	asym := mat.NewSymDense(p, append([]float64(nil), a...))
+	logA, ok := cholesky(a, p)
+	if !ok {
 		return profiled{}, false
 	}
-	pr.beta = mat.NewVecDense(p, nil)
-	if err := pr.a.SolveVecTo(pr.beta, c); err != nil {
-		return profiled{}, false
+	beta := append([]float64(nil), c...)
+	cholSolve(a, p, beta)
+	pr.r2 = s
+	for i := range p {
+		pr.r2 -= c[i] * beta[i]
 	}
-	pr.r2 = s - mat.Dot(c, pr.beta)
 	df := float64(m.n - p)
 	if !(pr.r2 > 0) {
 		return profiled{}, false
 	}
-	pr.dev = logM + pr.a.LogDet() + df*(1+math.Log(2*math.Pi*pr.r2/df))
+	pr.dev = logM + logA + df*(1+math.Log(2*math.Pi*pr.r2/df))
 	if !finite(pr.dev) {
 		return profiled{}, false
 	}
+	pr.beta = mat.NewVecDense(p, beta)
+	pr.aSym = asym
 	return pr, true
 }
 
@@ -367,8 +501,12 @@ func (m mixed) fit(theta []float64, dev float64) MixedFit {
 	s2 := pr.r2 / df
 	f.Sigma = math.Sqrt(s2)
 	f.Beta = mat.Col(nil, 0, pr.beta)
+	var chol mat.Cholesky
 	var inv mat.SymDense
-	if err := pr.a.InverseTo(&inv); err == nil {
+	if !chol.Factorize(pr.aSym) {
+		panic("evaluation: A not positive definite at the optimum")
+	}
+	if err := chol.InverseTo(&inv); err == nil {
 		inv.ScaleSym(s2, &inv)
 		f.Cov = &inv
 		for i := range m.p {

@@ -239,3 +239,33 @@ func TestMixedModelRefuses(t *testing.T) {
 		t.Error("no intervention residents: no error")
 	}
 }
+
+// TestMixedModelOrder: the fit does not depend on the order the boroughs
+// come in.
+func TestMixedModelOrder(t *testing.T) {
+	bs := mixedInput(mixedCases[1].sums)
+	want, err := MixedModel(bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := make([]CrossProducts, len(bs))
+	for i, b := range bs {
+		rev[len(bs)-1-i] = b
+	}
+	got, err := MixedModel(rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.REML != want.REML || got.Beta[2] != want.Beta[2] {
+		t.Errorf("reversed boroughs: REML %.17g beta %.17g, want %.17g %.17g", got.REML, got.Beta[2], want.REML, want.Beta[2])
+	}
+}
+
+func BenchmarkMixedModel(b *testing.B) {
+	bs := mixedInput(mixedCases[0].sums)
+	for b.Loop() {
+		if _, err := MixedModel(bs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
