@@ -62,6 +62,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/reports", "/api/v1/reports", expect{unau, forb, ok, forb, ok, ok, forb}},
 		{"GET", "/api/v1/agreements", "/api/v1/agreements", expect{unau, forb, forb, forb, forb, ok, ok}},
 		{"POST", "/api/v1/exports", "/api/v1/exports", expect{unau, forb, forb, forb, forb, http.StatusUnprocessableEntity, forb}}, // no body: see TestExportAPI
+		{"POST", "/api/v1/federation/bundles", "/api/v1/federation/bundles", expect{unau, forb, unpr, forb, forb, forb, unpr}},     // no body: see TestPostBundle
 		{"GET", "/admin/audit", "/admin/audit", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"GET", "/admin/users", "/admin/users", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"POST", "/admin/users", "/admin/users", expect{forb, forb, forb, forb, forb, forb, unpr}},
@@ -76,6 +77,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/admin/agreements/:id/end", "/admin/agreements/{agreement}/end", expect{forb, forb, forb, forb, forb, forb, see}}, // the last row to touch it: see TestAdminAgreements
 		{"GET", "/password-reset/:token", "/password-reset/no-such-link", expect{notf, notf, notf, notf, notf, notf, notf}},
 		{"POST", "/password-reset/:token", "/password-reset/no-such-link", expect{forb, forb, forb, forb, forb, forb, forb}}, // no form token: see TestAdminUsers
+		{"GET", "/admin/hub", "/admin/hub", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/api/v1/login", "/api/v1/login", expect{ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/me", "/api/v1/me", expect{unau, ok, ok, ok, ok, ok, ok}},

@@ -62,6 +62,9 @@ func auditActions() []option {
 	for _, a := range ateval.AuditActions() {
 		out = append(out, option{Value: a, Label: ateval.ActionLabel(a)})
 	}
+	// The hub's actions, which storage names itself.
+	out = append(out, option{Value: storage.ActionTrustKey, Label: "Trust a borough's key"},
+		option{Value: storage.ActionImportBundle, Label: "Import a borough's evidence bundle"})
 	return out
 }
 

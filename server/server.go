@@ -147,6 +147,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.practitionerRoutes(pages, authed)
 	s.evidenceRoutes(pages, authed)
 	s.adminRoutes(pages)
+	s.federationRoutes(pages, authed)
 
 	r.NoRoute(func(c *gin.Context) { s.writeError(c, errNotFoundPage) })
 	r.NoMethod(func(c *gin.Context) { s.writeError(c, errMethodNotAllowed) })

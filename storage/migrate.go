@@ -46,6 +46,7 @@ func migrations() []migration {
 		{16, "objections withdrawn", schemaV16, "", nil},
 		{17, "NHS numbers and postcodes stored one way", schemaV17, "", normalizeIdentities},
 		{18, "one-time links to set a password", schemaV18, "", nil},
+		{19, "federated evidence: trusted keys, imported bundles and their cells", schemaV19, "", nil},
 	}
 }
 

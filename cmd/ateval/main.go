@@ -52,6 +52,10 @@ func commands() map[string]command {
 		"user":      {"add a user account (the password is read from standard input)", runUser},
 		"report":    {"write the comparative evidence report: HTML, PDF, charts and results.json", runReport},
 		"agreement": {"register a data sharing agreement for anonymised exports", runAgreement},
+		"model":     {"fit the one-stage mixed model of an outcome across boroughs by REML", runModel},
+		"keygen":    {"write a borough's Ed25519 key pair for signing evidence bundles", runKeygen},
+		"share":     {"write the signed evidence bundle of a borough for a hub", runShare},
+		"hub":       {"keep a hub: trust boroughs' keys, import their evidence bundles, list them", runHub},
 		"export":    {"write an anonymised, k-anonymous dataset with its codebook under a data sharing agreement", runExport},
 	}
 }

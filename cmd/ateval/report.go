@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ateval/ateval"
@@ -85,9 +86,21 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
 	}
+	src, hubBoroughs, err := reportSource(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, b := range hubBoroughs {
+		if !slices.Contains(opt.Boroughs, b) {
+			opt.Boroughs = append(opt.Boroughs, b)
+		}
+	}
+	if hubBoroughs != nil {
+		fmt.Fprintf(env.Stderr, "ateval report: a hub: built from the bundles of %d boroughs (no follow-up, quality, cost or abandonment sections)\n", len(hubBoroughs))
+	}
 	bar := newProgressBar(env, "report")
 	opt.Progress = func(done, total int) { bar.Update(int64(done), int64(total)) }
-	r, err := reports.Build(ateval.ReportContext(ctx), db, opt)
+	r, err := reports.Build(ateval.ReportContext(ctx), src, opt)
 	bar.Done()
 	if err != nil {
 		return err

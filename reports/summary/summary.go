@@ -121,3 +121,15 @@ type Issue struct {
 	Abandoned bool
 	N         int
 }
+
+// Imported is one released cell a hub imported from a borough's evidence
+// bundle: the borough's residents of one category and arm over a block of
+// financial years, for one outcome (an id of reports.Outcomes) at one
+// follow-up, with the sums of the outcome's kind (see package federation).
+type Imported struct {
+	Borough, Outcome, Timepoint, Kind, Category, Arm string
+	Periods                                          []int
+	N                                                int
+	Keys                                             int64
+	Sums                                             []float64
+}

@@ -1,0 +1,209 @@
+// Package federation is the format of the evidence bundle a borough sends
+// a hub instead of its residents' records: the cells of its summaries that
+// the disclosure gate releases, signed with the borough's Ed25519 key. It
+// makes, encodes, signs, parses and verifies bundles; where bundles come
+// from (storage, reports) and where they go (the hub's database) is for its
+// callers.
+//
+// It may import the standard library and the root package only.
+package federation
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"regexp"
+	"time"
+
+	"github.com/ateval/ateval"
+)
+
+// Format and FormatVersion name the bundle format; a parser refuses any
+// other format and any version it does not know.
+const (
+	Format        = "ateval-evidence-bundle"
+	FormatVersion = 1
+)
+
+// MaxSize is the largest bundle file a hub reads: a borough's cells for
+// every outcome, follow-up, category, arm and period are some hundreds of
+// kilobytes; anything near this is not a bundle.
+const MaxSize = 8 << 20
+
+// Bundle is one borough's evidence: the body and its signature.
+type Bundle struct {
+	Body
+	// Signature is the Ed25519 signature, base64, of the body's canonical
+	// encoding (Canonical).
+	Signature string `json:"signature"`
+}
+
+// Body is what a bundle says and the signature covers.
+type Body struct {
+	Format        string `json:"format"`
+	FormatVersion int    `json:"format_version"`
+	// Borough is the slug of the borough whose residents the cells sum.
+	Borough string `json:"borough"`
+	// FrameworkVersion is the evaluation framework (instruments, scoring)
+	// the scores were computed under.
+	FrameworkVersion string `json:"framework_version"`
+	// PeriodFrom and PeriodTo are the first and last financial years of
+	// enrolment (2025 for April 2025 to March 2026) any cell covers.
+	PeriodFrom int `json:"period_from"`
+	PeriodTo   int `json:"period_to"`
+	// Made is when the bundle was made, UTC, to the second.
+	Made time.Time `json:"made"`
+	// Sequence numbers a borough's bundles: a hub takes only a higher one
+	// than it holds, so an old bundle cannot be replayed over a new one.
+	Sequence int64 `json:"sequence"`
+	// KeyID names the signing key: the first 16 hex digits of the SHA-256
+	// of its public key.
+	KeyID string `json:"key_id"`
+	// MinBoroughN and MinCell are the gate's rules the cells were released
+	// under.
+	MinBoroughN int `json:"min_borough_n"`
+	MinCell     int `json:"min_cell"`
+	// Statistics are the released cells of each outcome at each follow-up.
+	Statistics []Statistic `json:"statistics"`
+}
+
+// Statistic is one outcome at one follow-up: its released cells.
+type Statistic struct {
+	Outcome   string `json:"outcome"`
+	Timepoint string `json:"timepoint"`
+	// Kind is change, events or proportion, which fixes the sums.
+	Kind  string `json:"kind"`
+	Cells []Cell `json:"cells"`
+}
+
+// Cell is one released cell of the borough: its residents of one device
+// category ("" for the comparison arm) and arm over a block of whole
+// financial years, with their number, the sum of their record keys (for
+// the cell-key perturbation of published counts) and the statistic's sums:
+//
+//	change:     Σb, Σf, Σb², Σf², Σbf (b baseline, f follow-up score)
+//	events:     events before, days before, events after, days after
+//	proportion: yes, the sum of the record keys of those answering yes
+type Cell struct {
+	Category string    `json:"device_category"`
+	Arm      string    `json:"arm"`
+	Periods  []int     `json:"periods"`
+	N        int       `json:"n"`
+	Key      int64     `json:"key"`
+	Sums     []float64 `json:"sums"`
+}
+
+// SumsOf is the number of sums a cell of each kind carries.
+var sumsOf = map[string]int{"change": 5, "events": 4, "proportion": 2}
+
+// Canonical returns the encoding a signature covers: the body as
+// encoding/json marshals it, with no whitespace, fields in the order
+// above, numbers in Go's shortest form that reads back exactly, and Made
+// in RFC 3339 UTC. A verifier re-encodes the body it parsed, so a bundle
+// whose text was re-indented still verifies, and one whose any value was
+// changed does not.
+func (b Body) Canonical() []byte {
+	out, err := json.Marshal(b)
+	if err != nil {
+		// A Body holds no NaN or channel: only a caller's NaN sum gets here.
+		panic("federation: body cannot be encoded: " + err.Error())
+	}
+	return out
+}
+
+// Sign returns the bundle of body signed with key.
+func Sign(body Body, key ed25519.PrivateKey) Bundle {
+	body.Format, body.FormatVersion = Format, FormatVersion
+	body.Made = body.Made.UTC().Truncate(time.Second)
+	body.KeyID = KeyID(key.Public().(ed25519.PublicKey))
+	return Bundle{Body: body, Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(key, body.Canonical()))}
+}
+
+// Encode writes the bundle as indented JSON.
+func (b Bundle) Encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(b)
+}
+
+var (
+	slug     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	word     = regexp.MustCompile(`^[a-z0-9_-]{0,64}$`)
+	errShape = func(format string, args ...any) error {
+		return ateval.Errorf(ateval.EINVALID, "not an evidence bundle: "+format, args...)
+	}
+)
+
+// Parse reads a bundle of at most MaxSize bytes and checks its form: the
+// format and its version, every field present and well formed, no field
+// it does not know, nothing after it. It does not verify the signature
+// (Verify does, given the borough's key).
+func Parse(r io.Reader) (Bundle, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return Bundle{}, err
+	}
+	if len(data) > MaxSize {
+		return Bundle{}, ateval.Errorf(ateval.EINVALID, "the bundle is larger than %d MiB: refused unread", MaxSize>>20)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var b Bundle
+	if err := dec.Decode(&b); err != nil {
+		return Bundle{}, errShape("%v", err)
+	}
+	if dec.More() {
+		return Bundle{}, errShape("text after the bundle")
+	}
+	if b.Format != Format {
+		return Bundle{}, errShape("format %q, want %q", b.Format, Format)
+	}
+	if b.FormatVersion != FormatVersion {
+		return Bundle{}, ateval.Errorf(ateval.EINVALID, "bundle format version %d: this ateval reads version %d only", b.FormatVersion, FormatVersion)
+	}
+	switch {
+	case !slug.MatchString(b.Borough):
+		return Bundle{}, errShape("borough %q is not a slug", b.Borough)
+	case b.FrameworkVersion == "" || len(b.FrameworkVersion) > 32:
+		return Bundle{}, errShape("no framework version")
+	case b.Sequence < 1:
+		return Bundle{}, errShape("sequence %d, want 1 or more", b.Sequence)
+	case b.Made.IsZero():
+		return Bundle{}, errShape("no time made")
+	case len(b.KeyID) != 16:
+		return Bundle{}, errShape("key id %q", b.KeyID)
+	case b.PeriodFrom > b.PeriodTo:
+		return Bundle{}, errShape("period %d to %d", b.PeriodFrom, b.PeriodTo)
+	}
+	if sig, err := base64.StdEncoding.DecodeString(b.Signature); err != nil || len(sig) != ed25519.SignatureSize {
+		return Bundle{}, errShape("the signature is not a base64 Ed25519 signature")
+	}
+	for _, s := range b.Statistics {
+		width, ok := sumsOf[s.Kind]
+		if !ok || !word.MatchString(s.Outcome) || !word.MatchString(s.Timepoint) || s.Outcome == "" || s.Timepoint == "" {
+			return Bundle{}, errShape("statistic %q at %q of kind %q", s.Outcome, s.Timepoint, s.Kind)
+		}
+		for _, c := range s.Cells {
+			if len(c.Sums) != width || c.N < 1 || len(c.Periods) == 0 || !word.MatchString(c.Category) || (c.Arm != "intervention" && c.Arm != "comparison") {
+				return Bundle{}, errShape("a cell of %s at %s is malformed", s.Outcome, s.Timepoint)
+			}
+			for _, p := range c.Periods {
+				if p < b.PeriodFrom || p > b.PeriodTo {
+					return Bundle{}, errShape("a cell of %s at %s covers %d, outside the bundle's period", s.Outcome, s.Timepoint, p)
+				}
+			}
+		}
+	}
+	return b, nil
+}
+
+// Verify checks the bundle's signature against the borough's public key.
+func (b Bundle) Verify(pub ed25519.PublicKey) error {
+	sig, err := base64.StdEncoding.DecodeString(b.Signature)
+	if err != nil || len(pub) != ed25519.PublicKeySize || KeyID(pub) != b.KeyID || !ed25519.Verify(pub, b.Body.Canonical(), sig) {
+		return ateval.Errorf(ateval.EUNAUTHORIZED, "the bundle of %s does not verify: its signature is not that of the key trusted for %s, or it was changed after signing", b.Borough, b.Borough)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package federation
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ateval/ateval"
+)
+
+func testBody() Body {
+	return Body{Borough: "camden", FrameworkVersion: "2026.1", PeriodFrom: 2024, PeriodTo: 2025,
+		Made: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Sequence: 3, MinBoroughN: 10, MinCell: 8,
+		Statistics: []Statistic{{Outcome: "swemwbs_raw", Timepoint: "m6", Kind: "change", Cells: []Cell{
+			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Sums: []float64{682, 711, 15480, 16901, 15990}},
+			{Category: "", Arm: "comparison", Periods: []int{2024}, N: 12, Key: 1500, Sums: []float64{260, 262, 5800, 5870, 5790}},
+		}}}}
+}
+
+func key(t testing.TB) ed25519.PrivateKey {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func encode(t testing.TB, b Bundle) []byte {
+	var buf bytes.Buffer
+	if err := b.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSignParseVerify(t *testing.T) {
+	k := key(t)
+	data := encode(t, Sign(testBody(), k))
+	b, err := Parse(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("Parse: %v\n%s", err, data)
+	}
+	if err := b.Verify(k.Public().(ed25519.PublicKey)); err != nil {
+		t.Errorf("Verify of an untouched bundle: %v", err)
+	}
+	if got := b.Statistics[0].Cells[0].Sums[4]; got != 15990 {
+		t.Errorf("sum read back as %g", got)
+	}
+	// Whitespace is not content: the re-indented bundle still verifies.
+	var flat bytes.Buffer
+	flat.WriteString(strings.Join(strings.Fields(string(data)), ""))
+	if b, err := Parse(&flat); err != nil || b.Verify(k.Public().(ed25519.PublicKey)) != nil {
+		t.Errorf("re-indented bundle: parse %v, or it does not verify", err)
+	}
+	if err := b.Verify(key(t).Public().(ed25519.PublicKey)); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		t.Errorf("Verify with another key: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// TestTamper changes one thing of a signed bundle at a time: every change
+// of content must fail verification.
+func TestTamper(t *testing.T) {
+	k := key(t)
+	pub := k.Public().(ed25519.PublicKey)
+	data := string(encode(t, Sign(testBody(), k)))
+	for _, tc := range []struct{ from, to string }{
+		{`"n": 31`, `"n": 32`},
+		{`682`, `683`},
+		{`"borough": "camden"`, `"borough": "sutton"`},
+		{`"sequence": 3`, `"sequence": 4`},
+		{`"arm": "comparison"`, `"arm": "intervention"`},
+		{`2025`, `2024`},
+	} {
+		changed := strings.Replace(data, tc.from, tc.to, 1)
+		if changed == data {
+			t.Fatalf("%q not in the bundle", tc.from)
+		}
+		b, err := Parse(strings.NewReader(changed))
+		if err != nil {
+			continue // refused on its form: also a refusal
+		}
+		if err := b.Verify(pub); err == nil {
+			t.Errorf("%s → %s: the tampered bundle verifies", tc.from, tc.to)
+		}
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	k := key(t)
+	good := string(encode(t, Sign(testBody(), k)))
+	for _, tc := range []struct{ name, text, msg string }{
+		{"empty", "", "not an evidence bundle"},
+		{"not json", "hello", "not an evidence bundle"},
+		{"other format", strings.Replace(good, Format, "something-else", 1), "format"},
+		{"later version", strings.Replace(good, `"format_version": 1`, `"format_version": 2`, 1), "reads version 1 only"},
+		{"unknown field", strings.Replace(good, `"borough":`, `"resident_ref": "CAM-000001", "borough":`, 1), "unknown field"},
+		{"two bundles", good + good, "text after"},
+		{"bad slug", strings.Replace(good, `"borough": "camden"`, `"borough": "Camden Council"`, 1), "not a slug"},
+		{"short sums", strings.Replace(good, `682,`, ``, 1), "malformed"},
+		{"cell outside period", strings.Replace(good, `"period_from": 2024`, `"period_from": 2025`, 1), "outside"},
+		{"no signature", strings.Replace(good, `"signature": "`, `"signature": "x`, 1), "signature"},
+		{"oversized", `{"format": "` + strings.Repeat("a", MaxSize) + `"}`, "larger than"},
+	} {
+		_, err := Parse(strings.NewReader(tc.text))
+		if err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: %v, want an error saying %q", tc.name, err, tc.msg)
+		}
+	}
+}
+
+// FuzzParse: Parse never panics, and whatever it accepts encodes and
+// parses back to the same canonical body.
+func FuzzParse(f *testing.F) {
+	k := key(f)
+	f.Add(encode(f, Sign(testBody(), k)))
+	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":1}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		again, err := Parse(bytes.NewReader(encode(t, b)))
+		if err != nil {
+			t.Fatalf("a parsed bundle does not parse again: %v", err)
+		}
+		if !bytes.Equal(again.Body.Canonical(), b.Body.Canonical()) {
+			t.Fatal("canonical encoding changed on a round trip")
+		}
+		_ = b.Verify(k.Public().(ed25519.PublicKey))
+	})
+}

@@ -1,0 +1,135 @@
+package reports
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ateval/ateval/disclosure"
+	"github.com/ateval/ateval/reports/summary"
+)
+
+// ImportedCells is a hub's store of the cells boroughs shared
+// (storage.DB).
+type ImportedCells interface {
+	ImportedCells(ctx context.Context) ([]summary.Imported, error)
+}
+
+// HubSource is a Source over the cells a hub imported from boroughs'
+// evidence bundles: each released cell becomes one summary of its
+// borough, category, arm and first financial year, so that the hub's gate
+// releases it whole, as the borough's gate did, and an analysis built at
+// the hub from named boroughs' cells equals the one built from their
+// residents in one database. Bundles carry no enrolment days, assessments
+// taken, costs or device issues (each would date residents), so the
+// follow-up, data-quality, cost and abandonment parts of a hub's report are
+// empty.
+type HubSource struct {
+	cells []summary.Imported
+}
+
+// NewHubSource reads the hub's imported cells once.
+func NewHubSource(ctx context.Context, store ImportedCells) (*HubSource, error) {
+	cs, err := store.ImportedCells(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &HubSource{cells: cs}, nil
+}
+
+// Boroughs returns the boroughs whose cells the hub holds.
+func (h *HubSource) Boroughs() []string {
+	var out []string
+	for _, c := range h.cells {
+		if !slices.Contains(out, c.Borough) {
+			out = append(out, c.Borough)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// matching returns the cells of an outcome (chosen by keep) at a
+// follow-up under f: its boroughs, its device category (comparison cells
+// always kept, as storage keeps them), and the financial years of its
+// enrolment dates, by a cell's first year.
+func (h *HubSource) matching(f summary.Filter, keep func(Outcome) bool, tp string) []summary.Imported {
+	var ids []string
+	for _, o := range Outcomes() {
+		if keep(o) {
+			ids = append(ids, o.ID)
+		}
+	}
+	var out []summary.Imported
+	for _, c := range h.cells {
+		switch {
+		case c.Timepoint != tp || !slices.Contains(ids, c.Outcome) || len(c.Periods) == 0:
+		case len(f.Boroughs) > 0 && !slices.Contains(f.Boroughs, c.Borough):
+		case f.DeviceCategory != "" && c.Category != "" && c.Category != f.DeviceCategory:
+		case !f.From.IsZero() && disclosure.Period(c.Periods[0]) < disclosure.PeriodOf(f.From):
+		case !f.To.IsZero() && disclosure.Period(c.Periods[0]) > disclosure.PeriodOf(f.To):
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func keyOf(c summary.Imported) summary.Key {
+	return summary.Key{Borough: c.Borough, Category: c.Category, Group: c.Arm, Period: c.Periods[0]}
+}
+
+func at(s []float64, i int) float64 {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+// ChangeSummaries returns the imported cells of the score outcome.
+func (h *HubSource) ChangeSummaries(_ context.Context, f summary.Filter, instrument, score, tp string) ([]summary.Change, error) {
+	var out []summary.Change
+	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindChange && o.Instrument == instrument && o.Score == score }, tp) {
+		out = append(out, summary.Change{Key: keyOf(c), N: c.N, Keys: c.Keys, SumB: at(c.Sums, 0), SumF: at(c.Sums, 1), SumBB: at(c.Sums, 2), SumFF: at(c.Sums, 3), SumBF: at(c.Sums, 4)})
+	}
+	return out, nil
+}
+
+// EventSummaries returns the imported cells of the events outcome.
+func (h *HubSource) EventSummaries(_ context.Context, f summary.Filter, score, tp string) ([]summary.Event, error) {
+	var out []summary.Event
+	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindEvents && o.Score == score }, tp) {
+		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: at(c.Sums, 0), DaysBefore: at(c.Sums, 1), CountAfter: at(c.Sums, 2), DaysAfter: at(c.Sums, 3)})
+	}
+	return out, nil
+}
+
+// ProportionSummaries returns the imported cells of the yes/no outcome.
+func (h *HubSource) ProportionSummaries(_ context.Context, f summary.Filter, instrument, score, tp string) ([]summary.Proportion, error) {
+	var out []summary.Proportion
+	for _, c := range h.matching(f, func(o Outcome) bool {
+		return o.Kind == KindProportion && o.Instrument == instrument && o.Score == score
+	}, tp) {
+		out = append(out, summary.Proportion{Key: keyOf(c), N: c.N, Keys: c.Keys, Yes: int(at(c.Sums, 0)), YesKeys: int64(at(c.Sums, 1))})
+	}
+	return out, nil
+}
+
+// Enrolments, Taken, Costs and Issues are not in bundles: a hub has none.
+func (h *HubSource) Enrolments(context.Context, summary.Filter) ([]summary.Enrolment, error) {
+	return []summary.Enrolment{}, nil
+}
+
+// Taken: see Enrolments.
+func (h *HubSource) Taken(context.Context, summary.Filter) ([]summary.Taken, error) {
+	return []summary.Taken{}, nil
+}
+
+// Costs: see Enrolments.
+func (h *HubSource) Costs(context.Context, summary.Filter) ([]summary.Cost, error) {
+	return []summary.Cost{}, nil
+}
+
+// Issues: see Enrolments.
+func (h *HubSource) Issues(context.Context, summary.Filter) ([]summary.Issue, error) {
+	return []summary.Issue{}, nil
+}

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/federation"
+	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/storage"
+)
+
+// TestPostBundle posts bundles to the hub's API: a Camden lead's bundle of
+// Camden imports; the same again is a replay; a tampered one, one signed
+// with an untrusted key, and Sutton's bundle from Camden's lead are
+// refused, and the hub keeps only the first.
+func TestPostBundle(t *testing.T) {
+	w := newWorld(t)
+	sys := ateval.SystemContext(context.Background())
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	_, stray, _ := ed25519.GenerateKey(rand.Reader)
+	if err := w.db.TrustKey(sys, "camden", pub); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.TrustKey(sys, "sutton", pub); err != nil {
+		t.Fatal(err)
+	}
+	bundle := func(k ed25519.PrivateKey, borough string, seq int64) string {
+		b := federation.Sign(federation.Body{Borough: borough, FrameworkVersion: forms.CurrentVersion, PeriodFrom: 2025, PeriodTo: 2025,
+			Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change",
+				Cells: []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Sums: []float64{60, 55, 320, 270, 290}}}}}}, k)
+		var buf bytes.Buffer
+		if err := b.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	lead, _ := w.session("borough_lead", storage.BearerSession)
+	first := bundle(key, "camden", 1)
+	for _, c := range []struct {
+		name, body string
+		want       int
+	}{
+		{"first", first, http.StatusCreated},
+		{"replay", first, http.StatusConflict},
+		{"tampered", strings.Replace(bundle(key, "camden", 2), `"n": 12`, `"n": 13`, 1), http.StatusUnauthorized},
+		{"untrusted key", bundle(stray, "camden", 3), http.StatusUnauthorized},
+		{"another borough's", bundle(key, "sutton", 1), http.StatusForbidden},
+		{"not a bundle", `{"format": "something"}`, http.StatusUnprocessableEntity},
+	} {
+		rec := w.do(request{method: "POST", path: "/api/v1/federation/bundles", bearer: lead, json: c.body})
+		if rec.Code != c.want {
+			t.Errorf("%s: %d %s, want %d", c.name, rec.Code, rec.Body.String(), c.want)
+		}
+	}
+	// Sutton's bundle, made 200 days ago, imported by the operator: the
+	// hub page flags it stale and Camden's current.
+	var old federation.Bundle
+	if b, err := federation.Parse(strings.NewReader(bundle(key, "sutton", 1))); err != nil {
+		t.Fatal(err)
+	} else {
+		body := b.Body
+		body.Made = time.Now().Add(-200 * 24 * time.Hour)
+		old = federation.Sign(body, key)
+	}
+	if _, err := w.db.ImportBundle(sys, old); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := w.session("admin", storage.CookieSession)
+	rec := w.do(request{path: "/admin/hub", cookie: admin})
+	page := rec.Body.String()
+	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)camden.*Current.*sutton.*Stale`).MatchString(page) {
+		t.Errorf("hub page: %d, want Camden current and Sutton stale:\n%s", rec.Code, page)
+	}
+	bs, err := w.db.LatestBundles(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 || bs[0].Borough != "camden" || bs[0].Sequence != 1 || bs[1].Borough != "sutton" {
+		t.Errorf("the hub holds %+v, want Camden's bundle 1 and Sutton's", bs)
+	}
+}
