@@ -103,7 +103,7 @@ func forestChart(o Outcome, a *Analysis) Chart {
 	top := float64(k + 3)
 	ticks = append([]chart.Tick{{Value: 0, Label: ""}}, ticks...)
 	ticks = append(ticks, chart.Tick{Value: top, Label: ""})
-	if a.Measure != PR {
+	if a.Measure != PR && a.Measure != PLO {
 		series = append(series, line("No effect", []float64{0, 0}, []float64{0, top}, okGrey, 2, []float64{4, 4}))
 		grow(0)
 	}
