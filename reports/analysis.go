@@ -266,7 +266,9 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	}
 	a.Pooled = p
 	if a.Measure == PLO {
-		// A share has no "no effect": a test that it is 0 means nothing.
+		// A share has no "no effect": the p-value of its log odds tests
+		// that half the residents still use their device, which no one
+		// asks, and would only add tests for the false discovery rate.
 		a.Pooled.PValue, a.Pooled.Stat = math.NaN(), math.NaN()
 	}
 	if !p.Converged {

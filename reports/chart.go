@@ -140,13 +140,13 @@ func forestChart(o Outcome, a *Analysis) Chart {
 		Series: series,
 	}
 	name := fmt.Sprintf("forest-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure)
-	alt := fmt.Sprintf("Forest plot of %s for residents given %s at %s: %s; pooled %s %s (95%% CI %s to %s)",
-		o.Label, article(CategoryName(a.DeviceCategory)), TimepointName(a.Timepoint), a.RowsText(), a.Measure,
-		num(p.Estimate), num(p.CILower), num(p.CIUpper))
+	alt := fmt.Sprintf("Forest plot of %s for residents given %s at %s, %s: %s; pooled estimate %s (95%% CI %s to %s)",
+		lowerFirst(o.Label), devicePhrase(a.DeviceCategory), TimepointName(a.Timepoint), DesignName(a.Design), a.RowsText(),
+		a.EffectText(p.Estimate), a.EffectText(p.CILower), a.EffectText(p.CIUpper))
 	if !math.IsNaN(p.PILower) {
-		alt += fmt.Sprintf(", prediction interval %s to %s", num(p.PILower), num(p.PIUpper))
+		alt += fmt.Sprintf(", prediction interval %s to %s", a.EffectText(p.PILower), a.EffectText(p.PIUpper))
 	}
-	return Chart{Name: name, Title: fmt.Sprintf("%s, %s, %s (%s)", o.Label, CategoryName(a.DeviceCategory), TimepointName(a.Timepoint), a.Design), Alt: alt + ".", png: lazily(c)}
+	return Chart{Name: name, Title: fmt.Sprintf("%s, %s, %s (%s)", o.Label, CategoryName(a.DeviceCategory), TimepointName(a.Timepoint), DesignName(a.Design)), Alt: alt + ".", png: lazily(c)}
 }
 
 // niceTicks returns about six ticks at round values from the last at or

@@ -7,10 +7,8 @@ import (
 	chart "github.com/wcharczuk/go-chart/v2"
 
 	"github.com/ateval/ateval/evaluation"
+	"github.com/ateval/ateval/forms"
 )
-
-// headlineTimepoint is the follow-up whose findings get a forest plot each.
-const headlineTimepoint = "m6"
 
 // buildCharts lists the report's charts, made from its published numbers
 // only; each is drawn when it is first asked for (see Chart).
@@ -21,8 +19,8 @@ func (r *Report) buildCharts(outcomes []Outcome) {
 	}
 	for i := range r.Analyses {
 		a := &r.Analyses[i]
-		if a.Timepoint != headlineTimepoint {
-			continue
+		if a.Role == forms.RoleExploratory {
+			continue // in a table: a forest plot each would bury the findings
 		}
 		forest := forestChart(byID[a.Outcome], a)
 		a.Chart = forest.Name
@@ -127,7 +125,7 @@ func (r *Report) completenessChart() Chart {
 		col := palette[tpOrder(f.Timepoint)%len(palette)]
 		bars = append(bars, chart.Value{Label: f.Borough + " " + f.Timepoint, Value: 100 * float64(f.Completeness),
 			Style: chart.Style{FillColor: col, StrokeColor: col}})
-		alt = append(alt, fmt.Sprintf("%s %s %.0f%%", f.Borough, f.Timepoint, 100*float64(f.Completeness)))
+		alt = append(alt, fmt.Sprintf("%s at %s %.0f%%", r.BoroughName(f.Borough), TimepointName(f.Timepoint), 100*float64(f.Completeness)))
 	}
 	if len(bars) == 0 {
 		bars = []chart.Value{{Label: "no follow-ups due", Value: 0}}
@@ -166,5 +164,5 @@ func funnelChart(o Outcome, a *Analysis) Chart {
 	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
 	return Chart{Name: fmt.Sprintf("funnel-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure),
 		Title: "Funnel plot: " + o.Label + ", " + CategoryName(a.DeviceCategory),
-		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, num(m)), png: lazily(c)}
+		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, a.EffectText(m)), png: lazily(c)}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,17 +94,34 @@ func structure(t *testing.T, r *reports.Report) string {
 	return out.String()
 }
 
+// sample is the report of a generated sixteen-borough sample of 900
+// residents, built once for the tests that read it (a report does not
+// need its database once built).
+var sample struct {
+	once sync.Once
+	r    *reports.Report
+	err  error
+}
+
+func sampleReport(t *testing.T) *reports.Report {
+	t.Helper()
+	sample.once.Do(func() {
+		db := loadGenerated(t, 900)
+		sample.r, sample.err = reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
+			Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
+	})
+	if sample.err != nil {
+		t.Fatal(sample.err)
+	}
+	return sample.r
+}
+
 // TestReportStructure builds the report of a generated sample and
 // compares its structure with testdata/report-structure.golden. Run
 // `go test ./reports -run TestReportStructure -update` after a deliberate
 // change, and read the diff.
 func TestReportStructure(t *testing.T) {
-	db := loadGenerated(t, 900)
-	r, err := reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
-		Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := sampleReport(t)
 	checkJudgements(t, r)
 	got := structure(t, r)
 	path := filepath.Join("testdata", "report-structure.golden")

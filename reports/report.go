@@ -141,6 +141,7 @@ type Report struct {
 	sel      disclosure.Selection
 	protocol *forms.Protocol
 	names    map[string]string // borough slug: name
+	all      []string          // every borough there is, by slug
 }
 
 // FilterJSON is the filter as results.json records it.
@@ -281,7 +282,7 @@ func (r *Report) selectCells(enrolments []summary.Enrolment, opt *Options) error
 	if err != nil {
 		return err
 	}
-	r.gate, r.sel = g, sel
+	r.gate, r.sel, r.all = g, sel, boroughs
 	r.Disclosure.Widened = notes
 	r.Filter = FilterJSON{Outcomes: opt.Outcomes, DeviceCategory: f.DeviceCategory, Boroughs: g.Boroughs(sel)}
 	for _, id := range sel.Groups {

@@ -51,8 +51,10 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 		return q, known, nil, err
 	}
 	opt.AsOf = ateval.DateOf(h.cache.now())
+	opt.BoroughNames = map[string]string{}
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
+		opt.BoroughNames[b.Slug] = b.Name
 	}
 	var user int64
 	if u := currentUser(c); u != nil {

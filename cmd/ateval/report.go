@@ -82,8 +82,10 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt.BoroughNames = map[string]string{}
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
+		opt.BoroughNames[b.Slug] = b.Name
 	}
 	bar := newProgressBar(env, "report")
 	opt.Progress = func(done, total int) { bar.Update(int64(done), int64(total)) }
