@@ -370,7 +370,11 @@ func (r *Report) docFinding(o Outcome, a *Analysis, c Chart) DocFinding {
 			n = fmt.Sprintf("%d, and %d without the device", b.N, b.NComparison)
 		}
 		lo, hi := a.RowInterval(b)
-		eff := a.EffectText(b.Yi) + " (" + readableText(a, lo) + " to " + readableText(a, hi) + ")"
+		eff := a.EffectText(b.Yi)
+		if a.Measure == PLO {
+			eff = readableText(a, RowShare(b))
+		}
+		eff += " (" + readableText(a, lo) + " to " + readableText(a, hi) + ")"
 		f.Rows = append(f.Rows, DocRow{Slug: b.Borough, Name: r.BoroughName(b.Borough), Residents: n, Effect: eff})
 	}
 	return f

@@ -44,8 +44,7 @@ func (a *Analysis) EffectText(x float64) string {
 // which stays within 0 and 1; otherwise the normal interval of its effect.
 func (a *Analysis) RowInterval(b BoroughEffect) (lo, hi float64) {
 	if a.Measure == PLO {
-		p := invLogit(b.Yi)
-		return Wilson(p, float64(b.N))
+		return Wilson(RowShare(b), float64(b.N))
 	}
 	h := z95() * math.Sqrt(b.Vi)
 	return a.Readable(b.Yi - h), a.Readable(b.Yi + h)
@@ -64,6 +63,20 @@ func Wilson(p, n float64) (lo, hi float64) {
 	centre := (p + z2/(2*n)) / (1 + z2/n)
 	half := z / (1 + z2/n) * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
 	return math.Max(0, centre-half), math.Min(1, centre+half)
+}
+
+// RowShare is a share's row as the share of its published counts: the
+// log odds were made from them, with 1/2 added to each side when one was
+// zero, which this undoes (so 20 of 20 reads 100%, not 98%).
+func RowShare(b BoroughEffect) float64 {
+	p, n := invLogit(b.Yi), float64(b.N)
+	if n <= 0 {
+		return p
+	}
+	if x := p * n; math.Abs(x-math.Round(x)) < 1e-6 {
+		return math.Round(x) / n
+	}
+	return math.Max(0, math.Min(n, math.Round(p*(n+1)-0.5))) / n
 }
 
 func invLogit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

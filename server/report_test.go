@@ -111,8 +111,23 @@ func TestReportPage(t *testing.T) {
 
 	// The borough lead sees their borough highlighted.
 	lead, _ := w.session("borough_lead", storage.CookieSession)
-	if body := w.reportPage("/reports", lead).Body.String(); !strings.Contains(body, "Camden (your borough)") {
+	leadPage := w.reportPage("/reports", lead).Body.String()
+	if !strings.Contains(leadPage, "Camden (your borough)") {
 		t.Error("the borough lead's report does not highlight Camden")
+	}
+	// Their charts too: the forest plot's URL asks for Camden highlighted,
+	// and is drawn otherwise than the commissioner's.
+	m := regexp.MustCompile(`src="(/reports/charts/forest-[^"]+highlight=camden[^"]*)"`).FindStringSubmatch(leadPage)
+	if m == nil {
+		t.Fatal("the borough lead's forest plots do not ask for Camden highlighted")
+	}
+	leadPNG := w.do(request{path: html.UnescapeString(m[1]), cookie: lead})
+	plain := w.do(request{path: strings.Replace(html.UnescapeString(m[1]), "highlight=camden", "", 1), cookie: lead})
+	if leadPNG.Code != ok || plain.Code != ok || leadPNG.Body.String() == plain.Body.String() {
+		t.Errorf("the borough lead's chart (%d) is the same as the plain one (%d)", leadPNG.Code, plain.Code)
+	}
+	if spoof := w.do(request{path: strings.Replace(html.UnescapeString(m[1]), "highlight=camden", "highlight=brent", 1), cookie: lead}); spoof.Body.String() != plain.Body.String() {
+		t.Error("a borough lead can have another borough highlighted")
 	}
 
 	for _, tc := range []struct{ query, field string }{
