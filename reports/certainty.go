@@ -22,6 +22,10 @@ type Certainty struct {
 // The levels of certainty, highest first.
 var certaintyLevels = []string{"high", "moderate", "low", "very low"}
 
+// basisRandomised is the basis of a comparison resting on randomised
+// boroughs only.
+const basisRandomised = "Compared with residents allocated at random not to have the device: starts at high."
+
 const (
 	levelHigh, levelLow = 0, 2
 	// maxAttrition is the largest share of follow-ups due not recorded
@@ -67,7 +71,7 @@ func certainty(a *Analysis, opt *Options) Certainty {
 	var basis string
 	switch {
 	case a.Design == DifferenceInChange && randomised(a, opt):
-		level, basis = levelHigh, "Compared with residents allocated at random not to have the device: starts at high."
+		level, basis = levelHigh, basisRandomised
 	case a.Design == DifferenceInChange:
 		basis = "Compared with residents without the device, who were not allocated at random: starts at low, as non-randomised evidence does."
 	case a.Design == SingleGroup:

@@ -442,6 +442,7 @@ func (r *Report) docSummary(outcomes map[string]Outcome) DocSummary {
 		"“In a new borough” is the prediction interval, where the effect in a borough not yet in the evidence would be expected to lie."
 	cats := map[string]bool{}
 	levels := map[string]int{}
+	random := false
 	for _, f := range r.Summary.Primary {
 		a := &r.Analyses[f.Analysis]
 		o := outcomes[a.Outcome]
@@ -456,6 +457,7 @@ func (r *Report) docSummary(outcomes map[string]Outcome) DocSummary {
 		s.Findings = append(s.Findings, row)
 		cats[a.DeviceCategory] = true
 		levels[f.Certainty.Level]++
+		random = random || f.Certainty.Basis == basisRandomised
 	}
 	s.Messages = r.messages(outcomes)
 	if r.Summary.Omitted > 0 {
@@ -471,9 +473,22 @@ func (r *Report) docSummary(outcomes map[string]Outcome) DocSummary {
 			parts = append(parts, fmt.Sprintf("%d %s", levels[l], l))
 		}
 	}
+	if len(parts) == 1 {
+		for l, n := range levels {
+			parts = []string{fmt.Sprintf("%s for all %d", l, n)}
+			if n == 1 {
+				parts = []string{l}
+			}
+		}
+	}
 	if len(parts) > 0 {
-		s.Certainty = "Certainty of these findings: " + joinAnd(parts) + ". None comes from residents allocated to a device at random, so none starts above low; " +
-			"a change since baseline with no comparison group is never above low, because it also holds what would have happened anyway."
+		s.Certainty = "Certainty: " + joinAnd(parts) + ". "
+		if !random {
+			s.Certainty += "None comes from residents allocated to a device at random, so none starts above low; "
+		} else {
+			s.Certainty += "Only comparisons resting wholly on boroughs that allocated residents at random start at high; "
+		}
+		s.Certainty += "a change since baseline with no comparison group is never above low, because it also holds what would have happened anyway."
 	}
 	for _, cc := range r.docCosts().Rows {
 		if cats[cc.ID] {

@@ -389,17 +389,17 @@ func (p *pdfWriter) costs() {
 	}
 	var rows [][]string
 	for _, r := range c.Rows {
-		cat := r.Category
-		if r.Why != "" {
-			cat += "\n" + r.Why
-		}
+		note := r.Why
 		if r.Basis != "" {
-			cat += "\nSavings: " + r.Basis
+			if note != "" {
+				note += ". "
+			}
+			note += "Savings: " + r.Basis + "."
 		}
-		rows = append(rows, []string{cat, r.Residents, r.DeviceCost, r.CareHours, r.Falls, r.Admissions, r.Net})
+		rows = append(rows, []string{r.Category, r.Residents, r.DeviceCost, r.CareHours, r.Falls, r.Admissions, r.Net, note})
 	}
-	p.table(7, []float64{0.22, 0.08, 0.12, 0.145, 0.145, 0.145, 0.145},
-		[]string{"Device", "Residents", "Device and monitoring a year", "Home care saved", "Falls avoided", "Admissions avoided", "Net saving"}, rows)
+	p.table(6.8, []float64{0.13, 0.08, 0.09, 0.125, 0.12, 0.12, 0.125, 0.21},
+		[]string{"Device", "Residents", "Device and monitoring a year", "Home care saved", "Falls avoided", "Admissions avoided", "Net saving", "Notes"}, rows)
 	p.heading(10.5, "Unit costs")
 	rows = nil
 	for _, u := range c.UnitCosts {
