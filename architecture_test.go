@@ -15,7 +15,7 @@ var libraries = map[string][]string{
 	"gonum":      {"gonum.org/"},
 	"gorm":       {"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx", "golang.org/x/crypto/"},
 	"gin":        {"github.com/gin-gonic/"},
-	"go-chart":   {"github.com/wcharczuk/go-chart"},
+	"go-chart":   {"github.com/wcharczuk/go-chart", "github.com/golang/freetype"}, // and the font rasteriser it draws with
 	"fpdf":       {"github.com/go-pdf/fpdf"},
 	"chromedp":   {"github.com/chromedp/"},
 	"prometheus": {"github.com/prometheus/"},

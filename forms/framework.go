@@ -24,6 +24,7 @@ type Framework struct {
 	instruments []*Instrument
 	byID        map[string]*Instrument
 	schedule    []Window
+	protocol    *Protocol
 }
 
 // Window is one timepoint of the schedule: its target day counted from
@@ -81,6 +82,7 @@ type frameworkJSON struct {
 	Notes       string          `json:"notes,omitempty"`
 	Instruments json.RawMessage `json:"instruments"`
 	Schedule    []Window        `json:"schedule"`
+	Protocol    *Protocol       `json:"protocol,omitempty"`
 }
 
 // MarshalJSON writes the whole framework: version, schedule and every
@@ -90,7 +92,7 @@ func (f *Framework) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(frameworkJSON{Version: f.version, Title: f.title, Notes: f.notes, Instruments: ins, Schedule: f.schedule})
+	return json.Marshal(frameworkJSON{Version: f.version, Title: f.title, Notes: f.notes, Instruments: ins, Schedule: f.schedule, Protocol: f.protocol})
 }
 
 // clone returns a copy of f whose instruments may be changed without

@@ -18,6 +18,8 @@ import (
 //	framework.json             version, schedule, instrument ids in order
 //	instruments/ID.json        one instrument each
 //	valuesets/NAME.json        value sets named by instruments' score rules
+//	protocol.json              the evaluation protocol (optional): primary and
+//	                           secondary endpoints, minimal important differences
 //
 // and checks it thoroughly: unknown fields, duplicate or malformed ids,
 // levels, ranges, skip rules that name later or unknown items, score rules
@@ -80,6 +82,7 @@ func Load(fsys fs.FS) (*Framework, error) {
 		f.byID[id] = in
 	}
 	l.checkSchedule(f)
+	l.loadProtocol(f)
 	if err := l.err(); err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sort"
 
-	chart "github.com/wcharczuk/go-chart/v2"
-
 	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 )
@@ -101,8 +99,9 @@ func (r *Report) buildAbandonment(issues []summary.Issue, opt *Options) {
 	}
 }
 
-// abandonmentChart draws, per device category, the share of devices
-// abandoned by each follow-up's distance from issue; withheld shares are
+// abandonmentChart draws, a small panel per device category, the share
+// of devices abandoned by each follow-up's distance from issue, with
+// Wilson's 95% interval from the published counts; withheld shares are
 // gaps.
 func (r *Report) abandonmentChart() (Chart, bool) {
 	var order []string
@@ -119,36 +118,17 @@ func (r *Report) abandonmentChart() (Chart, bool) {
 	if len(order) == 0 {
 		return Chart{}, false
 	}
-	var ss []chart.Series
+	lc := &lineChart{cols: 3, percent: true, ymin: 0, ymax: math.NaN(), ylabel: "Share of devices abandoned by then"}
 	var alt []string
-	top := 1.0
-	for i, c := range order {
-		col := palette[i%len(palette)]
-		var dash []float64
-		if i >= len(palette) {
-			dash = []float64{10, 6} // the palette repeats: dashed from the eighth line on
-		}
-		var xs, ys []float64
+	for _, c := range order {
+		var pts []linePoint
 		for _, a := range byCat[c] {
-			xs, ys = append(xs, float64(tpOrder(a.Timepoint))), append(ys, 100*float64(a.Share))
-			top = math.Max(top, 100*float64(a.Share))
+			lo, hi := Wilson(float64(a.Share), float64(a.AtRisk))
+			pts = append(pts, linePoint{x: tpOrder(a.Timepoint) - 1, y: float64(a.Share), lo: lo, hi: hi})
 			alt = append(alt, fmt.Sprintf("%s by %s %.0f%%", CategoryName(c), TimepointName(a.Timepoint), 100*float64(a.Share)))
 		}
-		ss = append(ss, chart.ContinuousSeries{Name: CategoryName(c), XValues: xs, YValues: ys,
-			Style: chart.Style{StrokeColor: col, StrokeWidth: 3, StrokeDashArray: dash, DotColor: col, DotWidth: 5}})
+		lc.panels = append(lc.panels, linePanel{title: CategoryTitle(c), series: []lineSeries{{name: CategoryTitle(c), col: okBlue, pts: pts}}})
 	}
-	yticks := niceTicks(0, top)
-	var ticks []chart.Tick
-	for i, tp := range []string{"w6", "m3", "m6", "m12"} {
-		ticks = append(ticks, chart.Tick{Value: float64(i + 1), Label: TimepointName(tp)})
-	}
-	c := chart.Chart{Width: chartWidth, Height: 600,
-		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 420, Right: 30, Bottom: 20}},
-		XAxis:      chart.XAxis{Name: "Time since the device was issued", NameStyle: axisStyle(), Style: axisStyle(), Ticks: ticks, Range: &chart.ContinuousRange{Min: 0.7, Max: 4.3}},
-		YAxis: chart.YAxis{Name: "% of devices abandoned by then", NameStyle: axisStyle(), Style: axisStyle(), Ticks: yticks,
-			Range: &chart.ContinuousRange{Min: yticks[0].Value, Max: yticks[len(yticks)-1].Value}},
-		Series: ss}
-	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
 	return Chart{Name: "abandonment.png", Title: "Devices abandoned since issue, by device category",
-		Alt: "Line chart of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", png: lazily(c)}, true
+		Alt: "Small charts, one per device category, of the share of devices removed as abandoned by time since issue: " + joinShort(alt) + ".", png: lazily(plotted{lc}), plot: lc}, true
 }

@@ -24,14 +24,21 @@ const (
 	// IRRDiff: log IRR of the residents given devices minus that of the
 	// comparison group (a log ratio of rate ratios).
 	IRRDiff = "IRR_DIFF"
-	// PR: raw proportion.
+	// PR: raw proportion (a trajectory's share still in use).
 	PR = "PR"
+	// PLO: log odds of a proportion, metafor's "PLO": the shares still in
+	// use are pooled on this scale, so that their intervals stay within 0
+	// and 1 when turned back into shares.
+	PLO = "PLO"
 )
 
 // Designs of an analysis.
 const (
 	BeforeAfter        = "before-after"
 	DifferenceInChange = "difference-in-change"
+	// SingleGroup is a share of residents given devices (still using
+	// them), with nothing to compare it with.
+	SingleGroup = "single-group"
 )
 
 // BoroughEffect is one published row of an analysis: a borough (or the
@@ -72,17 +79,27 @@ func (a *Analysis) RowsText() string {
 // Analysis is one finding: an outcome, a device category and a follow-up,
 // its per-borough effects and their pooled estimate.
 type Analysis struct {
-	Outcome        string            `json:"outcome"`
-	DeviceCategory string            `json:"device_category"`
-	Timepoint      string            `json:"timepoint"`
-	Design         string            `json:"design"`
-	Measure        string            `json:"measure"`
-	Method         evaluation.Method `json:"method"`
-	Test           evaluation.Test   `json:"test"`
-	Boroughs       []BoroughEffect   `json:"boroughs"`
-	Pooled         evaluation.Pooled `json:"pooled"`
-	Certainty      Certainty         `json:"certainty"`
-	Sentence       string            `json:"sentence"`
+	Outcome        string `json:"outcome"`
+	DeviceCategory string `json:"device_category"`
+	Timepoint      string `json:"timepoint"`
+	Design         string `json:"design"`
+	Measure        string `json:"measure"`
+	// Role is the analysis's place in the evaluation protocol: "primary",
+	// "secondary" or "exploratory" (see assignRoles).
+	Role string `json:"role"`
+	// QValue is the Benjamini-Hochberg adjusted p-value of a secondary or
+	// exploratory analysis across every such analysis of the report; nil
+	// for a primary one, and for one without a p-value.
+	QValue *float64 `json:"q_value,omitempty"`
+	// MID is the outcome's minimal important difference, from the
+	// framework's protocol, against which certainty is judged.
+	MID       *MID              `json:"mid,omitempty"`
+	Method    evaluation.Method `json:"method"`
+	Test      evaluation.Test   `json:"test"`
+	Boroughs  []BoroughEffect   `json:"boroughs"`
+	Pooled    evaluation.Pooled `json:"pooled"`
+	Certainty Certainty         `json:"certainty"`
+	Sentence  string            `json:"sentence"`
 	// Notes say what a reader should know: boroughs left out and why.
 	Notes []string `json:"notes,omitempty"`
 	// Withheld says why the pooled estimate is not published (its fit did
@@ -94,6 +111,10 @@ type Analysis struct {
 	Completeness jsonNumber `json:"completeness"`
 	// Chart names the forest plot's PNG under charts/, if drawn.
 	Chart string `json:"chart,omitempty"`
+
+	// imbalanced: with a comparison group, the two groups' baseline means
+	// (or rates) differ by more than the minimal important difference.
+	imbalanced bool
 }
 
 // Studies returns the analysis's rows as evaluation studies, as pooled.
@@ -112,7 +133,7 @@ func effectOf(k Kind, c cell) (evaluation.Effect, error) {
 		return evaluation.LogRateRatio(evaluation.Events{Count: c.CountAfter, PersonTime: c.DaysAfter},
 			evaluation.Events{Count: c.CountBefore, PersonTime: c.DaysBefore})
 	case KindProportion:
-		return evaluation.Proportion(c.Yes, c.N)
+		return evaluation.LogitProportion(c.Yes, c.N)
 	}
 	ch, err := evaluation.ChangeFromSums(c.N, c.SumB, c.SumF, c.SumBB, c.SumFF, c.SumBF)
 	if err != nil {
@@ -129,7 +150,7 @@ func measure(k Kind, design string) string {
 	case k == KindEvents:
 		return IRR
 	case k == KindProportion:
-		return PR
+		return PLO
 	case design == DifferenceInChange:
 		return MCDiff
 	}
@@ -188,6 +209,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
 	d := r.Disclosure.Rules
 	hidden := 0
+	var bT, bC cell // the rows' residents of each arm, for baseline balance
 	for _, id := range order {
 		t := T[id]
 		c, hasC := C[id]
@@ -199,6 +221,11 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 			continue
 		}
 		e, err := r.published(o, t.c)
+		if err == nil && o.Kind == KindProportion {
+			// Pooled as log odds, from the published counts.
+			n, yes := r.count(t.c.N, t.c.Key), r.count(t.c.Yes, t.c.YesKey)
+			e, err = evaluation.LogitProportion(min(yes, n), n)
+		}
 		if err == nil && withC {
 			var ec evaluation.Effect
 			if ec, err = r.published(o, c.c); err == nil {
@@ -215,8 +242,13 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		}
 		if withC {
 			be.NComparison = r.count(c.c.N, c.c.Key)
+			bT.add(t.c)
+			bC.add(c.c)
 		}
 		a.Boroughs = append(a.Boroughs, be)
+	}
+	if withC {
+		a.imbalanced = r.imbalanced(o, bT, bC)
 	}
 	if hidden > 0 {
 		// One note whatever the reason, and naming no borough: a note
@@ -233,10 +265,46 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		return a, false
 	}
 	a.Pooled = p
+	if a.Measure == PLO {
+		// A share has no "no effect": the p-value of its log odds tests
+		// that half the residents still use their device, which no one
+		// asks, and would only add tests for the false discovery rate.
+		a.Pooled.PValue, a.Pooled.Stat = math.NaN(), math.NaN()
+	}
 	if !p.Converged {
 		a.withhold()
 	}
 	return a, true
+}
+
+// imbalanced reports whether the two groups of a comparison differed at
+// baseline by more than the outcome's minimal important difference: mean
+// scores, or rates of events, over the rows' released cells, each at the
+// precision the gate publishes a mean of its count (so the judgement says
+// no more than the published means would).
+func (r *Report) imbalanced(o Outcome, t, c cell) bool {
+	m, ok := r.protocol.MID(o.Instrument, o.Score)
+	if !ok || t.N == 0 || c.N == 0 {
+		return false
+	}
+	switch o.Kind {
+	case KindEvents:
+		if t.DaysBefore <= 0 || c.DaysBefore <= 0 || t.CountBefore <= 0 || c.CountBefore <= 0 {
+			return false
+		}
+		rate := func(x cell) float64 {
+			return disclosure.Round(x.CountBefore/x.DaysBefore, disclosure.Ceil125(r.Disclosure.Ambiguity/x.DaysBefore))
+		}
+		lo, hi := m.Thresholds()
+		ratio := math.Log(rate(t) / rate(c))
+		return ratio <= lo || ratio >= hi
+	case KindChange:
+		mean := func(x cell) float64 {
+			return disclosure.Round(x.SumB/float64(x.N), r.Disclosure.Step(float64(r.count(x.N, x.Key)), o.Resolution))
+		}
+		return math.Abs(mean(t)-mean(c)) > m.Value
+	}
+	return false
 }
 
 // withhold keeps an unconverged fit from being published as a finding:

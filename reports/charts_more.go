@@ -3,14 +3,11 @@ package reports
 import (
 	"fmt"
 	"math"
-
-	chart "github.com/wcharczuk/go-chart/v2"
+	"sync"
 
 	"github.com/ateval/ateval/evaluation"
+	"github.com/ateval/ateval/forms"
 )
-
-// headlineTimepoint is the follow-up whose findings get a forest plot each.
-const headlineTimepoint = "m6"
 
 // buildCharts lists the report's charts, made from its published numbers
 // only; each is drawn when it is first asked for (see Chart).
@@ -21,10 +18,10 @@ func (r *Report) buildCharts(outcomes []Outcome) {
 	}
 	for i := range r.Analyses {
 		a := &r.Analyses[i]
-		if a.Timepoint != headlineTimepoint {
-			continue
+		if a.Role == forms.RoleExploratory {
+			continue // in a table: a forest plot each would bury the findings
 		}
-		forest := forestChart(byID[a.Outcome], a)
+		forest := r.forestChart(byID[a.Outcome], a)
 		a.Chart = forest.Name
 		r.Charts = append(r.Charts, forest)
 		if a.Pooled.K >= evaluation.MinFunnel && a.Withheld == "" {
@@ -42,8 +39,10 @@ func (r *Report) buildCharts(outcomes []Outcome) {
 	r.Charts = append(r.Charts, r.completenessChart())
 }
 
-// trajectoryChart draws an outcome's mean change (or share in use) at each
-// follow-up per series, with 95% intervals; withheld means are gaps.
+// trajectoryChart draws an outcome's mean change (or share in use) at
+// each follow-up with 95% intervals: for scores, residents given devices
+// and the comparison group in one panel with a legend above it; for
+// device use, a small panel per device category. Withheld means are gaps.
 func (r *Report) trajectoryChart(o Outcome) (Chart, bool) {
 	series := map[string][]Trajectory{}
 	var order []string
@@ -59,46 +58,49 @@ func (r *Report) trajectoryChart(o Outcome) (Chart, bool) {
 	if len(order) == 0 {
 		return Chart{}, false
 	}
-	var ss []chart.Series
+	lc := &lineChart{cols: 1, ymin: math.NaN(), ymax: math.NaN(), zero: true, ylabel: "Mean change since baseline, " + o.Unit}
 	var alt []string
-	for i, name := range order {
-		col := palette[i%len(palette)]
-		var xs, ys []float64
+	points := func(name string) []linePoint {
+		var pts []linePoint
 		for _, t := range series[name] {
-			x := float64(tpOrder(t.Timepoint))
-			xs, ys = append(xs, x), append(ys, float64(t.Mean))
-			ss = append(ss, line("", []float64{x, x}, []float64{float64(t.CILower), float64(t.CIUpper)}, col, 2, nil))
-			alt = append(alt, fmt.Sprintf("%s at %s %s", label(name), TimepointName(t.Timepoint), num(float64(t.Mean))))
+			pts = append(pts, linePoint{x: tpOrder(t.Timepoint) - 1, y: float64(t.Mean), lo: float64(t.CILower), hi: float64(t.CIUpper)})
+			v := num(float64(t.Mean))
+			if o.Kind == KindProportion {
+				v = fmt.Sprintf("%.0f%%", 100*float64(t.Mean))
+			}
+			alt = append(alt, fmt.Sprintf("%s at %s %s", label(name), TimepointName(t.Timepoint), v))
 		}
-		ss = append(ss, chart.ContinuousSeries{Name: label(name), XValues: xs, YValues: ys,
-			Style: chart.Style{StrokeColor: col, StrokeWidth: 3, DotColor: col, DotWidth: 5}})
+		return pts
 	}
-	var ticks []chart.Tick
-	for i, tp := range []string{"w6", "m3", "m6", "m12"} {
-		ticks = append(ticks, chart.Tick{Value: float64(i + 1), Label: TimepointName(tp)})
-	}
-	yname := "Mean change from baseline, " + o.Unit
 	if o.Kind == KindProportion {
-		yname = "Share still in use"
+		lc.cols, lc.percent, lc.zero, lc.ymin, lc.ymax = 3, true, false, 0, 1
+		lc.ylabel = "Share still using the device"
+		for _, name := range order {
+			lc.panels = append(lc.panels, linePanel{title: CategoryTitle(name), series: []lineSeries{{name: label(name), col: okBlue, pts: points(name)}}})
+		}
+	} else {
+		p := linePanel{}
+		for i, name := range order {
+			col, dash := okBlue, []float64(nil)
+			if i > 0 {
+				col, dash = okVermilion, []float64{8, 5}
+			}
+			p.series = append(p.series, lineSeries{name: label(name), col: col, dash: dash, pts: points(name)})
+		}
+		lc.panels = []linePanel{p}
 	}
-	c := chart.Chart{Width: chartWidth, Height: 600,
-		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 260, Right: 30, Bottom: 20}},
-		XAxis:      chart.XAxis{Name: "Follow-up", NameStyle: axisStyle(), Style: axisStyle(), Ticks: ticks, Range: &chart.ContinuousRange{Min: 0.7, Max: 4.3}},
-		YAxis:      chart.YAxis{Name: yname, NameStyle: axisStyle(), Style: axisStyle()},
-		Series:     ss}
-	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
 	return Chart{Name: "trajectory-" + o.ID + ".png", Title: o.Label + " over the follow-ups",
-		Alt: "Line chart of " + o.Label + " by follow-up: " + joinShort(alt) + ".", png: lazily(c)}, true
+		Alt: "Line chart of " + lowerFirst(o.Label) + " by follow-up: " + joinShort(alt) + ".", png: lazily(plotted{lc}), plot: lc}, true
 }
 
 func label(series string) string {
 	switch series {
 	case "intervention":
-		return "Given devices"
+		return "Residents given devices"
 	case "comparison":
-		return "Comparison group"
+		return "Residents without devices (comparison group)"
 	}
-	return CategoryName(series)
+	return CategoryTitle(series)
 }
 
 func joinShort(s []string) string {
@@ -115,56 +117,42 @@ func joinShort(s []string) string {
 	return out
 }
 
-// completenessChart draws, per borough, the share of follow-ups due that
-// were recorded for residents given devices, one bar per timepoint.
+// completenessChart is follow-up completeness of residents given devices
+// as a heatmap: a row per borough, a column per follow-up.
 func (r *Report) completenessChart() Chart {
-	var bars []chart.Value
+	h := &heatmap{}
 	var alt []string
+	rows := map[string]*heatRow{}
+	seen := map[string]bool{}
 	for _, f := range r.FollowUp {
-		if f.Group != "intervention" || math.IsNaN(float64(f.Completeness)) {
+		if f.Group != "intervention" {
 			continue
 		}
-		col := palette[tpOrder(f.Timepoint)%len(palette)]
-		bars = append(bars, chart.Value{Label: f.Borough + " " + f.Timepoint, Value: 100 * float64(f.Completeness),
-			Style: chart.Style{FillColor: col, StrokeColor: col}})
-		alt = append(alt, fmt.Sprintf("%s %s %.0f%%", f.Borough, f.Timepoint, 100*float64(f.Completeness)))
+		row := rows[f.Borough]
+		if row == nil {
+			row = &heatRow{slug: f.Borough, label: r.BoroughName(f.Borough), cells: map[string]float64{}}
+			rows[f.Borough] = row
+			h.rows = append(h.rows, *row)
+		}
+		row.cells[f.Timepoint] = float64(f.Completeness)
+		seen[f.Timepoint] = true
+		if !math.IsNaN(float64(f.Completeness)) {
+			alt = append(alt, fmt.Sprintf("%s at %s %.0f%%", r.BoroughName(f.Borough), TimepointName(f.Timepoint), 100*float64(f.Completeness)))
+		}
 	}
-	if len(bars) == 0 {
-		bars = []chart.Value{{Label: "no follow-ups due", Value: 0}}
+	for i := range h.rows {
+		h.rows[i] = *rows[h.rows[i].slug]
 	}
-	c := chart.BarChart{Width: max(chartWidth, 34*len(bars)), Height: 640, BarWidth: 22, BarSpacing: 10,
-		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 10, Right: 10, Bottom: 160}},
-		XAxis:      chart.Style{FontSize: 11, TextRotationDegrees: 90},
-		YAxis:      chart.YAxis{Name: "% of follow-ups due that were recorded", NameStyle: axisStyle(), Style: axisStyle(), Range: &chart.ContinuousRange{Min: 0, Max: 100}},
-		Bars:       bars}
-	return Chart{Name: "follow-up-completeness.png", Title: "Follow-up completeness by borough and timepoint (residents given devices)",
-		Alt: "Bar chart of follow-up completeness: " + joinShort(alt) + ".", png: lazily(c)}
-}
-
-// funnelChart plots each borough's effect against its standard error
-// (inverted), with the pooled estimate and its pseudo 95% limits.
-func funnelChart(o Outcome, a *Analysis) Chart {
-	var xs, ys []float64
-	maxSE := 0.0
-	for _, b := range a.Boroughs {
-		se := math.Sqrt(b.Vi)
-		xs, ys = append(xs, b.Yi), append(ys, se)
-		maxSE = math.Max(maxSE, se)
+	for _, tp := range []string{"w6", "m3", "m6", "m12"} {
+		if seen[tp] {
+			h.cols = append(h.cols, tp)
+		}
 	}
-	m := a.Pooled.Estimate
-	top := maxSE * 1.1
-	ss := []chart.Series{
-		chart.ContinuousSeries{Name: "Boroughs", XValues: xs, YValues: ys, Style: chart.Style{StrokeWidth: chart.Disabled, DotWidth: 6, DotColor: okBlue}},
-		line("Pooled estimate", []float64{m, m}, []float64{0, top}, okVermilion, 2, nil),
-		line("Pseudo 95% limits", []float64{m - z95()*top, m, m + z95()*top}, []float64{top, 0, top}, okGrey, 2, []float64{6, 4}),
-	}
-	c := chart.Chart{Width: chartWidth, Height: 640,
-		Background: chart.Style{Padding: chart.Box{Top: 30, Left: 20, Right: 30, Bottom: 20}},
-		XAxis:      chart.XAxis{Name: "Effect (" + a.Measure + ")", NameStyle: axisStyle(), Style: axisStyle()},
-		YAxis:      chart.YAxis{Name: "Standard error (larger further down)", NameStyle: axisStyle(), Style: axisStyle(), Range: &chart.ContinuousRange{Min: 0, Max: top, Descending: true}},
-		Series:     ss}
-	c.Elements = []chart.Renderable{chart.LegendLeft(&c, chart.Style{FontSize: fontSize - 2})}
-	return Chart{Name: fmt.Sprintf("funnel-%s-%s-%s-%s.png", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure),
-		Title: "Funnel plot: " + o.Label + ", " + CategoryName(a.DeviceCategory),
-		Alt:   fmt.Sprintf("Funnel plot of %d boroughs' effects against their standard errors around the pooled estimate %s.", a.Pooled.K, num(m)), png: lazily(c)}
+	return Chart{Name: "follow-up-completeness.png", Title: "Follow-up completeness by borough and follow-up (residents given devices)",
+		Alt: "Table of follow-up completeness, shaded: " + joinShort(alt) + ".", png: lazily(plotted{h}), plot: h,
+		mark: func(own string) drawable {
+			g := *h
+			g.own = own
+			return plotted{&g}
+		}, marked: &sync.Map{}}
 }

@@ -22,6 +22,30 @@ type Chart struct {
 	Alt   string
 
 	png func() ([]byte, error) // draws once; later calls return the same bytes
+	// mark draws the chart again with a borough highlighted (nil for a
+	// chart of no borough); marked keeps each borough's drawing.
+	mark   func(own string) drawable
+	marked *sync.Map
+	// plot is what the chart draws, when it is laid out on a canvas (for
+	// the tests that check its labels).
+	plot plot
+}
+
+// Highlighting returns the chart with a borough highlighted (a borough
+// lead's own), drawn once for each borough asked for; the chart itself
+// when it shows no borough by name.
+func (c Chart) Highlighting(own string) Chart {
+	if c.mark == nil || own == "" {
+		return c
+	}
+	d := c.mark(own)
+	f, _ := c.marked.LoadOrStore(own, lazily(d))
+	c.png = f.(func() ([]byte, error))
+	c.mark = nil
+	if p, ok := d.(plotted); ok {
+		c.plot = p.p
+	}
+	return c
 }
 
 var errNotDrawable = errors.New("reports: a Chart not made by Build has no PNG")

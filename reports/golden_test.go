@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func structure(t *testing.T, r *reports.Report) string {
 	var out strings.Builder
 	fmt.Fprintf(&out, "sections %s\n", strings.Join(keys, " "))
 	for _, a := range r.Analyses {
-		fmt.Fprintf(&out, "analysis %s %s %s %s %s rows=%d chart=%v\n", a.Outcome, a.DeviceCategory, a.Timepoint, a.Design, a.Measure, len(a.Boroughs), a.Chart != "")
+		fmt.Fprintf(&out, "analysis %s %s %s %s %s %s rows=%d chart=%v\n", a.Outcome, a.DeviceCategory, a.Timepoint, a.Design, a.Measure, a.Role, len(a.Boroughs), a.Chart != "")
 	}
 	for _, c := range r.Charts {
 		fmt.Fprintf(&out, "chart %s alt=%v\n", c.Name, c.Alt != "")
@@ -93,17 +94,35 @@ func structure(t *testing.T, r *reports.Report) string {
 	return out.String()
 }
 
+// sample is the report of a generated sixteen-borough sample of 900
+// residents, built once for the tests that read it (a report does not
+// need its database once built).
+var sample struct {
+	once sync.Once
+	r    *reports.Report
+	err  error
+}
+
+func sampleReport(t *testing.T) *reports.Report {
+	t.Helper()
+	sample.once.Do(func() {
+		db := loadGenerated(t, 900)
+		sample.r, sample.err = reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
+			Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
+	})
+	if sample.err != nil {
+		t.Fatal(sample.err)
+	}
+	return sample.r
+}
+
 // TestReportStructure builds the report of a generated sample and
 // compares its structure with testdata/report-structure.golden. Run
 // `go test ./reports -run TestReportStructure -update` after a deliberate
 // change, and read the diff.
 func TestReportStructure(t *testing.T) {
-	db := loadGenerated(t, 900)
-	r, err := reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
-		Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := sampleReport(t)
+	checkJudgements(t, r)
 	got := structure(t, r)
 	path := filepath.Join("testdata", "report-structure.golden")
 	if *update {
@@ -186,5 +205,83 @@ func TestReportIsRepeatable(t *testing.T) {
 		} else if b.String() != first {
 			t.Fatalf("build %d published other numbers than the first", i+1)
 		}
+	}
+}
+
+// checkJudgements reads results.json as a client would and checks what
+// it promises: a summary of at most 12 primary findings, each with its
+// estimate, intervals, certainty and sentence; every analysis with a role;
+// a q-value on every secondary or exploratory analysis with a p-value and
+// on no primary one; certainty levels of GRADE; and no change from
+// baseline without a comparison group rated above low.
+func checkJudgements(t *testing.T, r *reports.Report) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Summary struct {
+			Primary []struct {
+				Outcome        string `json:"outcome"`
+				DeviceCategory string `json:"device_category"`
+				Timepoint      string `json:"timepoint"`
+				Design         string `json:"design"`
+				Estimate       struct {
+					Value   *float64 `json:"value"`
+					CILower *float64 `json:"ci_lower"`
+					CIUpper *float64 `json:"ci_upper"`
+					PILower *float64 `json:"pi_lower"`
+					PIUpper *float64 `json:"pi_upper"`
+				} `json:"estimate"`
+				Certainty struct{ Level string } `json:"certainty"`
+				Sentence  string                 `json:"sentence"`
+			} `json:"primary"`
+		} `json:"summary"`
+		Analyses []struct {
+			Design string   `json:"design"`
+			Role   string   `json:"role"`
+			QValue *float64 `json:"q_value"`
+			Pooled struct {
+				PValue *float64 `json:"p_value"`
+			}
+			Certainty struct{ Level string }
+			Sentence  string
+		} `json:"analyses"`
+	}
+	dec := json.NewDecoder(&b)
+	if err := dec.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got.Summary.Primary); n == 0 || n > 12 {
+		t.Errorf("the summary has %d findings, want 1 to 12", n)
+	}
+	for _, f := range got.Summary.Primary {
+		e := f.Estimate
+		if f.Outcome == "" || f.DeviceCategory == "" || f.Timepoint == "" || f.Design == "" || f.Sentence == "" ||
+			e.Value == nil || e.CILower == nil || e.CIUpper == nil || e.PILower == nil || e.PIUpper == nil {
+			t.Errorf("summary finding incomplete: %+v", f)
+		}
+	}
+	levels := map[string]bool{"high": true, "moderate": true, "low": true, "very low": true, "not judged": true}
+	roles := map[string]int{}
+	for i, a := range got.Analyses {
+		roles[a.Role]++
+		if !levels[a.Certainty.Level] {
+			t.Errorf("analysis %d: certainty %q", i, a.Certainty.Level)
+		}
+		if a.Design != reports.DifferenceInChange && (a.Certainty.Level == "high" || a.Certainty.Level == "moderate") {
+			t.Errorf("analysis %d, %s, rated %s: a change without a comparison group is never above low", i, a.Design, a.Certainty.Level)
+		}
+		wantQ := a.Role != "primary" && a.Pooled.PValue != nil
+		if (a.QValue != nil) != wantQ {
+			t.Errorf("analysis %d (%s, p %v): q-value %v", i, a.Role, a.Pooled.PValue, a.QValue)
+		}
+		if a.Role != "primary" && !strings.Contains(a.Sentence, "exploratory") {
+			t.Errorf("analysis %d is %s but its sentence does not say it is exploratory: %q", i, a.Role, a.Sentence)
+		}
+	}
+	if roles["primary"] == 0 || roles["secondary"] == 0 || roles["exploratory"] == 0 || len(roles) != 3 {
+		t.Errorf("roles %v, want primary, secondary and exploratory only", roles)
 	}
 }

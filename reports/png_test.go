@@ -92,7 +92,7 @@ func forestOf33() Chart {
 		a.Boroughs = append(a.Boroughs, BoroughEffect{Borough: fmt.Sprintf("Borough %d", i+1), N: 100 + i, Yi: float64(i%7) - 3, Vi: 0.5})
 	}
 	a.Pooled = evaluation.Pooled{K: 33, Estimate: 0.1, CILower: -0.4, CIUpper: 0.6, PILower: -2, PIUpper: 2.2}
-	return forestChart(o, a)
+	return (&Report{}).forestChart(o, a)
 }
 
 // BenchmarkForestPlot draws and encodes a forest plot of 33 boroughs.

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ateval/ateval"
@@ -60,8 +61,16 @@ type Options struct {
 	Now func() time.Time
 	// Progress, if set, is called with the steps done of the total.
 	Progress func(done, total int)
-	// Framework gives the schedule (default forms.Default()).
+	// Framework gives the schedule and the evaluation protocol (default
+	// forms.Default()).
 	Framework *forms.Framework
+	// Randomised are the boroughs that allocated residents to a device or
+	// to the comparison group at random; a comparison resting only on
+	// them starts at high certainty (GRADE), any other at low.
+	Randomised []string
+	// BoroughNames name boroughs by slug ("kingston-upon-thames":
+	// "Kingston upon Thames"); a slug not named is spelt out from itself.
+	BoroughNames map[string]string
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -107,18 +116,20 @@ func (o Options) withDefaults() (Options, error) {
 // Report is a built evidence report: every number it publishes, already
 // through disclosure control. Its JSON form is results.json.
 type Report struct {
-	FrameworkVersion string            `json:"framework_version"`
-	GeneratedAt      time.Time         `json:"generated_at"`
-	AsOf             ateval.Date       `json:"as_of"`
-	Filter           FilterJSON        `json:"filter"`
-	Disclosure       Disclosure        `json:"disclosure"`
-	Analyses         []Analysis        `json:"analyses"`
-	Trajectories     []Trajectory      `json:"trajectories"`
-	FollowUp         []FollowUp        `json:"follow_up"`
-	Quality          []Quality         `json:"data_quality"`
-	CostConsequence  []CostConsequence `json:"cost_consequence"`
-	Abandonment      []Abandonment     `json:"abandonment"`
-	UnitCosts        UnitCosts         `json:"unit_costs"`
+	FrameworkVersion string      `json:"framework_version"`
+	GeneratedAt      time.Time   `json:"generated_at"`
+	AsOf             ateval.Date `json:"as_of"`
+	Filter           FilterJSON  `json:"filter"`
+	// Summary is what the report opens with: its primary findings.
+	Summary         Summary           `json:"summary"`
+	Disclosure      Disclosure        `json:"disclosure"`
+	Analyses        []Analysis        `json:"analyses"`
+	Trajectories    []Trajectory      `json:"trajectories"`
+	FollowUp        []FollowUp        `json:"follow_up"`
+	Quality         []Quality         `json:"data_quality"`
+	CostConsequence []CostConsequence `json:"cost_consequence"`
+	Abandonment     []Abandonment     `json:"abandonment"`
+	UnitCosts       UnitCosts         `json:"unit_costs"`
 	// Charts are the report's charts, each with its file name under
 	// charts/ and alt text, drawn when first asked for; not part of
 	// results.json.
@@ -128,6 +139,9 @@ type Report struct {
 	baseRate map[string]float64 // "outcome|category": events a day before, for costs
 	gate     *disclosure.Gate
 	sel      disclosure.Selection
+	protocol *forms.Protocol
+	names    map[string]string // borough slug: name
+	all      []string          // every borough there is, by slug
 }
 
 // FilterJSON is the filter as results.json records it.
@@ -159,7 +173,8 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	}
 	f := opt.Filter
 	r := &Report{FrameworkVersion: opt.Framework.Version(), GeneratedAt: opt.Now().UTC().Truncate(time.Second), AsOf: opt.AsOf,
-		Disclosure: Disclosure{Rules: opt.Disclosure, Statement: opt.Disclosure.Statement()}, UnitCosts: *opt.UnitCosts}
+		Disclosure: Disclosure{Rules: opt.Disclosure, Statement: opt.Disclosure.Statement()}, UnitCosts: *opt.UnitCosts,
+		protocol: opt.Framework.Protocol(), names: opt.BoroughNames}
 	// The summaries are read for every borough and enrolment date: the gate
 	// fixes its cells from all the data, never from the query, and the
 	// filter then selects whole cells.
@@ -196,9 +211,9 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 			i++
 			r.addTrajectory(o, tp, cells, &opt)
 			for _, c := range cats {
-				designs := []string{BeforeAfter}
-				if o.Kind != KindProportion {
-					designs = append(designs, DifferenceInChange)
+				designs := []string{BeforeAfter, DifferenceInChange}
+				if o.Kind == KindProportion {
+					designs = []string{SingleGroup}
 				}
 				for _, d := range designs {
 					a, ok := r.analyse(o, c, tp, d, cells, &opt)
@@ -206,14 +221,13 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 						continue
 					}
 					a.Completeness = jsonNumber(r.completeness(tp))
-					a.Certainty = certainty(&a, &opt)
-					a.Sentence = sentence(o, &a)
 					r.Analyses = append(r.Analyses, a)
 				}
 			}
 			step()
 		}
 	}
+	r.judge(outcomes, &opt)
 	if err := ans.next(); err != nil {
 		return nil, err
 	}
@@ -252,6 +266,24 @@ func (r *Report) listsNotNull() {
 	}
 }
 
+// judge gives every analysis its role in the protocol, the q-values of
+// the secondary and exploratory ones, its certainty and its sentence, and
+// picks the summary's primary findings.
+func (r *Report) judge(outcomes []Outcome, opt *Options) {
+	byID := map[string]Outcome{}
+	for _, o := range outcomes {
+		byID[o.ID] = o
+	}
+	r.assignRoles(byID)
+	tests := r.assignQValues()
+	for i := range r.Analyses {
+		a := &r.Analyses[i]
+		a.Certainty = certainty(a, opt)
+		a.Sentence = sentence(byID[a.Outcome], a, tests)
+	}
+	r.buildSummary(byID)
+}
+
 // selectCells makes the report's gate, over every borough there is, and
 // widens the filter to the whole cells it touches, saying so.
 func (r *Report) selectCells(enrolments []summary.Enrolment, opt *Options) error {
@@ -275,7 +307,7 @@ func (r *Report) selectCells(enrolments []summary.Enrolment, opt *Options) error
 	if err != nil {
 		return err
 	}
-	r.gate, r.sel = g, sel
+	r.gate, r.sel, r.all = g, sel, boroughs
 	r.Disclosure.Widened = notes
 	r.Filter = FilterJSON{Outcomes: opt.Outcomes, DeviceCategory: f.DeviceCategory, Boroughs: g.Boroughs(sel)}
 	for _, id := range sel.Groups {
@@ -347,7 +379,19 @@ func CategoryName(id string) string {
 			return lowerFirst(name)
 		}
 	}
-	return id
+	return spelt(id)
+}
+
+// CategoryTitle returns a device category's name to start a heading
+// ("Fall detector"), without the examples in brackets.
+func CategoryTitle(id string) string {
+	for _, c := range devices.Categories() {
+		if c.ID == id {
+			name, _, _ := strings.Cut(c.Name, " (")
+			return name
+		}
+	}
+	return upperFirst(spelt(id))
 }
 
 // lowerFirst lowers the first letter for use mid-sentence, unless the

@@ -10,8 +10,8 @@ import (
 // device category for device use. Mean is the mean change from baseline
 // (or, for device use, the share still in use) over every released cell
 // selected, with a normal-theory 95% interval, at the precision its count
-// allows; a mean of fewer than MinValues residents is withheld (NaN, null
-// in JSON).
+// allows (a share, of published counts, with Wilson's interval); a mean
+// of fewer than MinValues residents is withheld (NaN, null in JSON).
 type Trajectory struct {
 	Outcome   string     `json:"outcome"`
 	Series    string     `json:"series"`
@@ -36,18 +36,24 @@ func (r *Report) addTrajectory(o Outcome, tp string, cells []disclosure.Released
 	point := func(series string, c cell) {
 		t := Trajectory{Outcome: o.ID, Series: series, Timepoint: tp, N: r.count(c.N, c.Key),
 			Mean: jsonNumber(nan), CILower: jsonNumber(nan), CIUpper: jsonNumber(nan)}
-		if r.Disclosure.MeanShown(c.N) {
+		switch {
+		case !r.Disclosure.MeanShown(c.N):
+		case o.Kind == KindProportion:
+			// A share of published counts, with Wilson's interval, which
+			// stays within 0 and 1.
+			n, yes := r.count(c.N, c.Key), r.count(c.Yes, c.YesKey)
+			if n > 0 {
+				p := float64(min(yes, n)) / float64(n)
+				lo, hi := Wilson(p, float64(n))
+				t.Mean = jsonNumber(disclosure.Round(p, 0.001))
+				t.CILower, t.CIUpper = jsonNumber(disclosure.Round(lo, 0.001)), jsonNumber(disclosure.Round(hi, 0.001))
+			}
+		default:
 			if e, err := r.published(o, c); err == nil {
 				step := r.yiStep(o, c)
-				if o.Kind == KindProportion {
-					step = 0.001
-				}
 				h := z95() * sqrt(e.Vi)
 				t.Mean = jsonNumber(e.Yi)
 				t.CILower, t.CIUpper = jsonNumber(disclosure.Round(e.Yi-h, step)), jsonNumber(disclosure.Round(e.Yi+h, step))
-				if o.Kind == KindProportion {
-					t.CILower, t.CIUpper = jsonNumber(max(0, float64(t.CILower))), jsonNumber(min(1, float64(t.CIUpper)))
-				}
 			}
 		}
 		r.Trajectories = append(r.Trajectories, t)

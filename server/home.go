@@ -34,6 +34,6 @@ func (s *Server) home(c *gin.Context) error {
 		data["Counts"] = counts
 		data["Landing"] = landing(currentUser(c))
 	}
-	s.render(c, http.StatusOK, "home", pageData{Title: "ateval", Data: data})
+	s.render(c, http.StatusOK, "home", pageData{Title: "Evaluating assistive technology across boroughs", Data: data})
 	return nil
 }

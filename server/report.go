@@ -51,8 +51,10 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 		return q, known, nil, err
 	}
 	opt.AsOf = ateval.DateOf(h.cache.now())
+	opt.BoroughNames = map[string]string{}
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
+		opt.BoroughNames[b.Slug] = b.Name
 	}
 	var user int64
 	if u := currentUser(c); u != nil {
@@ -140,15 +142,28 @@ func (h *reportHandlers) json(c *gin.Context) error {
 
 var errNoChart = ateval.Errorf(ateval.ENOTFOUND, "The report has no chart of that name.")
 
-// chart sends one of the report's charts as a PNG.
+// chart sends one of the report's charts as a PNG; a borough lead's with
+// their own borough highlighted, when the page asks for it.
 func (h *reportHandlers) chart(c *gin.Context) error {
 	r, _, err := h.built(c)
 	if err != nil {
 		return err
 	}
+	own := ""
+	if u := currentUser(c); u != nil && u.BoroughID != 0 && c.Query("highlight") != "" {
+		known, err := h.s.db.View(c.Request.Context()).Boroughs()
+		if err != nil {
+			return err
+		}
+		for _, b := range known {
+			if b.ID == u.BoroughID && b.Slug == c.Query("highlight") {
+				own = b.Slug
+			}
+		}
+	}
 	for _, ch := range r.Charts {
 		if ch.Name == c.Param("name") {
-			png, err := ch.PNG() // drawn on the first request for it
+			png, err := ch.Highlighting(own).PNG() // drawn on the first request for it
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/internal/browsertest"
+	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/server"
 	"github.com/ateval/ateval/storage/storagetest"
@@ -62,8 +63,10 @@ func evidenceSite(t *testing.T) (*browsertest.Site, []byte) {
 	return &browsertest.Site{URL: hs.URL, DB: db, Server: srv}, bufs[2].Bytes()
 }
 
-// TestBrowserReport: a commissioner signs in, lands on the report, reads
-// a finding and sees its forest plot, and downloads the PDF.
+// TestBrowserReport: a commissioner signs in and lands on the report,
+// whose first screen holds the summary of what works, before the contents
+// and the detail; reads a finding and sees its forest plot; finds no
+// internal code or slug in what they see or hear; and downloads the PDF.
 func TestBrowserReport(t *testing.T) {
 	site, _ := evidenceSite(t)
 	b := site.NewBrowser(t)
@@ -74,6 +77,28 @@ func TestBrowserReport(t *testing.T) {
 	}
 	if p := b.Path(); !strings.HasPrefix(p, "/reports") {
 		t.Fatalf("the commissioner landed on %s, want /reports", p)
+	}
+	b.ScreenshotFirstScreen("first-screen")
+	summary, contents, findings, methods := b.Top("#summary"), b.Top("#contents"), b.Top("#findings"), b.Top("#methods")
+	if !(0 <= summary && summary < contents && contents < findings && findings < methods) {
+		t.Errorf("the page is not summary first: summary at %.0f px, contents %.0f, findings %.0f, methods %.0f", summary, contents, findings, methods)
+	}
+	if row, screen := b.Top("#summary table tbody tr"), b.ViewportHeight(); row < 0 || row > screen {
+		t.Errorf("the summary's first finding is at %.0f px, below the first screen (%.0f px)", row, screen)
+	}
+	if got := b.Text("#summary table tbody tr"); !strings.Contains(got, "95% CI") {
+		t.Errorf("the summary's first finding reads %q", got)
+	}
+	var slugs []string
+	known, err := site.DB.View(ateval.SystemContext(context.Background())).Boroughs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range known {
+		slugs = append(slugs, k.Slug)
+	}
+	if codes := reports.CodesIn(b.ReaderText(), slugs...); len(codes) > 0 {
+		t.Errorf("the report's text and alt text show internal codes or slugs: %v", codes)
 	}
 	if got := b.Text(".app-finding .app-finding__sentence"); !strings.HasPrefix(got, "Across ") || !strings.Contains(got, "95% CI") {
 		t.Errorf("first finding's sentence %q", got)

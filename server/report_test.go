@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/storage"
 )
 
@@ -25,8 +28,8 @@ func TestReportPage(t *testing.T) {
 	if rec.Code != ok {
 		t.Fatalf("GET /reports: %d\n%.500s", rec.Code, body)
 	}
-	for _, want := range []string{"Summary of findings", "Findings at 6 months", "Across ", "Certainty", "Prediction interval",
-		"Knapp-Hartung", "I² =", "Follow-up and data quality", "Costs and consequences", `href="/reports/report.pdf"`} {
+	for _, want := range []string{"Summary: what works", `<nav id="contents"`, "Findings by device category", "Across ", "Certainty", "Prediction interval",
+		"Knapp and Hartung", "I² =", "Follow-up and data quality", "Costs and consequences", "The smallest change that matters", `href="/reports/report.pdf"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report page lacks %q", want)
 		}
@@ -45,9 +48,31 @@ func TestReportPage(t *testing.T) {
 		t.Errorf("PDF: %d %s %q", pdf.Code, pdf.Header().Get("Content-Type"), pdf.Body.String()[:min(8, pdf.Body.Len())])
 	}
 
+	// What a reader sees or hears, folded parts and alt text included,
+	// holds no internal code and no borough slug.
+	known, err := w.db.View(ateval.SystemContext(context.Background())).Boroughs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, b := range known {
+		slugs = append(slugs, b.Slug)
+	}
+	if codes := reports.CodesIn(readerText(body), slugs...); len(codes) > 0 {
+		t.Errorf("the report page shows internal codes or slugs: %v", codes)
+	}
+
+	// The summary comes first: before the contents, the findings, and
+	// the methods last.
+	at := func(s string) int { return strings.Index(body, s) }
+	if !(at(`id="summary"`) < at(`<nav id="contents"`) && at(`<nav id="contents"`) < at(`id="findings"`) &&
+		at(`id="findings"`) < at(`id="costs"`) && at(`id="costs"`) < at(`id="methods"`)) {
+		t.Error("the page is not in order: summary, contents, findings, costs, methods")
+	}
+
 	// The API answers results.json for a filter, and the page of the same
-	// filter shows the same findings (those with a forest plot, at 6
-	// months, in full).
+	// filter shows the same findings (those with a forest plot, the
+	// primary and secondary ones, in full).
 	tok, _ := w.session("evaluator", storage.BearerSession)
 	q := "outcome=swemwbs_raw&from=2020-01-01" // widened to whole financial years: 1 April 2019
 	rec = w.do(request{path: "/api/v1/reports?" + q, bearer: tok})
@@ -86,8 +111,23 @@ func TestReportPage(t *testing.T) {
 
 	// The borough lead sees their borough highlighted.
 	lead, _ := w.session("borough_lead", storage.CookieSession)
-	if body := w.reportPage("/reports", lead).Body.String(); !strings.Contains(body, "Camden (your borough)") {
+	leadPage := w.reportPage("/reports", lead).Body.String()
+	if !strings.Contains(leadPage, "Camden (your borough)") {
 		t.Error("the borough lead's report does not highlight Camden")
+	}
+	// Their charts too: the forest plot's URL asks for Camden highlighted,
+	// and is drawn otherwise than the commissioner's.
+	m := regexp.MustCompile(`src="(/reports/charts/forest-[^"]+highlight=camden[^"]*)"`).FindStringSubmatch(leadPage)
+	if m == nil {
+		t.Fatal("the borough lead's forest plots do not ask for Camden highlighted")
+	}
+	leadPNG := w.do(request{path: html.UnescapeString(m[1]), cookie: lead})
+	plain := w.do(request{path: strings.Replace(html.UnescapeString(m[1]), "highlight=camden", "", 1), cookie: lead})
+	if leadPNG.Code != ok || plain.Code != ok || leadPNG.Body.String() == plain.Body.String() {
+		t.Errorf("the borough lead's chart (%d) is the same as the plain one (%d)", leadPNG.Code, plain.Code)
+	}
+	if spoof := w.do(request{path: strings.Replace(html.UnescapeString(m[1]), "highlight=camden", "highlight=brent", 1), cookie: lead}); spoof.Body.String() != plain.Body.String() {
+		t.Error("a borough lead can have another borough highlighted")
 	}
 
 	for _, tc := range []struct{ query, field string }{
@@ -106,6 +146,23 @@ func TestReportPage(t *testing.T) {
 			t.Errorf("/api/v1/reports?%s: %d, want 422", tc.query, rec.Code)
 		}
 	}
+}
+
+var (
+	styleRE = regexp.MustCompile(`(?s)<style.*?</style>`)
+	altRE   = regexp.MustCompile(`alt="([^"]*)"`)
+	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// readerText is what a reader of a page sees or hears: its text, folded
+// parts included, and its images' alt text.
+func readerText(page string) string {
+	page = styleRE.ReplaceAllString(page, " ")
+	var alts []string
+	for _, m := range altRE.FindAllStringSubmatch(page, -1) {
+		alts = append(alts, m[1])
+	}
+	return html.UnescapeString(tagRE.ReplaceAllString(page, " ") + "\n" + strings.Join(alts, "\n"))
 }
 
 // reportPage gets a report page as a browser would: while the report is

@@ -1,9 +1,8 @@
 package server
 
 import (
-	"fmt"
-	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/disclosure"
-	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/reports"
 )
 
@@ -32,60 +30,38 @@ type reportView struct {
 	Partnerships []choice
 	From, To     []choice
 
-	Ready       bool
-	GeneratedAt string
-	AsOf        string
-	Disclosure  reports.Disclosure
+	Ready bool
+	// Doc is the report laid out for reading: the same document as the
+	// PDF and the self-contained page.
+	Doc        *reports.Document
+	Disclosure reports.Disclosure
 	// Own is the borough lead's borough, highlighted wherever it appears.
 	Own      string
 	OwnShown bool
-	Summary  []findingRow
-	Findings []findingRow
-	FollowUp []followUpRow
-	Quality  []qualityRow
-	Costs    []costRow
-	// Abandonment rows: category, time since issue, devices followed,
-	// abandoned, share.
-	Abandonment [][5]string
-	Charts      []chartLink // trajectories and completeness
-	Notes       []string
-	Methods     []string
+	// charts maps a chart's name to its URL, alts to its alt text.
+	charts, alts map[string]string
 }
+
+// Finding pairs a finding with the view, for the template that shows it.
+func (v reportView) Finding(f reports.DocFinding) findingView { return findingView{V: v, F: f} }
+
+type findingView struct {
+	V reportView
+	F reports.DocFinding
+}
+
+// ChartAlt is the alt text of one of the report's charts.
+func (v reportView) ChartAlt(name string) string { return v.alts[name] }
+
+// ChartURL is the URL of one of the report's charts, for the same
+// filters.
+func (v reportView) ChartURL(name string) string { return v.charts[name] }
 
 type choice struct {
 	Value, Label string
 	Selected     bool
 	Hint         string
 }
-
-type findingRow struct {
-	Title, Outcome, Category, Timepoint, Design string
-	Sentence, Certainty, CertaintyReasons       string
-	K                                           string
-	Estimate, CI, Interval, Prediction          string
-	Heterogeneity                               string
-	Chart                                       *chartLink
-	Rows                                        []boroughRowView
-	Notes                                       []string
-}
-
-type boroughRowView struct {
-	Borough, N, Effect string
-	Own                bool
-}
-
-type followUpRow struct {
-	Borough, Group, Timepoint, Due, Recorded, NotRecorded, Completeness string
-	Own                                                                 bool
-}
-
-type qualityRow struct{ Instrument, Timepoint, Recorded, Incomplete, Share string }
-
-type costRow struct {
-	Category, Residents, DeviceCost, CareHours, Falls, Admissions, Net string
-}
-
-type chartLink struct{ URL, Title, Alt string }
 
 func (v *reportView) fillChoices(known []ateval.Borough) {
 	v.Outcomes = []choice{{Value: "", Label: "All outcomes", Selected: v.Query.Outcome == ""}}
@@ -132,168 +108,39 @@ func (v *reportView) fillChoices(known []ateval.Borough) {
 	}
 }
 
-// fillReport lays out a built report: the summary of findings, a
-// section per finding with a forest plot, follow-up and data quality,
-// costs and consequences.
+// fillReport lays out a built report: the reports package's document,
+// with the charts served at their own URLs and the borough lead's borough
+// marked.
 func (v *reportView) fillReport(r *reports.Report, known []ateval.Borough) {
-	names := map[string]string{}
-	for _, b := range known {
-		names[b.Slug] = b.Name
-	}
-	name := func(slug string) string {
-		if n, ok := names[slug]; ok {
-			return n
-		}
-		return slug // "Other boroughs (3)"
-	}
 	v.Ready = true
-	v.GeneratedAt = r.GeneratedAt.Format("2 January 2006 at 15:04 UTC")
-	v.AsOf = r.AsOf.String()
+	v.Doc = r.Document()
 	v.Disclosure = r.Disclosure
-	v.Methods = r.Methods()
-	charts := map[string]reports.Chart{}
+	v.charts, v.alts = map[string]string{}, map[string]string{}
 	for _, ch := range r.Charts {
-		charts[ch.Name] = ch
-	}
-	link := func(ch reports.Chart) *chartLink {
+		v.alts[ch.Name] = ch.Alt
 		u := "/reports/charts/" + url.PathEscape(ch.Name)
-		if v.QS != "" {
-			u += "?" + v.QS
-		}
-		return &chartLink{URL: u, Title: ch.Title, Alt: ch.Alt}
-	}
-	for i := range r.Analyses {
-		a := &r.Analyses[i]
-		o, _ := reports.OutcomeByID(a.Outcome)
-		f := findingRow{Outcome: o.Label, Category: reports.CategoryName(a.DeviceCategory), Timepoint: reports.TimepointName(a.Timepoint),
-			Design: designName(a.Design), Sentence: a.Sentence, Certainty: a.Certainty.Level,
-			CertaintyReasons: strings.Join(a.Certainty.Reasons, "; "), K: a.RowsText(),
-			Estimate: effectText(a, a.Pooled.Estimate), Interval: intervalText(a),
-			CI: effectText(a, a.Pooled.CILower) + " to " + effectText(a, a.Pooled.CIUpper), Prediction: predictionText(a),
-			Heterogeneity: heterogeneityText(a.Pooled), Notes: a.Notes}
-		f.Title = fmt.Sprintf("%s: %s, %s", o.Label, f.Category, f.Timepoint)
-		for _, b := range a.Boroughs {
-			n := fmt.Sprint(b.N)
-			if b.NComparison > 0 {
-				n = fmt.Sprintf("%d and %d in the comparison group", b.N, b.NComparison)
+		q := v.QS
+		if v.Own != "" {
+			// A borough lead's charts highlight their borough: another URL
+			// than the commissioner's, so no cache mixes the two.
+			if q != "" {
+				q += "&"
 			}
-			ci := evaluation.Critical(95, math.Inf(1)) * math.Sqrt(b.Vi)
-			f.Rows = append(f.Rows, boroughRowView{Borough: name(b.Borough), N: n, Own: b.Borough == v.Own,
-				Effect: fmt.Sprintf("%s (%s to %s)", effectText(a, b.Yi), effectText(a, b.Yi-ci), effectText(a, b.Yi+ci))})
-			if b.Borough == v.Own {
-				v.OwnShown = true
+			q += "highlight=" + url.QueryEscape(v.Own)
+		}
+		if q != "" {
+			u += "?" + q
+		}
+		v.charts[ch.Name] = u
+	}
+	for _, c := range v.Doc.Categories {
+		for _, f := range append(slices.Clone(c.Primary), c.Secondary...) {
+			for _, row := range f.Rows {
+				v.OwnShown = v.OwnShown || row.Slug == v.Own
 			}
 		}
-		if ch, ok := charts[a.Chart]; ok && a.Chart != "" {
-			f.Chart = link(ch)
-			v.Findings = append(v.Findings, f)
-		}
-		v.Summary = append(v.Summary, f)
 	}
-	for _, fu := range r.FollowUp {
-		v.FollowUp = append(v.FollowUp, followUpRow{Borough: name(fu.Borough), Group: fu.Group, Timepoint: reports.TimepointName(fu.Timepoint),
-			Due: fmt.Sprint(fu.Due), Recorded: fmt.Sprint(fu.Recorded), NotRecorded: fmt.Sprint(fu.NotRecorded),
-			Completeness: percent(float64(fu.Completeness)), Own: fu.Borough == v.Own})
-		if fu.Borough == v.Own {
-			v.OwnShown = true
-		}
+	for _, f := range v.Doc.FollowUp {
+		v.OwnShown = v.OwnShown || f.Slug == v.Own
 	}
-	for _, q := range r.Quality {
-		v.Quality = append(v.Quality, qualityRow{Instrument: q.Instrument, Timepoint: reports.TimepointName(q.Timepoint),
-			Recorded: fmt.Sprint(q.Recorded), Incomplete: fmt.Sprint(q.Incomplete), Share: percent(float64(q.Share))})
-	}
-	for _, cc := range r.CostConsequence {
-		row := costRow{Category: reports.CategoryName(cc.DeviceCategory), Residents: fmt.Sprint(cc.Residents),
-			DeviceCost: pounds(float64(cc.DeviceCost)), CareHours: rangeText(cc.Savings, "home_care_hour"),
-			Falls: rangeText(cc.Savings, "fall_ambulance"), Admissions: rangeText(cc.Savings, "hospital_admission"), Net: "—"}
-		if cc.Net != nil {
-			row.Net = fmt.Sprintf("%s (%s to %s)", pounds(cc.Net.Estimate), pounds(cc.Net.Lower), pounds(cc.Net.Upper))
-		}
-		v.Costs = append(v.Costs, row)
-	}
-	for _, a := range r.Abandonment {
-		v.Abandonment = append(v.Abandonment, [5]string{reports.CategoryName(a.DeviceCategory), reports.TimepointName(a.Timepoint),
-			fmt.Sprint(a.AtRisk), fmt.Sprint(a.Abandoned), percent(float64(a.Share))})
-	}
-	for _, ch := range r.Charts {
-		if strings.HasPrefix(ch.Name, "trajectory-") || ch.Name == "follow-up-completeness.png" || ch.Name == "abandonment.png" {
-			v.Charts = append(v.Charts, *link(ch))
-		}
-	}
-}
-
-func designName(d string) string {
-	if d == reports.DifferenceInChange {
-		return "compared with residents without devices"
-	}
-	return "change from baseline"
-}
-
-// effectText shows an effect on the scale people read: ratios for the
-// log rate ratios, percentages for proportions.
-func effectText(a *reports.Analysis, x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "—"
-	case a.Measure == reports.IRR || a.Measure == reports.IRRDiff:
-		return fmt.Sprintf("%.2f", math.Exp(x))
-	case a.Measure == reports.PR:
-		return fmt.Sprintf("%.0f%%", 100*x)
-	}
-	return fmt.Sprintf("%.2f", x)
-}
-
-func intervalText(a *reports.Analysis) string {
-	p := a.Pooled
-	if a.Withheld != "" {
-		return "withheld: " + a.Withheld
-	}
-	kind := "normal (z)"
-	switch p.Test {
-	case evaluation.KnHa:
-		kind = "Knapp-Hartung (t)"
-	case evaluation.Adhoc:
-		kind = "Knapp-Hartung with its scaling factor at least 1 (t)"
-	}
-	return fmt.Sprintf("%s to %s (95%% CI, %s, τ² by %s)", effectText(a, p.CILower), effectText(a, p.CIUpper), kind, p.Method)
-}
-
-func predictionText(a *reports.Analysis) string {
-	if math.IsNaN(a.Pooled.PILower) {
-		return "—"
-	}
-	return fmt.Sprintf("%s to %s", effectText(a, a.Pooled.PILower), effectText(a, a.Pooled.PIUpper))
-}
-
-func heterogeneityText(p evaluation.Pooled) string {
-	if math.IsNaN(p.Tau2) {
-		return fmt.Sprintf("τ² withheld, Q(%d) = %.2f, p = %.3f", p.QDf, p.Q, p.QP)
-	}
-	return fmt.Sprintf("τ² = %.3g (95%% CI %.3g to %.3g, Q-profile), I² = %.0f%%, Q(%d) = %.2f, p = %.3f",
-		p.Tau2, p.Tau2CILower, p.Tau2CIUpper, p.I2, p.QDf, p.Q, p.QP)
-}
-
-func percent(x float64) string {
-	if math.IsNaN(x) {
-		return "— (withheld)"
-	}
-	return fmt.Sprintf("%.0f%%", 100*x)
-}
-
-func pounds(x float64) string {
-	if math.IsNaN(x) {
-		return "— (withheld)"
-	}
-	if x < 0 {
-		return fmt.Sprintf("−£%.0f", -x)
-	}
-	return fmt.Sprintf("£%.0f", x)
-}
-
-func rangeText(m map[string]reports.Range, id string) string {
-	r, ok := m[id]
-	if !ok {
-		return "—"
-	}
-	return fmt.Sprintf("%s (%s to %s)", pounds(r.Estimate), pounds(r.Lower), pounds(r.Upper))
 }

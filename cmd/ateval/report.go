@@ -83,8 +83,10 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt.BoroughNames = map[string]string{}
 	for _, b := range known {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
+		opt.BoroughNames[b.Slug] = b.Name
 	}
 	src, hubBoroughs, err := reportSource(ctx, db)
 	if err != nil {
