@@ -157,7 +157,7 @@ func login(client *http.Client, base, email string, retryBusy bool) (token strin
 			return r.Token, nil
 		}
 		wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		if !retryBusy || resp.StatusCode != http.StatusServiceUnavailable || wait < 1 || try == 5 {
+		if !retryBusy || resp.StatusCode != http.StatusServiceUnavailable || wait < 1 || try == 10 {
 			return "", fmt.Errorf("%d %s", resp.StatusCode, b.String())
 		}
 		time.Sleep(time.Duration(wait) * time.Second)
