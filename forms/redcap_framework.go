@@ -17,7 +17,7 @@ import (
 // Annotation column, where REDCap keeps action tags and ignores tags it
 // does not know: each tag is @ATEVAL-NAME= followed by one JSON value.
 //
-//	@ATEVAL-FRAMEWORK   on the record id row: version, title, notes, schedule
+//	@ATEVAL-FRAMEWORK   on the record id row: version, title, notes, schedule, protocol
 //	@ATEVAL-INSTRUMENT  on an instrument's first row: id, name, respondents,
 //	                    direction, licence, source
 //	@ATEVAL-SCORE       on an instrument's first row, once per score rule:
@@ -35,10 +35,11 @@ const (
 const rcAnnotation = 17
 
 type frameworkTag struct {
-	Version  string   `json:"version"`
-	Title    string   `json:"title,omitempty"`
-	Notes    string   `json:"notes,omitempty"`
-	Schedule []Window `json:"schedule"`
+	Version  string    `json:"version"`
+	Title    string    `json:"title,omitempty"`
+	Notes    string    `json:"notes,omitempty"`
+	Schedule []Window  `json:"schedule"`
+	Protocol *Protocol `json:"protocol,omitempty"`
 }
 
 type instrumentTag struct {
@@ -67,7 +68,7 @@ func tag(name string, v any) string {
 }
 
 func (f *Framework) frameworkTag() string {
-	return tag(tagFramework, frameworkTag{Version: f.version, Title: f.title, Notes: f.notes, Schedule: f.schedule})
+	return tag(tagFramework, frameworkTag{Version: f.version, Title: f.title, Notes: f.notes, Schedule: f.schedule, Protocol: f.protocol})
 }
 
 // instrumentTags are the annotations of an instrument's first row.
@@ -313,7 +314,7 @@ func draftOf(fw *frameworkTag, forms []*redcapForm, base *Framework) (*REDCapDra
 	var ins []*Instrument
 	if fw == nil {
 		// A borough's dictionary: a draft of base with its forms added.
-		fw = &frameworkTag{Version: base.version + "-draft", Title: base.title, Notes: base.notes, Schedule: base.schedule}
+		fw = &frameworkTag{Version: base.version + "-draft", Title: base.title, Notes: base.notes, Schedule: base.schedule, Protocol: base.protocol}
 		for _, in := range base.instruments {
 			for _, f := range forms {
 				if f.in.ID == in.ID {
@@ -359,6 +360,11 @@ func draftOf(fw *frameworkTag, forms []*redcapForm, base *Framework) (*REDCapDra
 		Schedule    []Window `json:"schedule"`
 	}{fw.Version, fw.Title, fw.Notes, ids, fw.Schedule}); err != nil {
 		return nil, err
+	}
+	if fw.Protocol != nil {
+		if err := put("protocol.json", fw.Protocol); err != nil {
+			return nil, err
+		}
 	}
 	f, err := Load(files)
 	if err != nil {

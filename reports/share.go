@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/disclosure"
@@ -61,4 +62,21 @@ func Shared(ctx context.Context, src Source, borough string, rules disclosure.Ru
 		}
 	}
 	return out, held, nil
+}
+
+// BoroughsHeld lists, sorted, the boroughs whose enrolled residents src
+// holds: the boroughs a database could share. Only their names leave.
+func BoroughsHeld(ctx context.Context, src Source) ([]string, error) {
+	ens, err := src.Enrolments(ctx, summary.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	var held []string
+	for _, e := range ens {
+		if !slices.Contains(held, e.Borough) {
+			held = append(held, e.Borough)
+		}
+	}
+	slices.Sort(held)
+	return held, nil
 }

@@ -147,6 +147,8 @@ func TestAPIAgainstDocument(t *testing.T) {
 	res := fmt.Sprintf("/api/v1/residents/%d", id)
 	k.do(request{method: "POST", path: "/api/v1/residents", bearer: prac, json: `{"reference":""}`})
 	k.do(request{method: "POST", path: "/api/v1/residents", bearer: eval, json: `{"reference":"X"}`})
+	// Federation: what is not a bundle is refused, as documented.
+	k.do(request{method: "POST", path: "/api/v1/federation/bundles", bearer: lead, json: `{}`})
 	k.do(request{method: "PATCH", path: res, bearer: prac, json: `{"group":"intervention","enrolled_on":"` + today + `"}`})
 	k.do(request{method: "PATCH", path: res, bearer: prac, json: `null`})
 	k.do(request{method: "PATCH", path: res, bearer: prac, json: `{}`})

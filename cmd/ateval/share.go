@@ -15,7 +15,6 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/reports"
-	"github.com/ateval/ateval/reports/summary"
 )
 
 // runShare writes the signed evidence bundle of the borough whose
@@ -45,17 +44,10 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer db.Close()
 	rctx := ateval.ReportContext(ctx)
-	ens, err := db.Enrolments(rctx, summary.Filter{})
+	held, err := reports.BoroughsHeld(rctx, db)
 	if err != nil {
 		return err
 	}
-	var held []string
-	for _, e := range ens {
-		if !slices.Contains(held, e.Borough) {
-			held = append(held, e.Borough)
-		}
-	}
-	slices.Sort(held)
 	switch {
 	case *borough == "" && len(held) == 1:
 		*borough = held[0]
