@@ -228,68 +228,70 @@ func (a axis) at(v float64) int {
 
 func (a axis) inside(v float64) bool { return v >= a.min && v <= a.max }
 
-// ticks places the candidate ticks, most important first, whose labels
-// fit beside those placed: a tick label never touches another. It draws
-// the tick marks and labels under the axis at y, and returns what it
-// placed.
-func (c *canvas) ticks(a axis, y int, candidates []float64, label func(float64) string) []float64 {
-	var placed []float64
-	var boxes []textBox
-	for _, v := range candidates {
-		if !a.inside(v) {
-			continue
-		}
-		s := label(v)
-		w := c.width(s)
-		x := a.at(v)
-		b := textBox{x0: x - w/2, x1: x + w/2, y0: y + 8, y1: y + 8 + c.ascent() + c.descent()}
-		if b.x0 < 0 || b.x1 > c.w {
-			continue
-		}
+// ticks draws, under the axis at y, the first of the sets of ticks
+// (densest first) whose labels all fit with room between them and touch
+// no text already drawn, so that ticks are evenly spaced and never run
+// together; it returns the ticks drawn.
+func (c *canvas) ticks(a axis, y int, sets [][]float64, label func(float64) string) []float64 {
+	for _, set := range sets {
+		var placed []float64
+		var boxes []textBox
 		ok := true
-		for _, o := range boxes {
-			if b.x0-14 < o.x1 && o.x0 < b.x1+14 {
+		for _, v := range set {
+			if !a.inside(v) {
+				continue
+			}
+			s := label(v)
+			w := c.width(s)
+			x := a.at(v)
+			b := textBox{x0: x - w/2, x1: x + w/2, y0: y + 8, y1: y + 8 + c.ascent() + c.descent()}
+			if b.x0 < 0 || b.x1 > c.w {
 				ok = false
 				break
 			}
-		}
-		for _, o := range c.texts { // the labels of another axis
-			if b.overlaps(o) {
-				ok = false
+			for _, o := range boxes {
+				if b.x0-14 < o.x1 && o.x0 < b.x1+14 {
+					ok = false
+				}
+			}
+			for _, o := range c.texts { // the labels of another axis
+				if b.overlaps(o) {
+					ok = false
+				}
+			}
+			if !ok {
 				break
 			}
+			boxes = append(boxes, b)
+			placed = append(placed, v)
 		}
-		if !ok {
+		if !ok || len(placed) < 2 {
 			continue
 		}
-		boxes = append(boxes, b)
-		placed = append(placed, v)
+		for i, v := range placed {
+			x := a.at(v)
+			c.line(x, y, x, y+6, okBlack, 1.5, nil)
+			c.text(label(v), x, boxes[i].y0+c.ascent(), alignCentre)
+		}
+		return placed
 	}
-	for i, v := range placed {
-		x := a.at(v)
-		c.line(x, y, x, y+6, okBlack, 1.5, nil)
-		c.text(label(v), x, boxes[i].y0+c.ascent(), alignCentre)
-	}
-	return placed
+	return nil
 }
 
-// linearCandidates are round values from lo to hi at a step giving about
-// six ticks, and at half that step, zero first, then the coarse ones, then
-// the fine ones: ticks takes what fits.
-func linearCandidates(lo, hi float64) []float64 {
-	step := niceStep((hi - lo) / 6)
-	var coarse, fine []float64
-	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+1e-9*step; v += step {
-		coarse = append(coarse, cleanZero(v))
+// linearTicks are sets of round values from lo to hi, densest first:
+// steps of 1, 2, 2.5 and 5 × 10^k from about a tenth of the range up.
+func linearTicks(lo, hi float64) [][]float64 {
+	var sets [][]float64
+	step := niceStep((hi - lo) / 12)
+	for range 8 {
+		var set []float64
+		for v := math.Ceil(lo/step-1e-9) * step; v <= hi+1e-9*step; v += step {
+			set = append(set, cleanZero(v))
+		}
+		sets = append(sets, set)
+		step = niceStep(step * 1.01)
 	}
-	for v := math.Ceil(lo/(step/2)-1e-9) * step / 2; v <= hi+1e-9*step; v += step / 2 {
-		fine = append(fine, cleanZero(v))
-	}
-	out := []float64{}
-	if lo <= 0 && hi >= 0 {
-		out = append(out, 0)
-	}
-	return append(append(out, coarse...), fine...)
+	return sets
 }
 
 func cleanZero(v float64) float64 {
@@ -297,6 +299,23 @@ func cleanZero(v float64) float64 {
 		return 0
 	}
 	return v
+}
+
+// ratioTicks are sets of round ratios for a log scale, densest first.
+var ratioTicks = [][]float64{
+	{0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 10},
+	{0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 5, 10},
+	{0.1, 0.25, 0.5, 1, 2, 4, 10},
+	{0.01, 0.1, 0.5, 1, 2, 10, 100},
+	{0.01, 0.1, 1, 10, 100},
+}
+
+// shareTicks are sets of shares, densest first.
+var shareTicks = [][]float64{
+	{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
+	{0, 0.2, 0.4, 0.6, 0.8, 1},
+	{0, 0.25, 0.5, 0.75, 1},
+	{0, 0.5, 1},
 }
 
 // niceStep is the least of 1, 2, 2.5 or 5 × 10^k at least x.
@@ -312,9 +331,6 @@ func niceStep(x float64) float64 {
 	}
 	return 10 * p
 }
-
-// ratioCandidates are round ratios, 1 first, then those further out.
-var ratioCandidates = []float64{1, 0.5, 2, 0.25, 4, 0.1, 10, 0.75, 1.5, 0.33, 3, 0.2, 5, 0.8, 1.25, 0.67, 0.9, 1.1, 0.05, 20}
 
 // tickText formats a tick value briefly: "0", "2.5", "−1", "0.25".
 func tickText(v float64) string {

@@ -153,38 +153,47 @@ func (f *forestPlot) limits() (lo, hi float64) {
 }
 
 func (f *forestPlot) paint(c *canvas) {
-	const base = 13.0
 	w, h := f.size()
-	// The columns: names, residents, the plot, the estimates. The pooled
-	// rows have no residents, so their labels may run under that column.
-	c.font(true, base, okBlack)
-	nameW, pooledW := c.width("Borough"), c.width(f.pooled.label)
-	c.font(false, base, okBlack)
-	yours := ""
-	if f.own != "" {
-		yours = " (yours)"
-	}
-	for _, r := range f.rows {
-		nameW = max(nameW, c.width(r.label+yours))
-	}
-	pooledW = max(pooledW, c.width("In a new borough (prediction)"))
-	c.font(true, base, okBlack)
-	nW, estW := c.width(f.nHeader), c.width("Estimate [95% CI]")
-	c.font(false, base, okBlack)
-	for _, r := range f.rows {
-		nW, estW = max(nW, c.width(r.n)), max(estW, c.width(r.text))
-	}
-	estW = max(estW, c.width(f.pooled.text))
 	piText := "—"
 	if !math.IsNaN(f.pi[0]) {
 		piText = "[" + f.fmt(f.pi[0]) + ", " + f.fmt(f.pi[1]) + "]"
 	}
-	estW = max(estW, c.width(piText))
-	xName := forestPad
-	xN := xName + nameW + 16 + nW // right edge of the residents
-	xEst := w - forestPad         // right edge of the estimates
+	// The columns: names, residents, the plot, the estimates. The pooled
+	// rows have no residents, so their labels may run under that column.
+	// Long names (the unnamed groups of small boroughs) take a smaller
+	// size before they take the plot's width below minPlot.
+	const minPlot = 440
+	var base float64
+	var xName, xN, xEst int
+	var ax axis
 	lo, hi := f.limits()
-	ax := axis{min: lo, max: hi, x0: max(xN, xName+pooledW) + 36, x1: xEst - estW - 36, log: f.log}
+	for base = 13.0; ; base -= 0.5 {
+		c.font(true, base, okBlack)
+		nameW, pooledW := c.width("Borough"), c.width(f.pooled.label)
+		c.font(false, base, okBlack)
+		yours := ""
+		if f.own != "" {
+			yours = " (yours)"
+		}
+		for _, r := range f.rows {
+			nameW = max(nameW, c.width(r.label+yours))
+		}
+		pooledW = max(pooledW, c.width("In a new borough (prediction)"))
+		c.font(true, base, okBlack)
+		nW, estW := c.width(f.nHeader), c.width("Estimate [95% CI]")
+		c.font(false, base, okBlack)
+		for _, r := range f.rows {
+			nW, estW = max(nW, c.width(r.n)), max(estW, c.width(r.text))
+		}
+		estW = max(estW, c.width(f.pooled.text), c.width(piText))
+		xName = forestPad
+		xN = xName + nameW + 16 + nW // right edge of the residents
+		xEst = w - forestPad         // right edge of the estimates
+		ax = axis{min: lo, max: hi, x0: max(xN, xName+pooledW) + 36, x1: xEst - estW - 36, log: f.log}
+		if ax.x1-ax.x0 >= minPlot || base <= 10 {
+			break
+		}
+	}
 
 	top := 58
 	c.font(true, base, okBlack)
@@ -253,20 +262,20 @@ func (f *forestPlot) paint(c *canvas) {
 	// The axis, its ticks (never touching) and its title.
 	ya := bottomRows + 8
 	c.line(ax.x0, ya, ax.x1, ya, okBlack, 1.5, nil)
-	c.font(false, base-1, okBlack)
-	var candidates []float64
+	c.font(false, base, okBlack)
+	var sets [][]float64
 	label := tickText
 	switch {
 	case f.share:
-		candidates = []float64{0, 1, 0.5, 0.25, 0.75, 0.1, 0.9, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8}
+		sets = shareTicks
 		label = func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
 	case f.log:
-		candidates = ratioCandidates
+		sets = ratioTicks
 	default:
-		candidates = linearCandidates(lo, hi)
+		sets = linearTicks(lo, hi)
 	}
-	c.ticks(ax, ya, candidates, label)
-	c.font(false, base-1, okBlack)
+	c.ticks(ax, ya, sets, label)
+	c.font(false, base, okBlack)
 	c.text(f.xlabel, (ax.x0+ax.x1)/2, ya+52, alignCentre)
 	key := []string{"Squares: each borough's estimate, sized by its weight, with its 95% interval.", "Diamond: the pooled estimate and its 95% CI."}
 	if f.nHeader != "Residents" {

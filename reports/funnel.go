@@ -54,7 +54,7 @@ func (f *funnelPlot) paint(c *canvas) {
 	for i, x := range f.xs {
 		c.dot(ax.at(x), yAt(f.ses[i]), 6, okBlue)
 	}
-	c.ticks(ax, y1, linearCandidates(lo, hi), tickText)
+	c.ticks(ax, y1, linearTicks(lo, hi), tickText)
 	c.font(false, base-1, okBlack)
 	c.text(f.xlabel, (ax.x0+ax.x1)/2, y1+52, alignCentre)
 	// The key, under the plot.
