@@ -2,7 +2,6 @@ package forms
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -159,31 +158,12 @@ type redcapForm struct {
 // problem is reported with its line.
 func ParseREDCapFramework(r io.Reader, base *Framework) (_ *REDCapDraft, err error) {
 	defer ateval.Wrap(&err, "forms.ParseREDCapFramework")
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	var fields []ateval.FieldError
-	bad := func(line int, col int, msg string) {
-		where := fmt.Sprintf("line %d", line)
-		if col >= 0 {
-			where += ", " + REDCapColumns[col]
-		}
-		fields = append(fields, ateval.FieldError{Field: where, Message: msg})
-	}
-	header, err := cr.Read()
+	cr, columns, err := readREDCapHeader(r)
 	if err != nil {
-		return nil, ateval.Errorf(ateval.EINVALID, "%s", csvLineMessage(err))
+		return nil, err
 	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if len(header) < 16 || len(header) > len(REDCapColumns) {
-		return nil, ateval.Errorf(ateval.EINVALID, "line 1: a REDCap data dictionary has 16 to 18 columns, this has %d", len(header))
-	}
-	for i, h := range header {
-		if strings.TrimSpace(h) != REDCapColumns[i] {
-			return nil, ateval.Errorf(ateval.EINVALID, "line 1: column %d is %q; REDCap calls it %q", i+1, h, REDCapColumns[i])
-		}
-	}
+	var fields []ateval.FieldError
+	bad := func(line int, col int, msg string) { fields = append(fields, redcapProblem(line, col, msg)) }
 	annotation := func(row []string) string {
 		if len(row) > rcAnnotation {
 			return row[rcAnnotation]
@@ -203,8 +183,8 @@ func ParseREDCapFramework(r io.Reader, base *Framework) (_ *REDCapDraft, err err
 			return nil, ateval.Errorf(ateval.EINVALID, "%s", csvLineMessage(err))
 		}
 		line, _ := cr.FieldPos(0)
-		if len(row) != len(header) {
-			bad(line, -1, fmt.Sprintf("has %d columns; the header has %d", len(row), len(header)))
+		if len(row) != columns {
+			bad(line, -1, fmt.Sprintf("has %d columns; the header has %d", len(row), columns))
 			continue
 		}
 		tags, err := annotationTags(annotation(row))

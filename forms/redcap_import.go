@@ -18,31 +18,12 @@ import (
 // descriptive and calc fields are skipped (scores are not imported). Every
 // problem is reported with its line and column.
 func ParseREDCapDictionary(r io.Reader) (*Instrument, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	var fields []ateval.FieldError
-	bad := func(line int, col int, msg string) {
-		where := fmt.Sprintf("line %d", line)
-		if col >= 0 {
-			where += ", " + REDCapColumns[col]
-		}
-		fields = append(fields, ateval.FieldError{Field: where, Message: msg})
-	}
-	header, err := cr.Read()
+	cr, columns, err := readREDCapHeader(r)
 	if err != nil {
-		return nil, ateval.Errorf(ateval.EINVALID, "%s", csvLineMessage(err))
+		return nil, err
 	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	if len(header) < 16 || len(header) > len(REDCapColumns) {
-		return nil, ateval.Errorf(ateval.EINVALID, "line 1: a REDCap data dictionary has 16 to 18 columns, this has %d", len(header))
-	}
-	for i, h := range header {
-		if strings.TrimSpace(h) != REDCapColumns[i] {
-			return nil, ateval.Errorf(ateval.EINVALID, "line 1: column %d is %q; REDCap calls it %q", i+1, h, REDCapColumns[i])
-		}
-	}
+	var fields []ateval.FieldError
+	bad := func(line int, col int, msg string) { fields = append(fields, redcapProblem(line, col, msg)) }
 	in := &Instrument{Licence: Licence{Note: "Imported from a REDCap data dictionary."}, byID: map[string]*Item{}}
 	for {
 		row, err := cr.Read()
@@ -53,8 +34,8 @@ func ParseREDCapDictionary(r io.Reader) (*Instrument, error) {
 			return nil, ateval.Errorf(ateval.EINVALID, "%s", csvLineMessage(err))
 		}
 		line, _ := cr.FieldPos(0)
-		if len(row) != len(header) {
-			bad(line, -1, fmt.Sprintf("has %d columns; the header has %d", len(row), len(header)))
+		if len(row) != columns {
+			bad(line, -1, fmt.Sprintf("has %d columns; the header has %d", len(row), columns))
 			continue
 		}
 		form := strings.TrimSpace(row[rcForm])
@@ -196,4 +177,39 @@ func csvLineMessage(err error) string {
 		return "line 1: the file is empty"
 	}
 	return err.Error()
+}
+
+// readREDCapHeader opens a REDCap data dictionary and checks its header
+// row: REDCap's 16 to 18 columns, in REDCap's order (a byte-order mark
+// allowed), and returns how many it has. Both readers of dictionaries
+// start here.
+func readREDCapHeader(r io.Reader) (_ *csv.Reader, columns int, err error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, 0, ateval.Errorf(ateval.EINVALID, "%s", csvLineMessage(err))
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	if len(header) < 16 || len(header) > len(REDCapColumns) {
+		return nil, 0, ateval.Errorf(ateval.EINVALID, "line 1: a REDCap data dictionary has 16 to 18 columns, this has %d", len(header))
+	}
+	for i, h := range header {
+		if strings.TrimSpace(h) != REDCapColumns[i] {
+			return nil, 0, ateval.Errorf(ateval.EINVALID, "line 1: column %d is %q; REDCap calls it %q", i+1, h, REDCapColumns[i])
+		}
+	}
+	return cr, len(header), nil
+}
+
+// redcapProblem names a problem of a dictionary by its line and, when col
+// is not negative, its column.
+func redcapProblem(line, col int, msg string) ateval.FieldError {
+	where := fmt.Sprintf("line %d", line)
+	if col >= 0 {
+		where += ", " + REDCapColumns[col]
+	}
+	return ateval.FieldError{Field: where, Message: msg}
 }
