@@ -8,6 +8,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 // The layouts of an export.
@@ -19,12 +20,9 @@ const (
 	LayoutWide = "wide"
 )
 
-// Defaults of Options, and the largest k.
-const (
-	DefaultK              = 5
-	DefaultMaxSuppression = 0.05
-	MaxK                  = 1000
-)
+// Defaults of Options (DefaultK and the largest k, MaxK, are the
+// agreement's: see sharing.go).
+const DefaultMaxSuppression = 0.05
 
 // Options say what to export.
 type Options struct {
@@ -87,13 +85,13 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		opt.Layout = LayoutLong
 	}
 	if opt.Layout != LayoutLong && opt.Layout != LayoutWide {
-		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide."))
+		return nil, sharing.Refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The layout must be long or wide."))
 	}
 	if opt.MaxSuppression == 0 {
 		opt.MaxSuppression = DefaultMaxSuppression
 	}
 	if opt.MaxSuppression < 0 || opt.MaxSuppression > 1 {
-		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1."))
+		return nil, sharing.Refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "The suppression limit must be between 0 and 1."))
 	}
 	if opt.Framework == nil {
 		opt.Framework = forms.Default()
@@ -106,17 +104,17 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	}
 	a := opt.Agreement
 	if opt.K == 0 {
-		opt.K = a.minK()
+		opt.K = a.LeastK()
 	}
-	if opt.K < a.minK() {
-		return nil, refuse(RefusedKBelowMinimum, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
-			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.minK())}}))
+	if opt.K < a.LeastK() {
+		return nil, sharing.Refuse(RefusedKBelowMinimum, ateval.Invalid("The export asks for a k below its agreement's minimum.", []ateval.FieldError{{Field: "k",
+			Message: fmt.Sprintf("Data sharing agreement %d sets a minimum k of %d: an export under it may ask for more, never less.", a.ID, a.LeastK())}}))
 	}
 	if opt.K < 2 || opt.K > MaxK {
-		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK))
+		return nil, sharing.Refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "k must be between 2 and %d.", MaxK))
 	}
 	if len(opt.Boroughs) == 0 {
-		return nil, refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export."))
+		return nil, sharing.Refuse(RefusedInvalidRequest, ateval.Errorf(ateval.EINVALID, "Name at least one borough to export."))
 	}
 	earlier, err := src.ExportReleases(ctx, a.ID)
 	if err != nil {
@@ -130,7 +128,7 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	err = src.ExportSubjects(ctx, a.ID, opt.Boroughs, func(s Subject) error {
 		// Storage selects these already; checked again because an export
 		// of a resident who objected cannot be taken back.
-		if s.inEvaluation() && wanted[s.Borough] {
+		if s.InEvaluation() && wanted[s.Borough] {
 			subjects = append(subjects, s)
 		}
 		return nil
@@ -150,7 +148,7 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		return nil, err
 	}
 	p := &Plan{src: src, opt: opt, allowed: map[string]bool{},
-		items: a.allowsField(FieldItems), score: a.allowsField(FieldScores)}
+		items: a.AllowsField(FieldItems), score: a.AllowsField(FieldScores)}
 	p.release = Release{AgreementID: a.ID, Sequence: earlier.Exports + 1, Boroughs: opt.Boroughs, K: opt.K,
 		Levels: an.levels, Residents: an.disclosure.Residents, Records: map[string]Entry{}}
 	seen := map[string]bool{}
@@ -160,11 +158,11 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 		}
 		s := &subjects[i]
 		ps := s.Pseudonym
-		if seen[ps] || !strings.HasPrefix(ps, PseudonymPrefix) {
+		if seen[ps] || !strings.HasPrefix(ps, sharing.PseudonymPrefix) {
 			return nil, ateval.Errorf(ateval.EINTERNAL, "two residents share a pseudonym, or one has none")
 		}
 		seen[ps] = true
-		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.origin()})
+		p.entries = append(p.entries, entry{pseudonym: ps, qis: an.values[i], origin: s.Origin()})
 		before := earlier.Records[s.Ledger]
 		now := Entry{Record: an.joined[i], K: max(opt.K, before.K)}
 		if before.Record == nil || recordKey(before.Record) != recordKey(now.Record) || before.K != now.K {
@@ -174,7 +172,7 @@ func Prepare(ctx context.Context, src Source, opt Options) (_ *Plan, err error) 
 	// Pseudonym order: no trace of the order residents were stored in.
 	sort.Slice(p.entries, func(a, b int) bool { return p.entries[a].pseudonym < p.entries[b].pseudonym })
 	for _, in := range opt.Framework.Instruments() {
-		if a.allowsInstrument(in.ID) {
+		if a.AllowsInstrument(in.ID) {
 			p.allowed[in.ID] = true
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 // memSource is an exports.Source over slices, for the package's own
@@ -34,7 +35,7 @@ type memSource struct {
 func memKey(agreementID int64) []byte { return bytes.Repeat([]byte{byte(agreementID)}, KeySize) }
 
 // memLedger is the ledger key of the resident with the internal id.
-func memLedger(id int64) string { return "ledger_" + Pseudonym(memKey(255), id) }
+func memLedger(id int64) string { return "ledger_" + sharing.Pseudonym(memKey(255), id) }
 
 func (m *memSource) add(id int64, s Subject) {
 	m.subjects, m.ids = append(m.subjects, s), append(m.ids, id)
@@ -52,7 +53,7 @@ func inList(x string, xs []string) bool {
 func (m *memSource) ExportSubjects(_ context.Context, agreementID int64, boroughs []string, fn func(Subject) error) error {
 	for i, s := range m.subjects {
 		if inList(s.Borough, boroughs) {
-			s.Pseudonym, s.Ledger = Pseudonym(memKey(agreementID), m.ids[i]), memLedger(m.ids[i])
+			s.Pseudonym, s.Ledger = sharing.Pseudonym(memKey(agreementID), m.ids[i]), memLedger(m.ids[i])
 			if err := fn(s); err != nil {
 				return err
 			}
@@ -68,9 +69,9 @@ func (m *memSource) ExportAssessments(_ context.Context, agreementID int64, boro
 	var all []Assessments
 	at := map[int64]int{}
 	for i, s := range m.subjects {
-		if inList(s.Borough, boroughs) && s.inEvaluation() {
+		if inList(s.Borough, boroughs) && s.InEvaluation() {
 			at[m.ids[i]] = len(all)
-			all = append(all, Assessments{Pseudonym: Pseudonym(memKey(agreementID), m.ids[i])})
+			all = append(all, Assessments{Pseudonym: sharing.Pseudonym(memKey(agreementID), m.ids[i])})
 		}
 	}
 	for _, a := range m.assessments {
@@ -355,7 +356,7 @@ func TestNeverExported(t *testing.T) {
 		all.WriteString(strings.Join(r, ",") + "\n")
 	}
 	for _, id := range src.ids[:2] {
-		if strings.Contains(all.String(), Pseudonym(memKey(a.ID), id)) {
+		if strings.Contains(all.String(), sharing.Pseudonym(memKey(a.ID), id)) {
 			t.Errorf("resident %d (objected or not enrolled) is in the export", id)
 		}
 	}

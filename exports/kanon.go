@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/sharing"
 )
 
 // Disclosure is an export's disclosure report: how the quasi-identifiers
@@ -129,7 +130,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 	q := qis()
 	n := len(subjects)
 	if n < k {
-		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k))
+		return anonymised{}, sharing.Refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Only %d residents are eligible; at least k = %d are needed for any export.", n, k))
 	}
 	if earlier == nil {
 		earlier = &Released{}
@@ -428,7 +429,7 @@ func anonymise(subjects []Subject, k int, maxSupp float64, earlier *Released, sc
 		d.JoinedResidents += c
 	}
 	if d.Residents == 0 {
-		return anonymised{}, refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k))
+		return anonymised{}, sharing.Refuse(RefusedTooFewResidents, ateval.Errorf(ateval.EINVALID, "Too few residents to publish at k = %d: no combination of their quasi-identifiers, even suppressed, is shared by %d of them.", k, k))
 	}
 	d.HighestRisk = 1 / float64(d.SmallestClass)
 	d.AverageRisk = float64(d.Classes) / float64(d.Residents)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/sharing"
 )
 
 func TestJoinRecords(t *testing.T) {
@@ -27,11 +28,11 @@ func TestJoinRecords(t *testing.T) {
 		if tc.before != "" {
 			before = rec(tc.before)
 		}
-		if got := strings.Join(JoinRecords(before, rec(tc.now)), "|"); got != tc.want {
+		if got := strings.Join(sharing.JoinRecords(before, rec(tc.now)), "|"); got != tc.want {
 			t.Errorf("%s: JoinRecords = %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	got := LedgerRecord(rec("65-69|female|*|*|alarm|yes|intervention"), []string{"sutton", "camden"})
+	got := sharing.LedgerRecord(rec("65-69|female|*|*|alarm|yes|intervention"), []string{"sutton", "camden"})
 	if strings.Join(got, "|") != "65-69|female|*|camden+sutton|alarm|yes|intervention" {
 		t.Errorf("LedgerRecord of a suppressed borough = %q, want the boroughs exported", got)
 	}
@@ -91,7 +92,7 @@ func TestJoinedAcrossAgreements(t *testing.T) {
 			who := map[string]string{}
 			for _, b := range as {
 				for _, id := range src.ids {
-					who[Pseudonym(memKey(b.ID), id)] = strconv.FormatInt(id, 10)
+					who[sharing.Pseudonym(memKey(b.ID), id)] = strconv.FormatInt(id, 10)
 				}
 			}
 			largest := 0

@@ -6,28 +6,10 @@ import (
 	"github.com/ateval/ateval/devices"
 )
 
-// The quasi-identifier columns, in the order they are written. Each is
-// published at one level of its generalisation hierarchy, level 0 being
-// the most detailed; a value suppressed in one record is written as
-// Suppressed.
-const (
-	QIAgeBand        = "age_band"
-	QISex            = "sex"
-	QIEthnicGroup    = "ethnic_group"
-	QIBorough        = "borough"
-	QIDeviceCategory = "device_category"
-	QILivingAlone    = "living_alone"
-	// QIGroup is the evaluation arm. It is a quasi-identifier too: it
-	// splits classes, and the comparison arm has no device, so the arm
-	// would give away a suppressed device category. It is never
-	// generalised (the arm is what the evaluation compares), but a value
-	// may be suppressed locally.
-	QIGroup = "group"
-)
-
-// Suppressed is written in place of a suppressed or fully generalised
-// quasi-identifier.
-const Suppressed = "*"
+// The quasi-identifier columns and the mark of a suppressed value are
+// sharing's (QIAgeBand ... QIGroup, Suppressed: see sharing.go), since the
+// ledger's joined records are written in their order; qis() gives each
+// its hierarchy, in sharing.QINames() order (TestQIOrder).
 
 // NoDevice is the device category of a resident with no device issued
 // (the comparison group).
@@ -91,11 +73,6 @@ func qis() []qi {
 		}},
 	}
 }
-
-// Age returns the subject's age at enrolment in whole years, from the year
-// of birth alone (the export never reads a date of birth), so it may be one
-// more than the true age.
-func (s *Subject) Age() int { return s.EnrolledOn.Year() - s.YearOfBirth }
 
 // AgeBand returns the band of width years holding age, top-coded: "70-74",
 // or "90+" for width 5 and 10, "80+" for width 20.

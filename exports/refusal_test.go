@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/sharing"
 )
 
 // TestRefusalEntry checks what the audit log records of a refused export:
@@ -28,17 +29,17 @@ func TestRefusalEntry(t *testing.T) {
 	} {
 		tc.opt.Today = ateval.NewDate(2026, 11, 23)
 		_, err := Prepare(context.Background(), src, tc.opt)
-		e, ok := RefusalEntry(3, err)
+		e, ok := sharing.RefusalEntry(3, err)
 		if !ok || e.Action != ateval.ActionExportRefused || e.ObjectType != "agreement" || e.ObjectID != 3 || e.Detail != tc.detail {
-			t.Errorf("%s: RefusalEntry(%v) = %+v, %v; want %q", tc.name, err, e, ok, tc.detail)
+			t.Errorf("%s: sharing.RefusalEntry(%v) = %+v, %v; want %q", tc.name, err, e, ok, tc.detail)
 		}
 	}
-	if e, ok := RefusalEntry(3, ateval.Errorf(ateval.EFORBIDDEN, "You are not named on data sharing agreement 3.")); !ok || e.Detail != "refused: forbidden" {
+	if e, ok := sharing.RefusalEntry(3, ateval.Errorf(ateval.EFORBIDDEN, "You are not named on data sharing agreement 3.")); !ok || e.Detail != "refused: forbidden" {
 		t.Errorf("a refusal from the source: %+v, %v; want its code alone", e, ok)
 	}
 	for _, err := range []error{nil, errors.New("disk full"), ateval.Errorf(ateval.EUNAUTHORIZED, "Sign in.")} {
-		if e, ok := RefusalEntry(3, err); ok {
-			t.Errorf("RefusalEntry(%v) = %+v: an error that refuses nothing recorded as a refusal", err, e)
+		if e, ok := sharing.RefusalEntry(3, err); ok {
+			t.Errorf("sharing.RefusalEntry(%v) = %+v: an error that refuses nothing recorded as a refusal", err, e)
 		}
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 // agreementRowOf reads an agreement's row for a change, within tx.
@@ -24,8 +24,8 @@ func (tx *Tx) agreementRowOf(id int64) (agreementRow, error) {
 }
 
 // SetAgreementMinK sets the least k any export under an agreement may be
-// made at, for an administrator: from 2 to exports.MaxK, as the
-// agreement's rules say (exports.Agreement.Validate). Exports already made
+// made at, for an administrator: from 2 to sharing.MaxK, as the
+// agreement's rules say (sharing.Agreement.Validate). Exports already made
 // keep what they promised: the ledger holds each resident to the largest
 // k any export published them at, whatever an agreement says later.
 // Audited (set_agreement_min_k) with the old and new minimum.
@@ -68,10 +68,10 @@ func (db *DB) SetAgreementMinK(ctx context.Context, id int64, k int) (err error)
 // first day it is not), so no export is made under it again. An agreement
 // already expired is left as it is. Audited (end_agreement) with the
 // expiry it had.
-func (db *DB) EndAgreement(ctx context.Context, id int64) (_ exports.Agreement, err error) {
+func (db *DB) EndAgreement(ctx context.Context, id int64) (_ sharing.Agreement, err error) {
 	defer ateval.Wrap(&err, "EndAgreement(%d)", id)
 	if err := agreementScope(ctx, true); err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	today := db.today()
 	err = db.InTx(ctx, func(tx *Tx) error {
@@ -89,7 +89,7 @@ func (db *DB) EndAgreement(ctx context.Context, id int64) (_ exports.Agreement, 
 			Detail: "was to expire " + row.ExpiresOn})
 	})
 	if err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	return db.Agreement(ctx, id)
 }

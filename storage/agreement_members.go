@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/sharing"
 )
 
 // ActionAddAgreementMember is the audit action of naming an evaluator on
@@ -116,7 +116,7 @@ func memberScope(ctx context.Context, g *gorm.DB, agreementID int64) error {
 // every agreement, with its evaluators, for an administrator or the
 // command-line operator; for an evaluator, only those naming them (and not
 // their colleagues' emails).
-func (db *DB) Agreements(ctx context.Context) (_ []exports.Agreement, err error) {
+func (db *DB) Agreements(ctx context.Context) (_ []sharing.Agreement, err error) {
 	defer ateval.Wrap(&err, "Agreements")
 	if err := agreementScope(ctx, false); err != nil {
 		return nil, err
@@ -153,10 +153,10 @@ func (db *DB) Agreements(ctx context.Context) (_ []exports.Agreement, err error)
 	for _, l := range ms {
 		members[l.AgreementID] = append(members[l.AgreementID], l.Value)
 	}
-	out := make([]exports.Agreement, 0, len(rows))
+	out := make([]sharing.Agreement, 0, len(rows))
 	for _, r := range rows {
 		r.PseudonymKey = ""
-		a := exports.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
+		a := sharing.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
 			LawfulBasis: r.LawfulBasis, Boroughs: boroughs[r.ID], Instruments: splitNonEmpty(r.Instruments, ","),
 			Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn),
 			MinK: r.MinK, Evaluators: members[r.ID]}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -33,12 +33,12 @@ func TestAgreementMembers(t *testing.T) {
 			users[u.Email] = u
 		}
 		f := forms.Default()
-		mine := exports.Agreement{Name: "Ann's", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1),
+		mine := sharing.Agreement{Name: "Ann's", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1),
 			Evaluators: []string{"ANN@ucl.example "}}
 		if err := db.CreateAgreement(sys, &mine, f); err != nil {
 			t.Fatal(err)
 		}
-		theirs := exports.Agreement{Name: "Bob's", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+		theirs := sharing.Agreement{Name: "Bob's", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
 		if err := db.CreateAgreement(sys, &theirs, f); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestAgreementMembers(t *testing.T) {
 			}
 		}
 		// A failed creation names no one and registers nothing.
-		bad := exports.Agreement{Name: "Bad", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1), Evaluators: []string{"cat@gla.example"}}
+		bad := sharing.Agreement{Name: "Bad", Purpose: "p", Boroughs: []string{b.Slug}, ExpiresOn: ateval.NewDate(2099, 1, 1), Evaluators: []string{"cat@gla.example"}}
 		if err := db.CreateAgreement(sys, &bad, f); ateval.ErrorCode(err) != ateval.EINVALID {
 			t.Errorf("agreement naming a commissioner: %v, want invalid", err)
 		}

@@ -10,8 +10,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 type agreementRow struct {
@@ -39,8 +39,8 @@ func (agreementBoroughRow) TableName() string { return "agreement_boroughs" }
 
 // domain is the agreement without its key. Parties are stored one per
 // line: a party's name may hold a comma.
-func (r *agreementRow) domain(boroughs []string) exports.Agreement {
-	return exports.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
+func (r *agreementRow) domain(boroughs []string) sharing.Agreement {
+	return sharing.Agreement{ID: r.ID, Name: r.Name, Parties: splitNonEmpty(r.Parties, "\n"), Purpose: r.Purpose,
 		LawfulBasis: r.LawfulBasis, Boroughs: boroughs, Instruments: splitNonEmpty(r.Instruments, ","),
 		Fields: splitNonEmpty(r.Fields, ","), CreatedOn: mustDate(r.CreatedOn), ExpiresOn: mustDate(r.ExpiresOn), MinK: r.MinK}
 }
@@ -49,7 +49,7 @@ func (r *agreementRow) domain(boroughs []string) exports.Agreement {
 // storage makes the pseudonyms (see exportGrant).
 func (r *agreementRow) key() ([]byte, error) {
 	key, err := hex.DecodeString(r.PseudonymKey)
-	if err != nil || len(key) != exports.KeySize {
+	if err != nil || len(key) != sharing.KeySize {
 		return nil, ateval.Errorf(ateval.EINTERNAL, "data sharing agreement %d: malformed pseudonym key", r.ID)
 	}
 	return key, nil
@@ -81,22 +81,22 @@ func agreementScope(ctx context.Context, write bool) error {
 
 // CreateAgreement registers a data sharing agreement, made today, with a
 // fresh random pseudonym key, which stays in storage, and sets its ID and
-// CreatedOn, and its MinK to exports.DefaultK if it has none. Every
+// CreatedOn, and its MinK to sharing.DefaultK if it has none. Every
 // borough must exist, and a.Evaluators must be evaluators' emails: they
 // are named on it in the same transaction. The registration is audited.
-func (db *DB) CreateAgreement(ctx context.Context, a *exports.Agreement, f *forms.Framework) (err error) {
+func (db *DB) CreateAgreement(ctx context.Context, a *sharing.Agreement, f *forms.Framework) (err error) {
 	defer ateval.Wrap(&err, "CreateAgreement")
 	if err := agreementScope(ctx, true); err != nil {
 		return err
 	}
 	a.CreatedOn = db.today()
 	if a.MinK == 0 {
-		a.MinK = exports.DefaultK
+		a.MinK = sharing.DefaultK
 	}
 	if err := a.Validate(f); err != nil {
 		return err
 	}
-	key := make([]byte, exports.KeySize)
+	key := make([]byte, sharing.KeySize)
 	if _, err := rand.Read(key); err != nil {
 		return err
 	}
@@ -146,25 +146,25 @@ const ActionCreateAgreement = ateval.ActionCreateAgreement
 // evaluator gets only an agreement naming them (EFORBIDDEN otherwise);
 // exporting under it is checked again by every method an export reads
 // through (see exportGrant).
-func (db *DB) Agreement(ctx context.Context, id int64) (_ exports.Agreement, err error) {
+func (db *DB) Agreement(ctx context.Context, id int64) (_ sharing.Agreement, err error) {
 	defer ateval.Wrap(&err, "Agreement(%d)", id)
 	if err := agreementScope(ctx, false); err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	tx := db.View(ctx)
 	if err := memberScope(ctx, tx.g, id); err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	var row agreementRow
 	if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return exports.Agreement{}, ateval.Errorf(ateval.ENOTFOUND, "There is no data sharing agreement %d.", id)
+		return sharing.Agreement{}, ateval.Errorf(ateval.ENOTFOUND, "There is no data sharing agreement %d.", id)
 	} else if err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	var slugs []string
 	if err := tx.g.Table("agreement_boroughs ab").Joins("JOIN boroughs b ON b.id = ab.borough_id").
 		Where("ab.agreement_id = ?", id).Order("b.slug").Pluck("b.slug", &slugs).Error; err != nil {
-		return exports.Agreement{}, err
+		return sharing.Agreement{}, err
 	}
 	return row.domain(slugs), nil
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -16,7 +16,7 @@ func TestAgreements(t *testing.T) {
 		b, _, _ := fixture(t, db)
 		ctx := ateval.SystemContext(context.Background())
 		f := forms.Default()
-		a := exports.Agreement{Name: "UCL falls study", Parties: []string{"Camden Council", "UCL, Dept of X"}, Purpose: "falls outcomes",
+		a := sharing.Agreement{Name: "UCL falls study", Parties: []string{"Camden Council", "UCL, Dept of X"}, Purpose: "falls outcomes",
 			LawfulBasis: "UK GDPR 6(1)(e)", Boroughs: []string{b.Slug}, Instruments: []string{"swemwbs"}, ExpiresOn: ateval.NewDate(2099, 1, 1), MinK: 10}
 		if err := db.CreateAgreement(ctx, &a, f); err != nil {
 			t.Fatal(err)
@@ -37,7 +37,7 @@ func TestAgreements(t *testing.T) {
 		if err := db.CreateAgreement(ctx, &second, f); err != nil {
 			t.Fatal(err)
 		}
-		if all, err := db.Agreements(ctx); err != nil || len(all) != 2 || all[0].MinK != exports.DefaultK || all[1].MinK != 10 {
+		if all, err := db.Agreements(ctx); err != nil || len(all) != 2 || all[0].MinK != sharing.DefaultK || all[1].MinK != 10 {
 			t.Errorf("Agreements = %+v (%v); want the second with the default minimum k, 5, the first with 10", all, err)
 		}
 		// Two agreements have two keys: their pseudonyms differ.
@@ -51,16 +51,16 @@ func TestAgreements(t *testing.T) {
 		for _, tc := range []struct {
 			name string
 			ctx  context.Context
-			a    exports.Agreement
+			a    sharing.Agreement
 			code string
 		}{
-			{"unknown borough", ctx, exports.Agreement{Name: "x", Purpose: "p", Boroughs: []string{"atlantis"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EINVALID},
-			{"a minimum k of 1", ctx, exports.Agreement{Name: "v", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1), MinK: 1}, ateval.EINVALID},
-			{"already expired", ctx, exports.Agreement{Name: "y", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2000, 1, 1)}, ateval.EINVALID},
-			{"same name", ctx, exports.Agreement{Name: "UCL falls study", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.ECONFLICT},
+			{"unknown borough", ctx, sharing.Agreement{Name: "x", Purpose: "p", Boroughs: []string{"atlantis"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EINVALID},
+			{"a minimum k of 1", ctx, sharing.Agreement{Name: "v", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1), MinK: 1}, ateval.EINVALID},
+			{"already expired", ctx, sharing.Agreement{Name: "y", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2000, 1, 1)}, ateval.EINVALID},
+			{"same name", ctx, sharing.Agreement{Name: "UCL falls study", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.ECONFLICT},
 			{"evaluator may not register", as(&ateval.User{ID: 9, Email: "e@ucl.ac.uk", Role: ateval.RoleEvaluator}),
-				exports.Agreement{Name: "z", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EFORBIDDEN},
-			{"no user", context.Background(), exports.Agreement{Name: "w", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EUNAUTHORIZED},
+				sharing.Agreement{Name: "z", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EFORBIDDEN},
+			{"no user", context.Background(), sharing.Agreement{Name: "w", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}, ateval.EUNAUTHORIZED},
 		} {
 			if err := db.CreateAgreement(tc.ctx, &tc.a, f); ateval.ErrorCode(err) != tc.code {
 				t.Errorf("%s: CreateAgreement error %v, want code %s", tc.name, err, tc.code)

@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -152,7 +152,7 @@ func TestEnteredInError(t *testing.T) {
 func exportedAssessments(t *testing.T, db *storage.DB, borough string) int {
 	t.Helper()
 	n := 0
-	err := db.ExportAssessments(sys, exportAgreement(t, db, borough), []string{borough}, func(batch []exports.Assessments) error {
+	err := db.ExportAssessments(sys, exportAgreement(t, db, borough), []string{borough}, func(batch []sharing.Assessments) error {
 		for _, b := range batch {
 			n += len(b.Assessments)
 		}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
-	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/sharing"
 )
 
 // The methods here implement exports.Source. Each takes the agreement the
@@ -83,7 +83,7 @@ func noBoroughs() error {
 // enrolled and has not objected, with their pseudonym under the agreement
 // and the category and date of their first device issue: the first pass
 // of an export, one small struct per resident.
-func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []string, fn func(exports.Subject) error) (err error) {
+func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []string, fn func(sharing.Subject) error) (err error) {
 	defer ateval.Wrap(&err, "ExportSubjects(%d)", agreementID)
 	if len(boroughs) == 0 {
 		return noBoroughs()
@@ -137,14 +137,14 @@ func (db *DB) ExportSubjects(ctx context.Context, agreementID int64, boroughs []
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s exports.Subject
+		var s sharing.Subject
 		var id int64
 		var sex, eth, group string
 		var enrolled, objected *string
 		if err := rows.Scan(&id, &s.Borough, &s.YearOfBirth, &sex, &eth, &s.LivingAlone, &group, &enrolled, &objected); err != nil {
 			return err
 		}
-		s.Pseudonym, s.Ledger = exports.Pseudonym(key, id), ledgerKey(secret, id)
+		s.Pseudonym, s.Ledger = sharing.Pseudonym(key, id), ledgerKey(secret, id)
 		s.Sex, s.EthnicGroup, s.Group = devices.Sex(sex), devices.EthnicGroup(eth), devices.Group(group)
 		if s.EnrolledOn, err = fromNullDate(enrolled); err != nil {
 			return err
@@ -170,7 +170,7 @@ const ExportBatch = 500
 // ExportAssessments calls fn with the residents ExportSubjects hands over,
 // in pseudonym order, ExportBatch at a time, each with their assessments
 // and scores (with no assessment or resident id).
-func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs []string, fn func([]exports.Assessments) error) (err error) {
+func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs []string, fn func([]sharing.Assessments) error) (err error) {
 	defer ateval.Wrap(&err, "ExportAssessments(%d)", agreementID)
 	if len(boroughs) == 0 {
 		return noBoroughs()
@@ -191,14 +191,14 @@ func (db *DB) ExportAssessments(ctx context.Context, agreementID int64, boroughs
 	}
 	all := make([]named, len(ids))
 	for i, id := range ids {
-		all[i] = named{id, exports.Pseudonym(key, id)}
+		all[i] = named{id, sharing.Pseudonym(key, id)}
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a].pseudonym < all[b].pseudonym })
 	for start := 0; start < len(all); start += ExportBatch {
 		batch := all[start:min(start+ExportBatch, len(all))]
 		ids := make([]int64, len(batch))
 		at := make(map[int64]int, len(batch))
-		out := make([]exports.Assessments, len(batch))
+		out := make([]sharing.Assessments, len(batch))
 		for i, r := range batch {
 			ids[i], at[r.id], out[i].Pseudonym = r.id, i, r.pseudonym
 		}

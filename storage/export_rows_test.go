@@ -9,8 +9,8 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -29,7 +29,7 @@ func exportAgreement(t *testing.T, db *storage.DB, slug string, evaluators ...st
 			return a.ID
 		}
 	}
-	a := exports.Agreement{Name: name, Purpose: "test", Boroughs: []string{slug}, ExpiresOn: ateval.DateOf(db.Now()).AddDays(365), Evaluators: evaluators}
+	a := sharing.Agreement{Name: name, Purpose: "test", Boroughs: []string{slug}, ExpiresOn: ateval.DateOf(db.Now()).AddDays(365), Evaluators: evaluators}
 	if err := db.CreateAgreement(sys, &a, forms.Default()); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func exportAgreement(t *testing.T, db *storage.DB, slug string, evaluators ...st
 // newAgreement registers an agreement in force covering the boroughs.
 func newAgreement(t *testing.T, db *storage.DB, name string, boroughs ...string) int64 {
 	t.Helper()
-	a := exports.Agreement{Name: name, Purpose: "test", Boroughs: boroughs, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+	a := sharing.Agreement{Name: name, Purpose: "test", Boroughs: boroughs, ExpiresOn: ateval.NewDate(2099, 1, 1)}
 	if err := db.CreateAgreement(sys, &a, forms.Default()); err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +47,10 @@ func newAgreement(t *testing.T, db *storage.DB, name string, boroughs ...string)
 }
 
 // subjects returns what ExportSubjects hands over, by pseudonym.
-func subjects(t *testing.T, db *storage.DB, ctx context.Context, agreement int64, boroughs ...string) map[string]exports.Subject {
+func subjects(t *testing.T, db *storage.DB, ctx context.Context, agreement int64, boroughs ...string) map[string]sharing.Subject {
 	t.Helper()
-	out := map[string]exports.Subject{}
-	if err := db.ExportSubjects(ctx, agreement, boroughs, func(s exports.Subject) error { out[s.Pseudonym] = s; return nil }); err != nil {
+	out := map[string]sharing.Subject{}
+	if err := db.ExportSubjects(ctx, agreement, boroughs, func(s sharing.Subject) error { out[s.Pseudonym] = s; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -93,19 +93,19 @@ func TestExportRows(t *testing.T) {
 		}
 		ag := exportAgreement(t, db, "camden")
 		got := subjects(t, db, ctx, ag, "camden")
-		var s exports.Subject
+		var s sharing.Subject
 		for _, x := range got {
 			s = x
 		}
-		if len(got) != 1 || !strings.HasPrefix(s.Pseudonym, exports.PseudonymPrefix) || s.Borough != "camden" ||
+		if len(got) != 1 || !strings.HasPrefix(s.Pseudonym, sharing.PseudonymPrefix) || s.Borough != "camden" ||
 			s.DeviceCategory != "community-alarm" || s.FirstIssuedOn != ateval.NewDate(2025, 2, 3) || s.YearOfBirth != 1940 {
 			t.Fatalf("ExportSubjects = %+v, want only CAM-1, by pseudonym, first issued 2025-02-03", got)
 		}
 		if strings.Contains(fmt.Sprintf("%+v", s), "CAM-") {
 			t.Errorf("a subject carries the borough's reference: %+v", s)
 		}
-		var batches [][]exports.Assessments
-		err = db.ExportAssessments(ctx, ag, []string{"camden"}, func(b []exports.Assessments) error { batches = append(batches, b); return nil })
+		var batches [][]sharing.Assessments
+		err = db.ExportAssessments(ctx, ag, []string{"camden"}, func(b []sharing.Assessments) error { batches = append(batches, b); return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestExportAssessmentsBatches(t *testing.T) {
 		}
 		var sizes []int
 		last, seen := "", 0
-		err := db.ExportAssessments(sys, exportAgreement(t, db, "camden"), []string{"camden"}, func(batch []exports.Assessments) error {
+		err := db.ExportAssessments(sys, exportAgreement(t, db, "camden"), []string{"camden"}, func(batch []sharing.Assessments) error {
 			sizes = append(sizes, len(batch))
 			for _, a := range batch {
 				if a.Pseudonym <= last {
@@ -164,17 +164,17 @@ func TestExportGrant(t *testing.T) {
 		admin := as(addUser(t, db, "admin@x.example", ateval.RoleAdmin, 0))
 		lead := as(addUser(t, db, "lead@camden.example", ateval.RoleBoroughLead, b.ID))
 		anns := exportAgreement(t, db, "camden", "ann@ucl.example")
-		old := exports.Agreement{Name: "old", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.DateOf(time.Now()).AddDays(30),
+		old := sharing.Agreement{Name: "old", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.DateOf(time.Now()).AddDays(30),
 			Evaluators: []string{"ann@ucl.example"}}
 		if err := db.CreateAgreement(sys, &old, forms.Default()); err != nil {
 			t.Fatal(err)
 		}
 		calls := map[string]func(ctx context.Context, id int64, boroughs []string) error{
 			"ExportSubjects": func(ctx context.Context, id int64, bs []string) error {
-				return db.ExportSubjects(ctx, id, bs, func(exports.Subject) error { return nil })
+				return db.ExportSubjects(ctx, id, bs, func(sharing.Subject) error { return nil })
 			},
 			"ExportAssessments": func(ctx context.Context, id int64, bs []string) error {
-				return db.ExportAssessments(ctx, id, bs, func([]exports.Assessments) error { return nil })
+				return db.ExportAssessments(ctx, id, bs, func([]sharing.Assessments) error { return nil })
 			},
 			"ExportReleases": func(ctx context.Context, id int64, bs []string) error {
 				_, err := db.ExportReleases(ctx, id)
@@ -249,7 +249,7 @@ func TestPseudonymFollowsResident(t *testing.T) {
 			t.Fatalf("a new resident given the old reference CAM-1 shares the first one's pseudonym: %v", both)
 		}
 		// Pseudonyms differ between agreements.
-		other := exports.Agreement{Name: "other", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
+		other := sharing.Agreement{Name: "other", Purpose: "p", Boroughs: []string{"camden"}, ExpiresOn: ateval.NewDate(2099, 1, 1)}
 		if err := db.CreateAgreement(sys, &other, forms.Default()); err != nil {
 			t.Fatal(err)
 		}
@@ -273,8 +273,8 @@ func TestRecordExport(t *testing.T) {
 		entry := func(id int64) ateval.AuditEntry {
 			return ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: id, Detail: "long layout, k 5, boroughs camden"}
 		}
-		first := &exports.Release{AgreementID: ag, Sequence: 1, Boroughs: []string{"camden"}, K: 5, Levels: []int{1, 0, 2, 0, 0, 1, 0}, Residents: 2,
-			Records: map[string]exports.Entry{"lk_a": {Record: []string{"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, K: 5},
+		first := &sharing.Release{AgreementID: ag, Sequence: 1, Boroughs: []string{"camden"}, K: 5, Levels: []int{1, 0, 2, 0, 0, 1, 0}, Residents: 2,
+			Records: map[string]sharing.Entry{"lk_a": {Record: []string{"60-69", "female", "*", "camden", "community-alarm", "*", "intervention"}, K: 5},
 				"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "comparison"}, K: 5}}}
 		if err := db.RecordExport(sys, first, entry(ag)); err != nil {
 			t.Fatal(err)
@@ -282,14 +282,14 @@ func TestRecordExport(t *testing.T) {
 		if err := db.RecordExport(sys, first, entry(ag)); ateval.ErrorCode(err) != ateval.ECONFLICT {
 			t.Errorf("recording export 1 twice: %v, want conflict", err)
 		}
-		second := &exports.Release{AgreementID: other, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
-			Records: map[string]exports.Entry{"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "*"}, K: 7}}}
+		second := &sharing.Release{AgreementID: other, Sequence: 2, Boroughs: []string{"camden"}, K: 7, Levels: first.Levels, Residents: 1,
+			Records: map[string]sharing.Entry{"lk_b": {Record: []string{"*", "male", "*", "camden", "none", "*", "*"}, K: 7}}}
 		if err := db.RecordExport(sys, second, entry(other)); err != nil {
 			t.Fatal(err)
 		}
 		// Prepared under the first agreement against the ledger as it was
 		// before the second agreement's export: refused.
-		stale := &exports.Release{AgreementID: ag, Sequence: 2, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels}
+		stale := &sharing.Release{AgreementID: ag, Sequence: 2, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels}
 		if err := db.RecordExport(sys, stale, entry(ag)); ateval.ErrorCode(err) != ateval.ECONFLICT {
 			t.Errorf("an export prepared before another agreement's was recorded: %v, want conflict", err)
 		}
@@ -307,7 +307,7 @@ func TestRecordExport(t *testing.T) {
 		if err != nil || len(es) != 2 || es[0].ObjectID != other || !strings.Contains(es[0].Detail, "boroughs camden") {
 			t.Errorf("audit of the recorded exports: %+v (%v), want 2, the refused ones not among them", es, err)
 		}
-		if err := db.RecordExport(sys, &exports.Release{AgreementID: ag, Sequence: 3}, ateval.AuditEntry{Action: ateval.ActionExport, ObjectID: ag + 1}); err == nil {
+		if err := db.RecordExport(sys, &sharing.Release{AgreementID: ag, Sequence: 3}, ateval.AuditEntry{Action: ateval.ActionExport, ObjectID: ag + 1}); err == nil {
 			t.Error("an export recorded with another agreement's audit entry")
 		}
 
@@ -317,8 +317,8 @@ func TestRecordExport(t *testing.T) {
 		for i := 0; i < 6; i++ {
 			id := []int64{ag, other}[i%2]
 			go func() {
-				results <- db.RecordExport(sys, &exports.Release{AgreementID: id, Sequence: 3, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels,
-					Records: map[string]exports.Entry{fmt.Sprintf("lk_%d", i): {Record: []string{"*", "*", "*", "camden", "*", "*", "*"}, K: 5}}}, entry(id))
+				results <- db.RecordExport(sys, &sharing.Release{AgreementID: id, Sequence: 3, Boroughs: []string{"camden"}, K: 5, Levels: first.Levels,
+					Records: map[string]sharing.Entry{fmt.Sprintf("lk_%d", i): {Record: []string{"*", "*", "*", "camden", "*", "*", "*"}, K: 5}}}, entry(id))
 			}()
 		}
 		recorded := 0

@@ -15,11 +15,11 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/sharing"
 )
 
 // The ledger of releases: what every export released, under any
-// agreement, to anyone (see schemaV10 and exports.Released). Each resident
+// agreement, to anyone (see schemaV10 and sharing.Released). Each resident
 // in it is named by a ledger key, an HMAC of their internal id under the
 // platform's ledger key: the same under every agreement, so that what an
 // export under one agreement released is found when the next is made
@@ -91,40 +91,40 @@ func orphanLedgerKey(secret []byte, agreementID int64, pseudonym string) string 
 // levels the first export ever fixed, and each resident's
 // entry (joined record and the largest k they were published at), by
 // ledger key.
-func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ exports.Released, err error) {
+func (db *DB) ExportReleases(ctx context.Context, agreementID int64) (_ sharing.Released, err error) {
 	defer ateval.Wrap(&err, "ExportReleases(%d)", agreementID)
 	g := db.gorm.WithContext(ctx)
 	if _, err := db.exportGrant(ctx, g, agreementID, nil); err != nil {
-		return exports.Released{}, err
+		return sharing.Released{}, err
 	}
 	var rs []releaseRow
 	if err := g.Order("ledger_sequence").Find(&rs).Error; err != nil {
-		return exports.Released{}, err
+		return sharing.Released{}, err
 	}
-	out := exports.Released{Exports: len(rs), Records: map[string]exports.Entry{}}
+	out := sharing.Released{Exports: len(rs), Records: map[string]sharing.Entry{}}
 	agreements := map[int64]bool{}
 	for i, r := range rs {
 		if r.LedgerSequence != i+1 {
-			return exports.Released{}, ateval.Errorf(ateval.EINTERNAL, "export %d of the ledger recorded as number %d", i+1, r.LedgerSequence)
+			return sharing.Released{}, ateval.Errorf(ateval.EINTERNAL, "export %d of the ledger recorded as number %d", i+1, r.LedgerSequence)
 		}
 		agreements[r.AgreementID] = true
 		if i == 0 {
 			if err := json.Unmarshal([]byte(r.Levels), &out.Levels); err != nil {
-				return exports.Released{}, err
+				return sharing.Released{}, err
 			}
 		}
 	}
 	out.Agreements = len(agreements)
 	var recs []ledgerRow
 	if err := g.Find(&recs).Error; err != nil {
-		return exports.Released{}, err
+		return sharing.Released{}, err
 	}
 	for _, r := range recs {
 		var v []string
 		if err := json.Unmarshal([]byte(r.QuasiIdentifiers), &v); err != nil {
-			return exports.Released{}, err
+			return sharing.Released{}, err
 		}
-		out.Records[r.LedgerKey] = exports.Entry{Record: v, K: r.K}
+		out.Records[r.LedgerKey] = sharing.Entry{Record: v, K: r.K}
 	}
 	return out, nil
 }
@@ -141,7 +141,7 @@ func errLedgerMoved() error {
 // agreement, is checked against this one. It checks the agreement again;
 // and if another export, under any agreement, was recorded since this one
 // was prepared, it refuses (ECONFLICT): the export must be prepared again.
-func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.AuditEntry) (err error) {
+func (db *DB) RecordExport(ctx context.Context, rel *sharing.Release, e ateval.AuditEntry) (err error) {
 	defer ateval.Wrap(&err, "RecordExport(%d)", rel.AgreementID)
 	if e.Action != ateval.ActionExport || e.ObjectID != rel.AgreementID {
 		return ateval.Errorf(ateval.EINTERNAL, "the audit entry is not of this export")
@@ -201,13 +201,13 @@ func (db *DB) RecordExport(ctx context.Context, rel *exports.Release, e ateval.A
 }
 
 // ExportRefused records in the audit log that an export under the
-// agreement was refused with err, with the reason exports.RefusalEntry
+// agreement was refused with err, with the reason sharing.RefusalEntry
 // gives it, and returns err: every entry point (the command line, the
 // page, the API) calls it with whatever refused the export. An error that
 // refuses nothing (an internal fault) is returned unrecorded; a refusal
 // that cannot be recorded is returned with the reason why.
 func (db *DB) ExportRefused(ctx context.Context, agreementID int64, err error) error {
-	e, ok := exports.RefusalEntry(agreementID, err)
+	e, ok := sharing.RefusalEntry(agreementID, err)
 	if !ok {
 		return err
 	}

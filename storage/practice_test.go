@@ -9,9 +9,9 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/disclosure"
-	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/reports/summary"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -328,7 +328,7 @@ func TestObjectionLeavesSummaries(t *testing.T) {
 	})
 }
 
-type exportSubject = exports.Subject
+type exportSubject = sharing.Subject
 
 func summaryFilter() summary.Filter { return summary.Filter{} }
 

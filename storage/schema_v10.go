@@ -9,7 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/sharing"
 )
 
 // schemaV10 keeps one ledger of what every export released, across every
@@ -25,7 +25,7 @@ import (
 //     under every agreement, never published, and no pseudonym.
 //   - export_ledger holds, by ledger key, the entry of every resident
 //     ever published: their joined record, what an intruder holding every
-//     export knows of their quasi-identifiers (exports.JoinRecords), and
+//     export knows of their quasi-identifiers (sharing.JoinRecords), and
 //     k, the largest k of the exports that published them, which their
 //     class in the join must keep.
 //   - export_releases gains ledger_sequence, the export's number among
@@ -57,7 +57,7 @@ CREATE UNIQUE INDEX export_releases_ledger_sequence ON export_releases (ledger_s
 // every resident again. A borough suppressed in a per-agreement record
 // stood for the agreement's boroughs, and becomes them; a resident
 // published under several agreements gets the join of their records
-// (exports.JoinRecords), which is what an intruder holding those exports
+// (sharing.JoinRecords), which is what an intruder holding those exports
 // learns, and the largest k of those agreements' exports (which of an
 // agreement's exports published them was not kept). A pseudonym no resident has any more (a resident deleted) keeps
 // a ledger key of its own, so that it still counts in every join.
@@ -79,7 +79,7 @@ func moveToOneLedger(tx *gorm.DB) error {
 			return err
 		}
 	}
-	joined := map[string]exports.Entry{}
+	joined := map[string]sharing.Entry{}
 	for _, id := range agreements {
 		// Columns named, never *: a statement cached with * would not
 		// survive a later migration's new column on PostgreSQL.
@@ -102,7 +102,7 @@ func moveToOneLedger(tx *gorm.DB) error {
 		}
 		who := make(map[string]int64, len(residents))
 		for _, r := range residents {
-			who[exports.Pseudonym(key, r)] = r
+			who[sharing.Pseudonym(key, r)] = r
 		}
 		var recs []struct {
 			Pseudonym        string
@@ -121,7 +121,7 @@ func moveToOneLedger(tx *gorm.DB) error {
 				lk = ledgerKey(secret, resident)
 			}
 			e := joined[lk]
-			joined[lk] = exports.Entry{Record: exports.JoinRecords(e.Record, exports.LedgerRecord(v, boroughs)), K: max(e.K, k)}
+			joined[lk] = sharing.Entry{Record: sharing.JoinRecords(e.Record, sharing.LedgerRecord(v, boroughs)), K: max(e.K, k)}
 		}
 	}
 	keys := make([]string, 0, len(joined))

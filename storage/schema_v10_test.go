@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/exports"
+	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
@@ -38,11 +38,11 @@ func TestOneLedger(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			key1, key2 := bytes.Repeat([]byte{1}, exports.KeySize), bytes.Repeat([]byte{2}, exports.KeySize)
+			key1, key2 := bytes.Repeat([]byte{1}, sharing.KeySize), bytes.Repeat([]byte{2}, sharing.KeySize)
 			rec := func(agreement int, key []byte, resident int64, qis string) string {
 				ps := "ps_gone0000000000"
 				if resident > 0 {
-					ps = exports.Pseudonym(key, resident)
+					ps = sharing.Pseudonym(key, resident)
 				}
 				return fmt.Sprintf(`INSERT INTO export_released_residents (agreement_id, pseudonym, quasi_identifiers) VALUES (%d, '%s', '%s')`,
 					agreement, ps, `["`+strings.ReplaceAll(qis, "|", `","`)+`"]`)
@@ -92,7 +92,7 @@ func TestOneLedger(t *testing.T) {
 			}
 			ledger := map[int]string{} // by year of birth
 			for _, b := range []string{"camden", "sutton"} {
-				if err := db.ExportSubjects(sys, 2, []string{b}, func(s exports.Subject) error { ledger[s.YearOfBirth] = s.Ledger; return nil }); err != nil {
+				if err := db.ExportSubjects(sys, 2, []string{b}, func(s sharing.Subject) error { ledger[s.YearOfBirth] = s.Ledger; return nil }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -117,10 +117,10 @@ func TestOneLedger(t *testing.T) {
 				t.Errorf("%d records of residents no longer stored, want 1", orphans)
 			}
 			entry := ateval.AuditEntry{Action: ateval.ActionExport, ObjectType: "agreement", ObjectID: 2}
-			if err := db.RecordExport(sys, &exports.Release{AgreementID: 2, Sequence: 3, Boroughs: []string{"brent"}}, entry); ateval.ErrorCode(err) != ateval.ECONFLICT {
+			if err := db.RecordExport(sys, &sharing.Release{AgreementID: 2, Sequence: 3, Boroughs: []string{"brent"}}, entry); ateval.ErrorCode(err) != ateval.ECONFLICT {
 				t.Errorf("an export numbered 3 after 3 migrated ones: %v, want conflict", err)
 			}
-			if err := db.RecordExport(sys, &exports.Release{AgreementID: 2, Sequence: 4, Boroughs: []string{"brent"}, Levels: got.Levels}, entry); err != nil {
+			if err := db.RecordExport(sys, &sharing.Release{AgreementID: 2, Sequence: 4, Boroughs: []string{"brent"}, Levels: got.Levels}, entry); err != nil {
 				t.Errorf("the export after the migrated ones: %v", err)
 			}
 		})

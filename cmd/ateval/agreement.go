@@ -10,6 +10,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 const agreementUsage = `Usage: ateval agreement add --db PATH|URL --name NAME --purpose TEXT --boroughs a,b,... --expires YYYY-MM-DD [--min-k 5] [--evaluators a@x,b@y] [flags]
@@ -74,13 +75,13 @@ func runAgreementAdd(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	var err error
 	var errs []ateval.FieldError
-	if a.Boroughs, err = exports.ParseList(*boroughs); err != nil {
+	if a.Boroughs, err = sharing.ParseList(*boroughs); err != nil {
 		errs = append(errs, ateval.FieldError{Field: "boroughs", Message: ateval.ErrorMessage(err)})
 	}
-	if a.Instruments, err = exports.ParseList(*instruments); err != nil {
+	if a.Instruments, err = sharing.ParseList(*instruments); err != nil {
 		errs = append(errs, ateval.FieldError{Field: "instruments", Message: ateval.ErrorMessage(err)})
 	}
-	if a.Fields, err = exports.ParseList(*fields); err != nil {
+	if a.Fields, err = sharing.ParseList(*fields); err != nil {
 		errs = append(errs, ateval.FieldError{Field: "fields", Message: ateval.ErrorMessage(err)})
 	}
 	if a.ExpiresOn, err = ateval.ParseDate(*expires); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/sharing"
 )
 
 func runExport(ctx context.Context, env *cliEnv, args []string) error {
@@ -31,7 +32,7 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	bs, err := exports.ParseList(*boroughs)
+	bs, err := sharing.ParseList(*boroughs)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package exports
+package sharing
 
 import (
 	"errors"
@@ -26,11 +26,13 @@ type refusal struct {
 func (r *refusal) Error() string { return r.err.Error() }
 func (r *refusal) Unwrap() error { return r.err }
 
-func refuse(reason string, err *ateval.Error) error { return &refusal{reason: reason, err: err} }
+// Refuse is err, refused for reason (one of the Refused constants), as
+// RefusalEntry records it.
+func Refuse(reason string, err *ateval.Error) error { return &refusal{reason: reason, err: err} }
 
 // RefusalEntry is the audit log's record of an export under the agreement
 // refused with err: action ateval.ActionExportRefused, the agreement, and
-// in Detail the error code and, where this package refused, the reason
+// in Detail the error code and, where the export was refused with Refuse, the reason
 // ("refused: invalid, k_below_agreement_minimum"). ok is false for an
 // error that refuses nothing: none, an internal fault, or no one signed
 // in.

@@ -1,4 +1,4 @@
-package exports
+package sharing
 
 import (
 	"fmt"
@@ -46,6 +46,13 @@ type Agreement struct {
 const (
 	FieldItems  = "items"
 	FieldScores = "scores"
+)
+
+// DefaultK is the k of an agreement registered without a minimum, and of
+// an export under it that names none; MaxK is the largest k.
+const (
+	DefaultK = 5
+	MaxK     = 1000
 )
 
 // KeySize is the length in bytes of an agreement's pseudonym key: random
@@ -147,7 +154,7 @@ func (a *Agreement) Validate(f *forms.Framework) error {
 // reason otherwise, and refuses a zero today as a caller's mistake.
 func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	if a == nil || a.ID == 0 {
-		return refuse(RefusedNoAgreement, ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement."))
+		return Refuse(RefusedNoAgreement, ateval.Errorf(ateval.EFORBIDDEN, "No export without a data sharing agreement."))
 	}
 	if today.IsZero() {
 		// A zero date is before every expiry: it would let an expired
@@ -155,7 +162,7 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 		return ateval.Errorf(ateval.EINTERNAL, "no date to check data sharing agreement %d against", a.ID)
 	}
 	if !today.Before(a.ExpiresOn) {
-		return refuse(RefusedExpired, ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn))
+		return Refuse(RefusedExpired, ateval.Errorf(ateval.EFORBIDDEN, "Data sharing agreement %d expired on %s: no export.", a.ID, a.ExpiresOn))
 	}
 	covered := map[string]bool{}
 	for _, b := range a.Boroughs {
@@ -163,24 +170,24 @@ func (a *Agreement) Permits(today ateval.Date, boroughs []string) error {
 	}
 	for _, b := range boroughs {
 		if !covered[b] {
-			return refuse(RefusedBoroughOutside, ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID))
+			return Refuse(RefusedBoroughOutside, ateval.Errorf(ateval.EFORBIDDEN, "Borough %s is outside data sharing agreement %d: no export.", b, a.ID))
 		}
 	}
 	return nil
 }
 
-// minK is the least k an export under the agreement may be made at:
+// LeastK is the least k an export under the agreement may be made at:
 // MinK, or DefaultK for an agreement registered before agreements had one.
-func (a *Agreement) minK() int {
+func (a *Agreement) LeastK() int {
 	if a.MinK == 0 {
 		return DefaultK
 	}
 	return a.MinK
 }
 
-// allowsInstrument reports whether the agreement lets the export include the
+// AllowsInstrument reports whether the agreement lets the export include the
 // instrument.
-func (a *Agreement) allowsInstrument(id string) bool {
+func (a *Agreement) AllowsInstrument(id string) bool {
 	if len(a.Instruments) == 0 {
 		return true
 	}
@@ -192,7 +199,9 @@ func (a *Agreement) allowsInstrument(id string) bool {
 	return false
 }
 
-func (a *Agreement) allowsField(kind string) bool {
+// AllowsField reports whether the agreement lets the export include the
+// kind of column (FieldItems, FieldScores).
+func (a *Agreement) AllowsField(kind string) bool {
 	if len(a.Fields) == 0 {
 		return true
 	}
