@@ -9,7 +9,6 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
-	"github.com/ateval/ateval/storage"
 )
 
 // residentCreate is the body of POST /api/v1/residents: the resident's
@@ -49,7 +48,7 @@ func (s *Server) apiUpdateResident(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var p storage.ResidentPatch
+	var p devices.ResidentPatch
 	if err := decodeJSON(c, &p); err != nil {
 		return err
 	}
@@ -119,7 +118,7 @@ func (s *Server) apiUpdateDeviceIssue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var p storage.DeviceIssuePatch
+	var p devices.DeviceIssuePatch
 	if err := decodeJSON(c, &p); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
-	"github.com/ateval/ateval/storage"
 )
 
 func issueLabels() map[string]string {
@@ -235,7 +234,7 @@ func (s *Server) updateIssueForm(c *gin.Context) error {
 		}
 		return d
 	}
-	var p storage.DeviceIssuePatch
+	var p devices.DeviceIssuePatch
 	if d := date("installed_on"); !d.IsZero() {
 		p.InstalledOn = &d
 	}

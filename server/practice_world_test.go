@@ -50,7 +50,7 @@ func (w *world) camAssessment() forms.Assessment {
 	w.t.Helper()
 	sys := ateval.SystemContext(context.Background())
 	g, on := devices.Comparison, w.camRes.RegisteredOn
-	if _, err := w.db.UpdateResident(sys, w.camRes.ID, storage.ResidentPatch{Group: &g, EnrolledOn: &on}); err != nil {
+	if _, err := w.db.UpdateResident(sys, w.camRes.ID, devices.ResidentPatch{Group: &g, EnrolledOn: &on}); err != nil {
 		w.t.Fatal(err)
 	}
 	v := func(x float64) *float64 { return &x }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
-	"github.com/ateval/ateval/storage"
 )
 
 // residentLabels name the resident form's fields in error messages.
@@ -186,7 +185,7 @@ func (s *Server) updateResidentForm(c *gin.Context) error {
 	}
 	f := newForm()
 	r, ident, bad := residentFromForm(c, f)
-	p := storage.ResidentPatch{Reference: &r.Reference, YearOfBirth: &r.YearOfBirth, Sex: &r.Sex, EthnicGroup: &r.EthnicGroup,
+	p := devices.ResidentPatch{Reference: &r.Reference, YearOfBirth: &r.YearOfBirth, Sex: &r.Sex, EthnicGroup: &r.EthnicGroup,
 		LivingAlone: &r.LivingAlone, PrimarySupportReason: &r.PrimarySupportReason, RegisteredOn: &r.RegisteredOn,
 		Group: &r.Group, EnrolledOn: &r.EnrolledOn, Identity: &ident}
 	if !r.ObjectedOn.IsZero() {

@@ -44,7 +44,7 @@ func TestRoleRefusalsAreAudited(t *testing.T) {
 				return db.CreateResident(ctx, &r, nil)
 			}},
 			{ateval.ActionUpdateResident, "resident", res, func(ctx context.Context) error {
-				_, err := db.UpdateResident(ctx, res, storage.ResidentPatch{})
+				_, err := db.UpdateResident(ctx, res, devices.ResidentPatch{})
 				return err
 			}},
 			{ateval.ActionIssueDevice, "resident", res, func(ctx context.Context) error {
@@ -53,7 +53,7 @@ func TestRoleRefusalsAreAudited(t *testing.T) {
 			}},
 			{ateval.ActionReadResident, "device_issue", issue.ID, func(ctx context.Context) error { _, _, err := db.DeviceIssue(ctx, issue.ID); return err }},
 			{ateval.ActionUpdateDeviceIssue, "device_issue", issue.ID, func(ctx context.Context) error {
-				_, err := db.UpdateDeviceIssue(ctx, issue.ID, storage.DeviceIssuePatch{})
+				_, err := db.UpdateDeviceIssue(ctx, issue.ID, devices.DeviceIssuePatch{})
 				return err
 			}},
 			{ateval.ActionRecordAssessment, "resident", res, func(ctx context.Context) error {

@@ -89,23 +89,11 @@ func (tx *Tx) saveReviews(di *devices.DeviceIssue) error {
 	return nil
 }
 
-// DeviceIssuePatch changes a device issue: nil fields are left as they
-// are. Review, if set, adds a review.
-type DeviceIssuePatch struct {
-	InstalledOn   *ateval.Date           `json:"installed_on"`
-	RemovedOn     *ateval.Date           `json:"removed_on"`
-	RemovalReason *devices.RemovalReason `json:"removal_reason"`
-	RemovalNote   *string                `json:"removal_note"`
-	AssetTag      *string                `json:"asset_tag"`
-	Need          *string                `json:"need"`
-	Review        *devices.Review        `json:"review"`
-}
-
 // UpdateDeviceIssue installs, reviews or removes a device issued to a
 // resident the acting user may see, and returns it as it now stands. An
 // issue of another borough is ENOTFOUND, like a missing one, and the
 // attempt is audited by id.
-func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p DeviceIssuePatch) (_ devices.DeviceIssue, err error) {
+func (db *DB) UpdateDeviceIssue(ctx context.Context, id int64, p devices.DeviceIssuePatch) (_ devices.DeviceIssue, err error) {
 	defer ateval.Wrap(&err, "UpdateDeviceIssue(%d)", id)
 	defer db.denied(ctx, &err, ateval.ActionUpdateDeviceIssue, issueObject(id))
 	var out devices.DeviceIssue

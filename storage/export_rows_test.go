@@ -230,7 +230,7 @@ func TestPseudonymFollowsResident(t *testing.T) {
 			t.Fatalf("%d subjects, want CAM-1", len(before))
 		}
 		ref := "CAM-99"
-		if _, err := db.UpdateResident(p.cam, p.camRes.ID, storage.ResidentPatch{Reference: &ref}); err != nil {
+		if _, err := db.UpdateResident(p.cam, p.camRes.ID, devices.ResidentPatch{Reference: &ref}); err != nil {
 			t.Fatal(err)
 		}
 		after := subjects(t, db, sys, ag, "camden")

@@ -49,7 +49,7 @@ func TestIssueDeviceOnce(t *testing.T) {
 		}
 		// Installed since: a repeat of the first request is still known.
 		inst := ateval.NewDate(2026, 2, 3)
-		if _, err := db.UpdateDeviceIssue(p.cam, first.ID, storage.DeviceIssuePatch{InstalledOn: &inst}); err != nil {
+		if _, err := db.UpdateDeviceIssue(p.cam, first.ID, devices.DeviceIssuePatch{InstalledOn: &inst}); err != nil {
 			t.Fatal(err)
 		}
 		again = ask()

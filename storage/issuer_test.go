@@ -84,7 +84,7 @@ func TestIssuerIsStaffOfTheBorough(t *testing.T) {
 		}
 		inst := ateval.NewDate(2026, 2, 3)
 		for _, id := range []int64{text.ID, byLead.ID} {
-			if _, err := db.UpdateDeviceIssue(p.cam, id, storage.DeviceIssuePatch{InstalledOn: &inst}); err != nil {
+			if _, err := db.UpdateDeviceIssue(p.cam, id, devices.DeviceIssuePatch{InstalledOn: &inst}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
@@ -40,7 +41,7 @@ func TestWithdrawObjection(t *testing.T) {
 			t.Errorf("withdrawing no objection: %v", err)
 		}
 		objected := ateval.NewDate(2026, 4, 1)
-		if _, err := db.UpdateResident(p.cam, p.camRes.ID, storage.ResidentPatch{ObjectedOn: &objected}); err != nil {
+		if _, err := db.UpdateResident(p.cam, p.camRes.ID, devices.ResidentPatch{ObjectedOn: &objected}); err != nil {
 			t.Fatal(err)
 		}
 		tl, err := db.ResidentTimeline(p.cam, fw, p.camRes.ID)
@@ -84,17 +85,17 @@ func TestPatchNullWithdraws(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		p := newPractice(t, db)
 		objected := ateval.NewDate(2026, 4, 1)
-		if _, err := db.UpdateResident(p.cam, p.camRes.ID, storage.ResidentPatch{ObjectedOn: &objected}); err != nil {
+		if _, err := db.UpdateResident(p.cam, p.camRes.ID, devices.ResidentPatch{ObjectedOn: &objected}); err != nil {
 			t.Fatal(err)
 		}
-		var absent, null storage.ResidentPatch
+		var absent, null devices.ResidentPatch
 		if err := json.Unmarshal([]byte(`{"living_alone": true}`), &absent); err != nil || absent.WithdrawObjection {
 			t.Fatalf("absent: %+v %v", absent, err)
 		}
 		if err := json.Unmarshal([]byte(`{"Objected_On": null}`), &null); err != nil || !null.WithdrawObjection {
 			t.Fatalf("null: %+v %v", null, err)
 		}
-		var bad storage.ResidentPatch
+		var bad devices.ResidentPatch
 		if err := json.Unmarshal([]byte(`{"objected": null}`), &bad); err == nil {
 			t.Error("an unknown field is accepted")
 		}

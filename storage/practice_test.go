@@ -98,22 +98,22 @@ func TestCreateAndUpdateResident(t *testing.T) {
 		}
 		// Update: enrol, then object; the objection stays.
 		group, enrolled, objected := devices.Comparison, ateval.NewDate(2026, 5, 10), ateval.NewDate(2026, 5, 20)
-		got, err := db.UpdateResident(p.cam, r.ID, storage.ResidentPatch{Group: &group, EnrolledOn: &enrolled})
+		got, err := db.UpdateResident(p.cam, r.ID, devices.ResidentPatch{Group: &group, EnrolledOn: &enrolled})
 		if err != nil || got.Group != devices.Comparison || got.EnrolledOn != enrolled {
 			t.Fatalf("enrol: %+v %v", got, err)
 		}
-		if _, err := db.UpdateResident(p.cam, r.ID, storage.ResidentPatch{ObjectedOn: &objected}); err != nil {
+		if _, err := db.UpdateResident(p.cam, r.ID, devices.ResidentPatch{ObjectedOn: &objected}); err != nil {
 			t.Fatal(err)
 		}
 		other := ateval.NewDate(2026, 5, 21)
 		for _, c := range []struct {
 			name string
-			p    storage.ResidentPatch
+			p    devices.ResidentPatch
 			want string
 		}{
-			{"move the objection", storage.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
-			{"withdraw it", storage.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
-			{"take another's reference", storage.ResidentPatch{Reference: &p.camRes.Reference}, "reference: is already the reference of another resident of your borough"},
+			{"move the objection", devices.ResidentPatch{ObjectedOn: &other}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
+			{"withdraw it", devices.ResidentPatch{ObjectedOn: &ateval.Date{}}, "objected_on: an objection recorded on 2026-05-20 is not moved: to withdraw it, send objected_on null"},
+			{"take another's reference", devices.ResidentPatch{Reference: &p.camRes.Reference}, "reference: is already the reference of another resident of your borough"},
 		} {
 			_, err := db.UpdateResident(p.cam, r.ID, c.p)
 			if got := fieldsOf(err); got != c.want {
@@ -121,7 +121,7 @@ func TestCreateAndUpdateResident(t *testing.T) {
 			}
 		}
 		// Another borough's resident, in either direction, is not found.
-		if _, err := db.UpdateResident(p.sut, r.ID, storage.ResidentPatch{Group: &group}); ateval.ErrorCode(err) != ateval.ENOTFOUND {
+		if _, err := db.UpdateResident(p.sut, r.ID, devices.ResidentPatch{Group: &group}); ateval.ErrorCode(err) != ateval.ENOTFOUND {
 			t.Errorf("Sutton updates a Camden resident: %v, want not found", err)
 		}
 		acts := auditActions(t, db)
@@ -177,26 +177,26 @@ func TestIssueAndRemoveDevice(t *testing.T) {
 		}
 		// Install, review, then remove with impossible dates, then properly.
 		inst, rev := d("2026-02-03"), devices.Review{On: d("2026-03-01"), Note: "in use"}
-		if _, err := db.UpdateDeviceIssue(p.cam, di.ID, storage.DeviceIssuePatch{InstalledOn: &inst, Review: &rev}); err != nil {
+		if _, err := db.UpdateDeviceIssue(p.cam, di.ID, devices.DeviceIssuePatch{InstalledOn: &inst, Review: &rev}); err != nil {
 			t.Fatal(err)
 		}
 		other, note := devices.RemovedOther, ""
 		early, faulty, returned := d("2026-02-02"), devices.RemovedFaulty, d("2026-04-01")
 		for _, c := range []struct {
 			name string
-			p    storage.DeviceIssuePatch
+			p    devices.DeviceIssuePatch
 			want string
 		}{
-			{"removed before installed", storage.DeviceIssuePatch{RemovedOn: &early, RemovalReason: &faulty}, "removed_on: cannot be before the device was installed (2026-02-03); reviewed_on: cannot be after the device was removed (2026-02-02)"},
-			{"removed before the review", storage.DeviceIssuePatch{RemovedOn: &inst, RemovalReason: &faulty}, "reviewed_on: cannot be after the device was removed (2026-02-03)"},
-			{"other with no note", storage.DeviceIssuePatch{RemovedOn: &returned, RemovalReason: &other, RemovalNote: &note}, "removal_note: is required when the reason is other"},
+			{"removed before installed", devices.DeviceIssuePatch{RemovedOn: &early, RemovalReason: &faulty}, "removed_on: cannot be before the device was installed (2026-02-03); reviewed_on: cannot be after the device was removed (2026-02-02)"},
+			{"removed before the review", devices.DeviceIssuePatch{RemovedOn: &inst, RemovalReason: &faulty}, "reviewed_on: cannot be after the device was removed (2026-02-03)"},
+			{"other with no note", devices.DeviceIssuePatch{RemovedOn: &returned, RemovalReason: &other, RemovalNote: &note}, "removal_note: is required when the reason is other"},
 		} {
 			_, err := db.UpdateDeviceIssue(p.cam, di.ID, c.p)
 			if got := fieldsOf(err); got != c.want {
 				t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 			}
 		}
-		got, err := db.UpdateDeviceIssue(p.cam, di.ID, storage.DeviceIssuePatch{RemovedOn: &returned, RemovalReason: &faulty})
+		got, err := db.UpdateDeviceIssue(p.cam, di.ID, devices.DeviceIssuePatch{RemovedOn: &returned, RemovalReason: &faulty})
 		if err != nil || got.RemovedOn != returned || len(got.Reviews) != 1 {
 			t.Fatalf("remove: %+v %v", got, err)
 		}
@@ -205,7 +205,7 @@ func TestIssueAndRemoveDevice(t *testing.T) {
 			t.Errorf("reissue of the returned unit: %v", err)
 		}
 		// Another borough's issue id answers not found.
-		if _, err := db.UpdateDeviceIssue(p.sut, di.ID, storage.DeviceIssuePatch{InstalledOn: &inst}); ateval.ErrorCode(err) != ateval.ENOTFOUND {
+		if _, err := db.UpdateDeviceIssue(p.sut, di.ID, devices.DeviceIssuePatch{InstalledOn: &inst}); ateval.ErrorCode(err) != ateval.ENOTFOUND {
 			t.Errorf("Sutton updates Camden's issue: %v", err)
 		}
 		if err := db.IssueDevice(p.sut, p.camRes.ID, &devices.DeviceIssue{DeviceID: p.device.ID, IssuedOn: d("2026-04-01")}); ateval.ErrorCode(err) != ateval.ENOTFOUND {
@@ -238,7 +238,7 @@ func TestRecordAssessmentAndDueList(t *testing.T) {
 		fw := forms.Default()
 		// camRes was enrolled on 2025-02-01; enrol Sutton's today.
 		g, today := devices.Comparison, ateval.NewDate(2026, 6, 1)
-		if _, err := db.UpdateResident(p.sut, p.sutRes.ID, storage.ResidentPatch{Group: &g, EnrolledOn: &today}); err != nil {
+		if _, err := db.UpdateResident(p.sut, p.sutRes.ID, devices.ResidentPatch{Group: &g, EnrolledOn: &today}); err != nil {
 			t.Fatal(err)
 		}
 		bad := ons4(p.camRes.ID, forms.Baseline, ateval.NewDate(2026, 6, 2), 11)
@@ -319,7 +319,7 @@ func TestObjectionLeavesSummaries(t *testing.T) {
 			t.Fatalf("before the objection: %d in summaries, %d export subjects; want 1 and 1", s, x)
 		}
 		on := ateval.NewDate(2026, 5, 1)
-		if _, err := db.UpdateResident(p.cam, p.camRes.ID, storage.ResidentPatch{ObjectedOn: &on}); err != nil {
+		if _, err := db.UpdateResident(p.cam, p.camRes.ID, devices.ResidentPatch{ObjectedOn: &on}); err != nil {
 			t.Fatal(err)
 		}
 		if s, x := count(); s != 0 || x != 0 {
@@ -462,7 +462,7 @@ func TestIdentifiersStoredOneWay(t *testing.T) {
 		if err != nil || rec.Identity.NHSNumber != "9434765919" || rec.Identity.Postcode != "NW1 8NH" {
 			t.Fatalf("registered: %+v %v", rec.Identity, err)
 		}
-		if _, err := db.UpdateResident(p.cam, r.ID, storage.ResidentPatch{Identity: &devices.Identity{NHSNumber: "943-476-5919", Postcode: "sw1a1aa"}}); err != nil {
+		if _, err := db.UpdateResident(p.cam, r.ID, devices.ResidentPatch{Identity: &devices.Identity{NHSNumber: "943-476-5919", Postcode: "sw1a1aa"}}); err != nil {
 			t.Fatal(err)
 		}
 		rec, err = db.ResidentRecord(p.cam, r.ID)

@@ -1,9 +1,7 @@
 package storage
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -112,98 +110,11 @@ func (tx *Tx) referenceFree(borough int64, ref string, id int64) error {
 	return nil
 }
 
-// ResidentPatch changes a resident's record: nil fields are left as they
-// are. Identity, if set, replaces the identifiers whole.
-type ResidentPatch struct {
-	Reference            *string                `json:"reference"`
-	YearOfBirth          *int                   `json:"year_of_birth"`
-	Sex                  *devices.Sex           `json:"sex"`
-	EthnicGroup          *devices.EthnicGroup   `json:"ethnic_group"`
-	LivingAlone          *bool                  `json:"living_alone"`
-	PrimarySupportReason *devices.SupportReason `json:"primary_support_reason"`
-	RegisteredOn         *ateval.Date           `json:"registered_on"`
-	// Group and EnrolledOn enrol the resident in the evaluation.
-	Group      *devices.Group `json:"group"`
-	EnrolledOn *ateval.Date   `json:"enrolled_on"`
-	// ObjectedOn records an objection to the use of the resident's data
-	// for evaluation. Once recorded it is not moved: it is withdrawn
-	// (WithdrawObjection), so that nothing left out of an export or a
-	// summary comes back in by a slip of a form.
-	ObjectedOn *ateval.Date      `json:"objected_on"`
-	Identity   *devices.Identity `json:"identity"`
-	// WithdrawObjection withdraws the resident's objection today, as
-	// WithdrawObjection does: what {"objected_on": null} asks in JSON.
-	WithdrawObjection bool `json:"-"`
-}
-
-// UnmarshalJSON reads a patch as encoding/json would, refusing unknown
-// fields, and takes "objected_on": null (which leaves ObjectedOn nil, as
-// if absent) for the withdrawal of the objection.
-func (p *ResidentPatch) UnmarshalJSON(b []byte) error {
-	type plain ResidentPatch
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode((*plain)(p)); err != nil {
-		return err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	for k, v := range fields {
-		if strings.EqualFold(k, "objected_on") && string(bytes.TrimSpace(v)) == "null" {
-			p.WithdrawObjection = true
-		}
-	}
-	return nil
-}
-
-// apply returns the names of the fields p changes in r.
-func (p *ResidentPatch) apply(r *devices.Resident) (changed []string) {
-	set := func(name string, differs bool, do func()) {
-		if differs {
-			do()
-			changed = append(changed, name)
-		}
-	}
-	if p.Reference != nil {
-		set("reference", *p.Reference != r.Reference, func() { r.Reference = *p.Reference })
-	}
-	if p.YearOfBirth != nil {
-		set("year_of_birth", *p.YearOfBirth != r.YearOfBirth, func() { r.YearOfBirth = *p.YearOfBirth })
-	}
-	if p.Sex != nil {
-		set("sex", *p.Sex != r.Sex, func() { r.Sex = *p.Sex })
-	}
-	if p.EthnicGroup != nil {
-		set("ethnic_group", *p.EthnicGroup != r.EthnicGroup, func() { r.EthnicGroup = *p.EthnicGroup })
-	}
-	if p.LivingAlone != nil {
-		set("living_alone", *p.LivingAlone != r.LivingAlone, func() { r.LivingAlone = *p.LivingAlone })
-	}
-	if p.PrimarySupportReason != nil {
-		set("primary_support_reason", *p.PrimarySupportReason != r.PrimarySupportReason, func() { r.PrimarySupportReason = *p.PrimarySupportReason })
-	}
-	if p.RegisteredOn != nil {
-		set("registered_on", *p.RegisteredOn != r.RegisteredOn, func() { r.RegisteredOn = *p.RegisteredOn })
-	}
-	if p.Group != nil {
-		set("group", *p.Group != r.Group, func() { r.Group = *p.Group })
-	}
-	if p.EnrolledOn != nil {
-		set("enrolled_on", *p.EnrolledOn != r.EnrolledOn, func() { r.EnrolledOn = *p.EnrolledOn })
-	}
-	if p.ObjectedOn != nil {
-		set("objected_on", *p.ObjectedOn != r.ObjectedOn, func() { r.ObjectedOn = *p.ObjectedOn })
-	}
-	return changed
-}
-
 // UpdateResident changes the record of a resident the acting user may see
 // and returns it as it now stands. The change is audited by the names of
 // the fields changed (never their values), and an objection also as
 // record_objection, in the same transaction.
-func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ devices.Resident, err error) {
+func (db *DB) UpdateResident(ctx context.Context, id int64, p devices.ResidentPatch) (_ devices.Resident, err error) {
 	defer ateval.Wrap(&err, "UpdateResident(%d)", id)
 	defer db.denied(ctx, &err, ateval.ActionUpdateResident, residentObject(id))
 	var out devices.Resident
@@ -217,7 +128,7 @@ func (db *DB) UpdateResident(ctx context.Context, id int64, p ResidentPatch) (_ 
 			return err
 		}
 		before := r
-		changed := p.apply(&r)
+		changed := p.Apply(&r)
 		if !before.ObjectedOn.IsZero() && r.ObjectedOn != before.ObjectedOn {
 			return ateval.Invalid("The resident's record is not valid.", []ateval.FieldError{{Field: "objected_on",
 				Message: "an objection recorded on " + before.ObjectedOn.String() + " is not moved: to withdraw it, send objected_on null"}})
