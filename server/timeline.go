@@ -11,11 +11,6 @@ import (
 	"github.com/ateval/ateval/storage"
 )
 
-// framework is the evaluation framework the server records against: the
-// one embedded in this build. (A borough's licensed wording, once loaded,
-// would be applied here.)
-func (s *Server) framework() *forms.Framework { return forms.Default() }
-
 // timelineIssue is one device issue as the timeline shows it.
 type timelineIssue struct {
 	devices.DeviceIssue
