@@ -15,6 +15,7 @@ import (
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // referenceSQL is the reference a whole report is measured against: one
@@ -69,7 +70,7 @@ func BenchmarkReportScale(b *testing.B) {
 			stop := benchutil.WatchHeap()
 			b.StartTimer()
 			start = time.Now()
-			r, err := reports.Build(sys, db, reports.Options{AsOf: sampledata.AsOf()})
+			r, err := reports.Build(sys, summaries.Of(db), reports.Options{AsOf: sampledata.AsOf()})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestChartsDrawnOnce writes a report's charts/ and checks that every
@@ -19,7 +20,7 @@ import (
 // several goroutines at once is drawn once: each gets the same bytes.
 func TestChartsDrawnOnce(t *testing.T) {
 	db := loadGenerated(t, 900)
-	r, err := reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
+	r, err := reports.Build(ateval.SystemContext(context.Background()), summaries.Of(db), reports.Options{AsOf: sampledata.AsOf(),
 		Outcomes: []string{"swemwbs_raw"}})
 	if err != nil {
 		t.Fatal(err)

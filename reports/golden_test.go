@@ -20,6 +20,7 @@ import (
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -107,7 +108,7 @@ func sampleReport(t *testing.T) *reports.Report {
 	t.Helper()
 	sample.once.Do(func() {
 		db := loadGenerated(t, 900)
-		sample.r, sample.err = reports.Build(ateval.SystemContext(context.Background()), db, reports.Options{AsOf: sampledata.AsOf(),
+		sample.r, sample.err = reports.Build(ateval.SystemContext(context.Background()), summaries.Of(db), reports.Options{AsOf: sampledata.AsOf(),
 			Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }})
 	})
 	if sample.err != nil {
@@ -171,7 +172,7 @@ func BenchmarkReport(b *testing.B) {
 	opt := reports.Options{AsOf: sampledata.AsOf()}
 	var analyses int
 	for b.Loop() {
-		r, err := reports.Build(ateval.SystemContext(context.Background()), db, opt)
+		r, err := reports.Build(ateval.SystemContext(context.Background()), summaries.Of(db), opt)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -192,7 +193,7 @@ func TestReportIsRepeatable(t *testing.T) {
 	opt := reports.Options{AsOf: ateval.NewDate(2026, 11, 1), Now: func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }}
 	var first string
 	for i := range 3 {
-		r, err := reports.Build(ctx, db, opt)
+		r, err := reports.Build(ctx, summaries.Of(db), opt)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestReportRecoversTrueEffects imports the committed sample, builds the
@@ -57,7 +58,7 @@ func TestReportRecoversTrueEffects(t *testing.T) {
 	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := reports.Build(ctx, db, reports.Options{AsOf: sampledata.AsOf()})
+	r, err := reports.Build(ctx, summaries.Of(db), reports.Options{AsOf: sampledata.AsOf()})
 	if err != nil {
 		t.Fatal(err)
 	}

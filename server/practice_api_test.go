@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // fieldsOf decodes an error body's per-field messages as "field: message".
@@ -123,7 +124,7 @@ func TestObjectionThroughAPI(t *testing.T) {
 	}
 	sys := ateval.SystemContext(context.Background())
 	pooled := func() (n, subjects int) {
-		ss, err := w.db.ChangeSummaries(sys, summary.Filter{}, "ons4", "anxious", "w6")
+		ss, err := summaries.Of(w.db).ChangeSummaries(sys, summary.Filter{}, "ons4", "anxious", "w6")
 		if err != nil {
 			t.Fatal(err)
 		}

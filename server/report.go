@@ -10,6 +10,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // evidenceRoutes registers the commissioner's and evaluator's side: the
@@ -19,7 +20,7 @@ import (
 func (s *Server) evidenceRoutes(pages, api *gin.RouterGroup) {
 	rh := &reportHandlers{s: s, pageWait: 1500 * time.Millisecond,
 		cache: newReportCache(s.base, func(ctx context.Context, opt reports.Options) (*reports.Report, error) {
-			return reports.Build(ctx, s.db, opt)
+			return reports.Build(ctx, summaries.Of(s.db), opt)
 		})}
 	s.reports = rh
 	readers := s.requireRole(ateval.RoleBoroughLead, ateval.RoleCommissioner, ateval.RoleEvaluator)

@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestReportDisclosure reads the report through the server, page and
@@ -67,7 +68,7 @@ func TestReportDisclosure(t *testing.T) {
 		add := func(k summary.Key, n int) { truth[cellKey{outcome, tp, k.Borough, k.Category, k.Group}] += n }
 		switch o.Kind {
 		case reports.KindEvents:
-			rows, err := w.db.EventSummaries(ctx, summary.Filter{}, o.Score, tp)
+			rows, err := summaries.Of(w.db).EventSummaries(ctx, summary.Filter{}, o.Score, tp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +76,7 @@ func TestReportDisclosure(t *testing.T) {
 				add(x.Key, x.N)
 			}
 		case reports.KindProportion:
-			rows, err := w.db.ProportionSummaries(ctx, summary.Filter{}, o.Instrument, o.Score, tp)
+			rows, err := summaries.Of(w.db).ProportionSummaries(ctx, summary.Filter{}, o.Instrument, o.Score, tp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +84,7 @@ func TestReportDisclosure(t *testing.T) {
 				add(x.Key, x.N)
 			}
 		default:
-			rows, err := w.db.ChangeSummaries(ctx, summary.Filter{}, o.Instrument, o.Score, tp)
+			rows, err := summaries.Of(w.db).ChangeSummaries(ctx, summary.Filter{}, o.Instrument, o.Score, tp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +118,7 @@ func TestReportDisclosure(t *testing.T) {
 	if others == 0 {
 		t.Fatal("no analysis combines small boroughs: the fixture does not exercise the minimum n")
 	}
-	enrolments, err := w.db.Enrolments(ctx, summary.Filter{})
+	enrolments, err := summaries.Of(w.db).Enrolments(ctx, summary.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestCorrectAssessment: a correction changes the answers and scores,
@@ -82,15 +83,15 @@ func TestEnteredInError(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		count := func() (summaries, exported int) {
-			ss, err := db.ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
+		count := func() (summarised, exported int) {
+			ss, err := summaries.Of(db).ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range ss {
-				summaries += s.N
+				summarised += s.N
 			}
-			return summaries, exportedAssessments(t, db, "camden")
+			return summarised, exportedAssessments(t, db, "camden")
 		}
 		if s, x := count(); s != 1 || x != 2 {
 			t.Fatalf("before: %d in summaries, %d exported assessments; want 1 and 2", s, x)

@@ -44,7 +44,7 @@ func (db *DB) Catalogue(ctx context.Context) (_ []CatalogueEntry, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.drawRecordKeys(ctx); err != nil {
+	if err := db.DrawRecordKeys(ctx); err != nil {
 		return nil, err
 	}
 	var counts []struct {

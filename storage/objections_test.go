@@ -9,6 +9,7 @@ import (
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestWithdrawObjection: while an objection stands nothing is due and
@@ -27,7 +28,7 @@ func TestWithdrawObjection(t *testing.T) {
 			}
 		}
 		inSummaries := func() int {
-			ss, err := db.ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
+			ss, err := summaries.Of(db).ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // fieldsOf renders an error's fields as "field: message; ...".
@@ -301,19 +302,19 @@ func TestObjectionLeavesSummaries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		count := func() (summaries, subjects int) {
-			ss, err := db.ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
+		count := func() (summarised, subjects int) {
+			ss, err := summaries.Of(db).ChangeSummaries(sys, summaryFilter(), "ons4", "anxious", "w6")
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range ss {
-				summaries += s.N
+				summarised += s.N
 			}
 			err = db.ExportSubjects(sys, exportAgreement(t, db, "camden"), []string{"camden"}, func(exportSubject) error { subjects++; return nil })
 			if err != nil {
 				t.Fatal(err)
 			}
-			return summaries, subjects
+			return summarised, subjects
 		}
 		if s, x := count(); s != 1 || x != 1 {
 			t.Fatalf("before the objection: %d in summaries, %d export subjects; want 1 and 1", s, x)
@@ -391,7 +392,7 @@ func TestCatalogueRoundsOtherBoroughs(t *testing.T) {
 		// and rounded.
 		issue(9)
 		var key int64
-		if err := db.Gorm().Raw(`SELECT record_key FROM residents WHERE id = ?`, p.camRes.ID).Scan(&key).Error; err != nil {
+		if err := db.Gorm(context.Background()).Raw(`SELECT record_key FROM residents WHERE id = ?`, p.camRes.ID).Scan(&key).Error; err != nil {
 			t.Fatal(err)
 		}
 		seen := int64(disclosure.Defaults().Count(12, 12*key))
@@ -401,7 +402,7 @@ func TestCatalogueRoundsOtherBoroughs(t *testing.T) {
 			}
 		}
 		// A resident who objected is counted nowhere.
-		if err := db.Gorm().Exec(`UPDATE residents SET objected_on = '2026-03-01' WHERE id = ?`, p.camRes.ID).Error; err != nil {
+		if err := db.Gorm(context.Background()).Exec(`UPDATE residents SET objected_on = '2026-03-01' WHERE id = ?`, p.camRes.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		if got := usage(p.cam); len(got) != 0 {

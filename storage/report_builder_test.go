@@ -8,6 +8,7 @@ import (
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestReportBuilderReadsSummariesOnly: the principal a report is built
@@ -17,10 +18,10 @@ func TestReportBuilderReadsSummariesOnly(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		p := newPractice(t, db)
 		rb := ateval.ReportContext(context.Background())
-		if _, err := db.Enrolments(rb, summary.Filter{}); err != nil {
+		if _, err := summaries.Of(db).Enrolments(rb, summary.Filter{}); err != nil {
 			t.Errorf("the report builder cannot read summaries: %v", err)
 		}
-		if err := db.RecordKeys(rb); err != nil {
+		if err := summaries.Of(db).RecordKeys(rb); err != nil {
 			t.Errorf("the report builder cannot draw record keys: %v", err)
 		}
 		if _, _, err := db.Residents(rb, storage.ResidentQuery{}); ateval.ErrorCode(err) != ateval.EFORBIDDEN {
@@ -33,7 +34,7 @@ func TestReportBuilderReadsSummariesOnly(t *testing.T) {
 			t.Errorf("the report builder reads residents in bulk: %v", err)
 		}
 		none := context.Background()
-		if _, err := db.Enrolments(none, summary.Filter{}); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := summaries.Of(db).Enrolments(none, summary.Filter{}); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("no principal reads summaries: %v", err)
 		}
 		if _, _, err := db.Residents(none, storage.ResidentQuery{}); err == nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 
 	"github.com/ateval/ateval/forms"
@@ -82,22 +81,4 @@ func scoresOf(column string) ([]forms.Score, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
-}
-
-// scoreName is what a score's name may be: the framework's names are all
-// of this form, and a name that is not could not be read by scoreValue's
-// JSON path.
-var scoreName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
-// scoreValue returns a SQL expression for the value of score name in the
-// scores column col (NULL when it is absent or not scorable), and the
-// argument it binds.
-func (db *DB) scoreValue(col, name string) (string, any, error) {
-	if !scoreName.MatchString(name) {
-		return "", nil, fmt.Errorf("score name %q: only lower-case letters, digits and _", name)
-	}
-	if db.dialect == Postgres {
-		return "CAST(" + col + " -> ? ->> 'v' AS DOUBLE PRECISION)", name, nil
-	}
-	return "json_extract(" + col + ", ?)", "$." + name + ".v", nil
 }

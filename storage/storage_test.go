@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
@@ -239,8 +240,8 @@ func TestSummariesAreForReportReaders(t *testing.T) {
 		{"evaluator", as(ateval.RoleEvaluator), ""},
 		{"operator", sys, ""},
 	} {
-		_, err := db.ChangeSummaries(c.ctx, summary.Filter{}, "swemwbs", "raw", "m6")
-		_, err2 := db.Enrolments(c.ctx, summary.Filter{})
+		_, err := summaries.Of(db).ChangeSummaries(c.ctx, summary.Filter{}, "swemwbs", "raw", "m6")
+		_, err2 := summaries.Of(db).Enrolments(c.ctx, summary.Filter{})
 		if got := ateval.ErrorCode(err); got != c.want || ateval.ErrorCode(err2) != c.want {
 			t.Errorf("%s: ChangeSummaries %q, Enrolments %q; want %q", c.name, got, ateval.ErrorCode(err2), c.want)
 		}

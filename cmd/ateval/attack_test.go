@@ -19,6 +19,7 @@ import (
 	"github.com/ateval/ateval/internal/intruder"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // The attack suite: a motivated intruder with nothing but a commissioner's
@@ -220,7 +221,7 @@ func TestAttacksOnPublishedEvidence(t *testing.T) {
 		}
 		truth := map[string]exact{}
 		for _, tp := range []string{"m3", "m6", "m12"} {
-			rows, err := db.ChangeSummaries(ctx, f, "swemwbs", "raw", tp)
+			rows, err := summaries.Of(db).ChangeSummaries(ctx, f, "swemwbs", "raw", tp)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,7 +273,7 @@ func TestAttacksOnPublishedEvidence(t *testing.T) {
 	truth := map[string]events{}
 	for _, o := range []struct{ id, score string }{{"falls", "falls_per_30_days"}, {"hospital_admissions", "admissions_per_30_days"}} {
 		for _, tp := range []string{"w6", "m3", "m6", "m12"} {
-			rows, err := db.EventSummaries(ctx, summary.Filter{}, o.score, tp)
+			rows, err := summaries.Of(db).EventSummaries(ctx, summary.Filter{}, o.score, tp)
 			if err != nil {
 				t.Fatal(err)
 			}

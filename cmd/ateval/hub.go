@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // runHub keeps a hub's federated evidence: the keys it trusts and the
@@ -137,9 +138,9 @@ func runHubList(ctx context.Context, env *cliEnv, args []string) error {
 func reportSource(ctx context.Context, db *storage.DB) (src reports.Source, hubBoroughs []string, err error) {
 	bs, err := db.LatestBundles(ateval.SystemContext(ctx))
 	if err != nil || len(bs) == 0 {
-		return db, nil, err
+		return summaries.Of(db), nil, err
 	}
-	h, err := reports.NewHubSource(ateval.ReportContext(ctx), db)
+	h, err := reports.NewHubSource(ateval.ReportContext(ctx), summaries.Of(db))
 	if err != nil {
 		return nil, nil, err
 	}

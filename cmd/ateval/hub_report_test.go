@@ -13,6 +13,7 @@ import (
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestHubReportEqualsCentral: every borough of the committed sample shares
@@ -29,7 +30,7 @@ func TestHubReportEqualsCentral(t *testing.T) {
 	hub := filepath.Join(dir, "hub.db")
 	ctx := context.Background()
 	db := storagetest.Open(t, dsn)
-	ens, err := db.Enrolments(ateval.ReportContext(ctx), summary.Filter{})
+	ens, err := summaries.Of(db).Enrolments(ateval.ReportContext(ctx), summary.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestHubReportEqualsCentral(t *testing.T) {
 		t.Fatalf("hub import: %s", stderr)
 	}
 	hdb := storagetest.Open(t, hub)
-	hs, err := reports.NewHubSource(ateval.ReportContext(ctx), hdb)
+	hs, err := reports.NewHubSource(ateval.ReportContext(ctx), summaries.Of(hdb))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestHubReportEqualsCentral(t *testing.T) {
 	}
 	now := func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 	opt := reports.Options{Boroughs: boroughs, AsOf: ateval.NewDate(2026, 11, 1), Now: now}
-	central, err := reports.Build(ateval.ReportContext(ctx), db, opt)
+	central, err := reports.Build(ateval.ReportContext(ctx), summaries.Of(db), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

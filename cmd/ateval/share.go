@@ -15,6 +15,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/reports"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // runShare writes the signed evidence bundle of the borough whose
@@ -44,7 +45,7 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer db.Close()
 	rctx := ateval.ReportContext(ctx)
-	held, err := reports.BoroughsHeld(rctx, db)
+	held, err := reports.BoroughsHeld(rctx, summaries.Of(db))
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 		return ateval.Errorf(ateval.EINVALID, "the database holds no enrolled residents of %q", *borough)
 	}
 	rules := disclosure.Defaults()
-	stats, withheld, err := reports.Shared(rctx, db, *borough, rules)
+	stats, withheld, err := reports.Shared(rctx, summaries.Of(db), *borough, rules)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package storage
+package summaries
 
 import (
 	"context"
@@ -39,14 +39,20 @@ WHERE res.grp = ?`
 	}
 	q += "\nGROUP BY res.borough, res.period, d.category, di.issued_on, di.removed_on, " + abandoned + "\nORDER BY res.borough, res.period, d.category, di.issued_on, di.removed_on"
 	var rows []issueRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Issue, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Issue{Borough: r.Borough, Period: r.Period, Keys: r.Keys, Category: r.Category, IssuedOn: mustDate(r.IssuedOn), Abandoned: r.Abandoned, N: r.N}
+		issued, err := ateval.ParseDate(r.IssuedOn)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = summary.Issue{Borough: r.Borough, Period: r.Period, Keys: r.Keys, Category: r.Category, IssuedOn: issued, Abandoned: r.Abandoned, N: r.N}
 		if r.RemovedOn != "" {
-			out[i].RemovedOn = mustDate(r.RemovedOn)
+			if out[i].RemovedOn, err = ateval.ParseDate(r.RemovedOn); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

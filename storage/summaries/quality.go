@@ -1,10 +1,11 @@
-package storage
+package summaries
 
 import (
 	"context"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports/summary"
+	"github.com/ateval/ateval/storage"
 )
 
 type enrolmentRow struct {
@@ -28,12 +29,16 @@ FROM res JOIN residents r ON r.id = res.id WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.grp, res.category, r.enrolled_on ORDER BY res.borough, res.grp, res.category, r.enrolled_on"
 	var rows []enrolmentRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Enrolment, len(rows))
 	for i, r := range rows {
-		out[i] = summary.Enrolment{Borough: r.Borough, Group: r.Grp, Category: r.Category, EnrolledOn: mustDate(r.EnrolledOn), N: r.N, Keys: r.Keys}
+		enrolled, err := ateval.ParseDate(r.EnrolledOn)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = summary.Enrolment{Borough: r.Borough, Group: r.Grp, Category: r.Category, EnrolledOn: enrolled, N: r.N, Keys: r.Keys}
 	}
 	return out, nil
 }
@@ -58,11 +63,11 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 	a.instrument AS instrument, a.timepoint AS timepoint, COUNT(*) AS n,
 	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete, SUM(res.rkey) AS keys,
 	SUM(CASE WHEN a.unscored > 0 THEN res.rkey ELSE 0 END) AS incomplete_keys
-FROM res JOIN assessments a ON a.resident_id = res.id WHERE ` + inAnalysis
+FROM res JOIN assessments a ON a.resident_id = res.id WHERE ` + storage.InAnalysis
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint ORDER BY res.borough, res.grp, res.category, res.period, a.instrument, a.timepoint"
 	var rows []takenRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Taken, len(rows))
@@ -100,7 +105,7 @@ FROM res JOIN per ON per.resident_id = res.id WHERE res.grp = ?`
 	where, args := categoryWhere(f, args)
 	q += where + "\nGROUP BY res.borough, res.category, res.period ORDER BY res.borough, res.category, res.period"
 	var rows []costRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Cost, len(rows))

@@ -1,13 +1,16 @@
-package storage
+package summaries
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports/summary"
+	"github.com/ateval/ateval/storage"
 )
 
 // The summaries below are grouped aggregates computed by the database, so
@@ -37,7 +40,7 @@ const residentCellColumns = `CAST(substr(r.enrolled_on, 1, 4) AS INTEGER) - CASE
 func (db *DB) residentsCTE(f summary.Filter) (string, []any) {
 	var b strings.Builder
 	var args []any
-	if db.dialect == Postgres {
+	if db.store.Dialect() == storage.Postgres {
 		b.WriteString(`WITH res AS (
 	SELECT r.id AS id, b.slug AS borough, r.evaluation_group AS grp, COALESCE(fi.category, '') AS category, ` + residentCellColumns + `
 	FROM residents r JOIN boroughs b ON b.id = r.borough_id
@@ -94,7 +97,7 @@ func summaryReader(ctx context.Context) error {
 	u := ateval.UserFromContext(ctx)
 	switch {
 	case u == nil:
-		return errSignIn
+		return storage.ErrSignIn
 	case u.ReadsSummaries():
 		return nil
 	}
@@ -109,24 +112,7 @@ func (db *DB) RecordKeys(ctx context.Context) (err error) {
 	if err := summaryReader(ctx); err != nil {
 		return err
 	}
-	return db.drawRecordKeys(ctx)
-}
-
-// drawRecordKeys is RecordKeys for storage's own published counts. It
-// writes only when some resident has no key, so a page that publishes
-// counts takes no write lock on a database whose keys are drawn.
-func (db *DB) drawRecordKeys(ctx context.Context) (err error) {
-	defer ateval.Wrap(&err, "draw record keys")
-	g := db.gorm.WithContext(ctx)
-	var missing int64
-	if err := g.Raw("SELECT COUNT(*) FROM (SELECT 1 FROM residents WHERE record_key IS NULL LIMIT 1) x").Scan(&missing).Error; err != nil || missing == 0 {
-		return err
-	}
-	draw := "abs(random()) % 256"
-	if db.dialect == Postgres {
-		draw = "floor(random() * 256)::int"
-	}
-	return g.Exec("UPDATE residents SET record_key = " + draw + " WHERE record_key IS NULL").Error
+	return db.store.DrawRecordKeys(ctx)
 }
 
 // ChangeSummaries sums one score of an instrument (swemwbs "raw", ons4
@@ -185,7 +171,7 @@ func (db *DB) ChangeSummariesOf(ctx context.Context, f summary.Filter, instrumen
 		SELECT resident_id, ` + strings.Join(pairs, ", ") + `
 		FROM (
 			SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `
-			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ? AND ` + inAnalysis + `) x
+			FROM assessments a WHERE a.instrument = ? AND a.timepoint IN ? AND ` + storage.InAnalysis + `) x
 		GROUP BY resident_id) y)
 SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
 FROM res JOIN sc ON sc.resident_id = res.id
@@ -206,7 +192,7 @@ WHERE 1 = 1`
 // score; a group in which nobody has a score's pair at a follow-up has no
 // summary of it.
 func scanSummaries[T any](ctx context.Context, db *DB, q string, args []any, scores, timepoints []string, width int, summarise func(summary.Key, int, []sql.NullFloat64) T) (map[string]map[string][]T, error) {
-	rows, err := db.gorm.WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := db.store.Gorm(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +232,7 @@ func scanSummaries[T any](ctx context.Context, db *DB, q string, args []any, sco
 // the two databases spell differently. SQLite's CAST reads the leading
 // integer of the text after the item name.
 func (db *DB) periodDays(col string) string {
-	if db.dialect == Postgres {
+	if db.store.Dialect() == storage.Postgres {
 		// split_part, not a regular expression over the whole answers: the
 		// expression ran for 0.6 s of a 0.8 s summary at a million
 		// assessments.
@@ -310,7 +296,7 @@ func (db *DB) EventSummariesOf(ctx context.Context, f summary.Filter, scores, ti
 			SELECT resident_id, timepoint, ` + strings.Join(counts, ", ") + ` FROM (
 				SELECT a.resident_id AS resident_id, a.timepoint AS timepoint, ` + strings.Join(values, ", ") + `, ` + db.periodDays("a.answers") + ` AS days
 				FROM assessments a
-				WHERE a.instrument = 'events' AND a.timepoint IN ? AND ` + inAnalysis + `) x
+				WHERE a.instrument = 'events' AND a.timepoint IN ? AND ` + storage.InAnalysis + `) x
 			WHERE days > 0) y
 		GROUP BY resident_id) z)
 SELECT res.borough, res.category, res.grp, res.period, ` + strings.Join(sums, ", ") + `
@@ -352,7 +338,7 @@ func (db *DB) ProportionSummaries(ctx context.Context, f summary.Filter, instrum
 	q := cte + `, sc AS (
 	SELECT resident_id, value FROM (
 		SELECT a.resident_id AS resident_id, ` + value + ` AS value
-		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ? AND ` + inAnalysis + `) x
+		FROM assessments a WHERE a.instrument = ? AND a.timepoint = ? AND ` + storage.InAnalysis + `) x
 	WHERE value IS NOT NULL)
 SELECT res.borough AS borough, res.category AS category, res.grp AS grp, res.period AS period, COUNT(*) AS n,
 	SUM(CASE WHEN sc.value = 1 THEN 1 ELSE 0 END) AS yes, SUM(res.rkey) AS keys,
@@ -363,7 +349,7 @@ WHERE 1 = 1`
 	where, args := categoryWhere(f, args)
 	q += where + byKey
 	var rows []proportionRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]summary.Proportion, len(rows))
@@ -371,4 +357,22 @@ WHERE 1 = 1`
 		out[i] = summary.Proportion{Key: summary.Key{Borough: r.Borough, Category: r.Category, Group: r.Grp, Period: r.Period}, N: r.N, Yes: r.Yes, Keys: r.Keys, YesKeys: r.YesKeys}
 	}
 	return out, nil
+}
+
+// scoreName is what a score's name may be: the framework's names are all
+// of this form, and a name that is not could not be read by scoreValue's
+// JSON path.
+var scoreName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// scoreValue returns a SQL expression for the value of score name in the
+// scores column col (NULL when it is absent or not scorable), and the
+// argument it binds.
+func (db *DB) scoreValue(col, name string) (string, any, error) {
+	if !scoreName.MatchString(name) {
+		return "", nil, fmt.Errorf("score name %q: only lower-case letters, digits and _", name)
+	}
+	if db.store.Dialect() == storage.Postgres {
+		return "CAST(" + col + " -> ? ->> 'v' AS DOUBLE PRECISION)", name, nil
+	}
+	return "json_extract(" + col + ", ?)", "$." + name + ".v", nil
 }
