@@ -10,7 +10,6 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/sharing"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -26,18 +25,6 @@ func TestOneLedger(t *testing.T) {
 	for _, d := range storagetest.DSNs(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, d.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, 9); err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, err := db.SQL()
-			if err != nil {
-				t.Fatal(err)
-			}
 			key1, key2 := bytes.Repeat([]byte{1}, sharing.KeySize), bytes.Repeat([]byte{2}, sharing.KeySize)
 			rec := func(agreement int, key []byte, resident int64, qis string) string {
 				ps := "ps_gone0000000000"
@@ -47,14 +34,14 @@ func TestOneLedger(t *testing.T) {
 				return fmt.Sprintf(`INSERT INTO export_released_residents (agreement_id, pseudonym, quasi_identifiers) VALUES (%d, '%s', '%s')`,
 					agreement, ps, `["`+strings.ReplaceAll(qis, "|", `","`)+`"]`)
 			}
-			for _, stmt := range []string{
+			db, sqlDB := migratedTo(t, d, 9,
 				`INSERT INTO boroughs (id, slug, name) VALUES (1, 'camden', 'Camden'), (2, 'sutton', 'Sutton'), (3, 'brent', 'Brent')`,
 				`INSERT INTO residents (id, borough_id, reference, year_of_birth, sex, ethnic_group, living_alone, primary_support_reason, registered_on, evaluation_group, enrolled_on)
 					VALUES (1, 1, 'CAM-1', 1958, 'female', 'white', TRUE, 'physical', '2025-01-01', 'intervention', '2025-01-02'),
 					(2, 2, 'SUT-1', 1940, 'male', 'asian', FALSE, 'physical', '2025-01-01', 'comparison', '2025-01-02')`,
 				`INSERT INTO data_sharing_agreements (id, name, purpose, created_on, expires_on, pseudonym_key)
-					VALUES (1, 'first', 'p', '2025-01-01', '2099-01-01', '` + hex.EncodeToString(key1) + `'),
-					(2, 'second', 'p', '2025-01-01', '2099-01-01', '` + hex.EncodeToString(key2) + `')`,
+					VALUES (1, 'first', 'p', '2025-01-01', '2099-01-01', '`+hex.EncodeToString(key1)+`'),
+					(2, 'second', 'p', '2025-01-01', '2099-01-01', '`+hex.EncodeToString(key2)+`')`,
 				`INSERT INTO agreement_boroughs (agreement_id, borough_id) VALUES (1, 1), (1, 2), (2, 1), (2, 2), (2, 3)`,
 				`INSERT INTO export_releases (agreement_id, sequence, made_at, boroughs, k, levels, residents)
 					VALUES (1, 1, '2026-01-01', 'camden,sutton', 5, '[0,0,0,0,0,0,0]', 2)`,
@@ -66,11 +53,7 @@ func TestOneLedger(t *testing.T) {
 				rec(1, key1, 2, "85-89|male|asian|sutton|none|no|comparison"),
 				rec(2, key2, 1, "60-69|female|*|*|alarm|yes|intervention"),
 				rec(2, key2, 0, "80-89|*|*|*|none|*|comparison"),
-			} {
-				if _, err := sqlDB.Exec(stmt); err != nil {
-					t.Fatalf("%s: %v", stmt, err)
-				}
-			}
+			)
 			applied, err := db.Migrate(ctx)
 			if err != nil {
 				t.Fatal(err)

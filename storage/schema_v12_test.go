@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -18,19 +17,7 @@ func TestIssuerBecomesAnAccount(t *testing.T) {
 	for _, d := range storagetest.DSNs(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, d.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, 11); err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, err := db.SQL()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, stmt := range []string{
+			db, _ := migratedTo(t, d, 11,
 				`INSERT INTO boroughs (id, slug, name) VALUES (1, 'camden', 'Camden'), (2, 'sutton', 'Sutton')`,
 				`INSERT INTO users (id, email, role, borough_id, password_hash, created_at) VALUES
 					(1, 'prac@camden.example', 'practitioner', 1, 'x', 0),
@@ -46,11 +33,7 @@ func TestIssuerBecomesAnAccount(t *testing.T) {
 					(4, 1, 1, '2025-02-01', 'prac@sutton.example'),
 					(5, 1, 1, '2025-02-01', 'comm@example.org'),
 					(6, 1, 1, '2025-02-01', '')`,
-			} {
-				if _, err := sqlDB.Exec(stmt); err != nil {
-					t.Fatalf("%s: %v", stmt, err)
-				}
-			}
+			)
 			applied, err := db.Migrate(ctx)
 			if err != nil {
 				t.Fatal(err)

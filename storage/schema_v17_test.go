@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -16,19 +15,7 @@ func TestIdentifiersNormalised(t *testing.T) {
 	for _, d := range storagetest.DSNs(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, d.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, 16); err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, err := db.SQL()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, stmt := range []string{
+			db, _ := migratedTo(t, d, 16,
 				`INSERT INTO boroughs (id, slug, name) VALUES (1, 'camden', 'Camden')`,
 				`INSERT INTO residents (id, borough_id, reference, year_of_birth, sex, ethnic_group, living_alone, primary_support_reason, registered_on)
 					VALUES (1, 1, 'CAM-1', 1940, 'female', 'white', TRUE, 'physical', '2025-01-01'),
@@ -36,11 +23,7 @@ func TestIdentifiersNormalised(t *testing.T) {
 					(3, 1, 'CAM-3', 1940, 'female', 'white', TRUE, 'physical', '2025-01-01')`,
 				`INSERT INTO resident_identities (resident_id, nhs_number, postcode) VALUES
 					(1, '943 476 5919', 'nw1 8nh'), (2, '9434765919', 'NW1 8NH'), (3, 'unknown', 'abroad')`,
-			} {
-				if _, err := sqlDB.Exec(stmt); err != nil {
-					t.Fatalf("%s: %v", stmt, err)
-				}
-			}
+			)
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}

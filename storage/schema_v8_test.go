@@ -7,7 +7,6 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/forms"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -19,19 +18,7 @@ func TestScoresMoveOntoTheAssessmentRow(t *testing.T) {
 	for _, d := range storagetest.DSNs(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := storage.Open(ctx, d.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, 7); err != nil {
-				t.Fatal(err)
-			}
-			sqlDB, err := db.SQL()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, stmt := range []string{
+			db, sqlDB := migratedTo(t, d, 7,
 				`INSERT INTO boroughs (id, slug, name) VALUES (1, 'camden', 'Camden')`,
 				`INSERT INTO residents (id, borough_id, reference, year_of_birth, sex, ethnic_group, living_alone, primary_support_reason, registered_on)
 					VALUES (1, 1, 'CAM-1', 1940, 'female', 'white_british', TRUE, 'physical', '2025-01-01')`,
@@ -41,11 +28,7 @@ func TestScoresMoveOntoTheAssessmentRow(t *testing.T) {
 					VALUES (2, 1, 1, 'goals', 'baseline', '2025-01-07', 'resident', '2026.1', '')`,
 				`INSERT INTO assessment_scores (assessment_id, name, value, method, not_scorable)
 					VALUES (1, 'raw', 25, 'swemwbs-raw/1', ''), (1, 'metric', NULL, 'swemwbs-metric/stewart-brown-2009', '3 of 7 items "missing"')`,
-			} {
-				if _, err := sqlDB.Exec(stmt); err != nil {
-					t.Fatalf("%s: %v", stmt, err)
-				}
-			}
+			)
 			applied, err := db.Migrate(ctx)
 			if err != nil {
 				t.Fatal(err)
