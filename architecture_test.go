@@ -22,14 +22,17 @@ var libraries = map[string][]string{
 }
 
 // TestArchitecture checks ARCHITECTURE.md's table of packages and what
-// each may import against what `go list` says they do import, so the
-// document cannot drift from the code.
+// each may import against what `go list` says they do import, both ways:
+// a package importing what its row does not name fails, and so does a
+// row naming what its package does not import. So the document cannot
+// drift from the code.
 func TestArchitecture(t *testing.T) {
 	doc, err := os.ReadFile("ARCHITECTURE.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	allowed := map[string][]string{} // package path -> allowed prefixes; nil slice with key: everything
+	allowed := map[string][]string{}          // package path -> allowed prefixes; nil slice with key: everything
+	named := map[string]map[string][]string{} // package path -> each name in its row -> the prefixes it stands for
 	for _, line := range strings.Split(string(doc), "\n") {
 		cols := strings.Split(line, " | ")
 		if !strings.HasPrefix(line, "| `") || len(cols) != 3 {
@@ -46,17 +49,21 @@ func TestArchitecture(t *testing.T) {
 			continue
 		}
 		prefixes := []string{}
+		named[pkg] = map[string][]string{}
 		if may != "standard library only" {
 			for _, tok := range strings.Split(may, ", ") {
 				tok = strings.Trim(tok, "`")
+				var stands []string
 				switch {
 				case tok == "root":
-					prefixes = append(prefixes, module+"$")
+					stands = []string{module + "$"}
 				case libraries[tok] != nil:
-					prefixes = append(prefixes, libraries[tok]...)
+					stands = libraries[tok]
 				default:
-					prefixes = append(prefixes, module+"/"+tok+"$")
+					stands = []string{module + "/" + tok + "$"}
 				}
+				prefixes = append(prefixes, stands...)
+				named[pkg][tok] = stands
 			}
 		}
 		allowed[pkg] = prefixes
@@ -85,6 +92,17 @@ func TestArchitecture(t *testing.T) {
 			}
 			if !permitted(imp, may) {
 				t.Errorf("%s imports %s, which its row in ARCHITECTURE.md does not name", pkg, imp)
+			}
+		}
+		// The row names what the package imports, no more: a name that
+		// stands for nothing it imports is a row that has drifted.
+		for tok, stands := range named[pkg] {
+			used := false
+			for _, imp := range imports {
+				used = used || permitted(imp, stands)
+			}
+			if !used {
+				t.Errorf("%s's row in ARCHITECTURE.md names %s, which it does not import", pkg, tok)
 			}
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // roles are the callers of the access matrix: no one, a user of each
@@ -133,7 +133,7 @@ func TestAccessMatrix(t *testing.T) {
 			if who != "anonymous" {
 				email := w.users[who].Email
 				if api {
-					r.bearer, _ = w.session(who, storage.BearerSession)
+					r.bearer, _ = w.session(who, auth.BearerSession)
 					if m.route == "/api/v1/login" {
 						r.json = fmt.Sprintf(`{"email":%q,"password":%q}`, email, testPassword)
 					} else if m.method == "POST" || m.method == "PATCH" {
@@ -141,7 +141,7 @@ func TestAccessMatrix(t *testing.T) {
 					}
 				} else {
 					var csrf string
-					r.cookie, csrf = w.session(who, storage.CookieSession)
+					r.cookie, csrf = w.session(who, auth.CookieSession)
 					if m.method == "POST" {
 						r.form = url.Values{"csrf_token": {csrf}}
 					}

@@ -32,7 +32,7 @@ type agreementForm struct {
 
 // evaluatorAccounts lists the active evaluators' emails.
 func (s *Server) evaluatorAccounts(c *gin.Context) ([]string, error) {
-	accounts, err := s.db.Accounts(c.Request.Context())
+	accounts, err := s.auth.Accounts(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 var linkRE = regexp.MustCompile(`/password-reset/([A-Za-z0-9_-]+)`)
@@ -56,7 +56,7 @@ func TestAdminUsers(t *testing.T) {
 	if rec := w.loginByForm("new.prac@camden.example", "a long enough password"); rec.Code != see {
 		t.Errorf("signing in with the password set: %d", rec.Code)
 	}
-	accounts, err := w.db.Accounts(ateval.SystemContext(t.Context()))
+	accounts, err := auth.New(w.db).Accounts(ateval.SystemContext(t.Context()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestAdminAgreements(t *testing.T) {
 	if !strings.Contains(body, `<dd class="app-summary-list__value" id="min-k">12</dd>`) || !strings.Contains(body, "Ended ") {
 		t.Errorf("after k and the end: %.3000s", body)
 	}
-	tok, _ := w.session("evaluator", storage.BearerSession)
+	tok, _ := w.session("evaluator", auth.BearerSession)
 	id := strings.TrimPrefix(path, "/admin/agreements/")
 	if rec := w.do(request{method: "POST", path: "/api/v1/exports", bearer: tok, json: `{"agreement":` + id + `}`}); rec.Code != forb {
 		t.Errorf("an export under the ended agreement: %d, want 403", rec.Code)

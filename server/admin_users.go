@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // adminRoutes registers the administrator's pages for accounts and the
@@ -36,7 +36,7 @@ func (s *Server) adminRoutes(pages *gin.RouterGroup) {
 // accountView is one account as the pages show it, with its borough's
 // name.
 type accountView struct {
-	storage.Account
+	auth.Account
 	RoleLabel, Borough string
 }
 
@@ -96,7 +96,7 @@ func (s *Server) usersPage(c *gin.Context) error {
 }
 
 func (s *Server) renderUsers(c *gin.Context, status int, f *form) error {
-	accounts, err := s.db.Accounts(c.Request.Context())
+	accounts, err := s.auth.Accounts(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Server) addUserForm(c *gin.Context) error {
 	if !u.Role.NeedsBorough() {
 		u.BoroughID = 0 // a borough chosen for a role that has none is the form's leftover, not a mistake
 	}
-	token, expires, err := s.db.AddUser(c.Request.Context(), &u)
+	token, expires, err := s.auth.AddUser(c.Request.Context(), &u)
 	switch code := ateval.ErrorCode(err); code {
 	case "":
 	case ateval.EINVALID, ateval.ECONFLICT:
@@ -181,7 +181,7 @@ func (s *Server) userPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.db.Account(c.Request.Context(), id)
+	a, err := s.auth.Account(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (s *Server) userPage(c *gin.Context) error {
 	return s.renderUser(c, http.StatusOK, a, f)
 }
 
-func (s *Server) renderUser(c *gin.Context, status int, a storage.Account, f *form) error {
+func (s *Server) renderUser(c *gin.Context, status int, a auth.Account, f *form) error {
 	names, boroughs, err := s.boroughNames(c)
 	if err != nil {
 		return err
@@ -220,9 +220,9 @@ func (s *Server) changeUserForm(c *gin.Context) error {
 	if !role.NeedsBorough() {
 		borough = 0
 	}
-	err = s.db.ChangeUser(c.Request.Context(), id, role, borough)
+	err = s.auth.ChangeUser(c.Request.Context(), id, role, borough)
 	if code := ateval.ErrorCode(err); code == ateval.EINVALID || code == ateval.ECONFLICT {
-		a, aerr := s.db.Account(c.Request.Context(), id)
+		a, aerr := s.auth.Account(c.Request.Context(), id)
 		if aerr != nil {
 			return aerr
 		}
@@ -242,7 +242,7 @@ func (s *Server) disableUserForm(c *gin.Context) error {
 		return err
 	}
 	disabled := c.PostForm("disabled") == "true"
-	if err := s.db.SetUserDisabled(c.Request.Context(), id, disabled); err != nil {
+	if err := s.auth.SetUserDisabled(c.Request.Context(), id, disabled); err != nil {
 		return err
 	}
 	n := "user-enabled"
@@ -260,11 +260,11 @@ func (s *Server) passwordResetForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.db.Account(c.Request.Context(), id)
+	a, err := s.auth.Account(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
-	token, expires, err := s.db.IssuePasswordReset(c.Request.Context(), id)
+	token, expires, err := s.auth.IssuePasswordReset(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func (s *Server) passwordResetForm(c *gin.Context) error {
 // carries a token of its own in a cookie and a field, as the sign-in
 // form does.
 func (s *Server) setPasswordPage(c *gin.Context) error {
-	email, err := s.db.PasswordResetUser(c.Request.Context(), c.Param("token"))
+	email, err := s.auth.PasswordResetUser(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func (s *Server) setPasswordForm(c *gin.Context) error {
 		err := ateval.Invalid("The passwords differ.", []ateval.FieldError{{Field: "password_again", Message: "must be the same password typed again"}})
 		return s.refuseSetPassword(c, f, err)
 	}
-	err := s.db.ResetPassword(c.Request.Context(), c.Param("token"), password)
+	err := s.auth.ResetPassword(c.Request.Context(), c.Param("token"), password)
 	if ateval.ErrorCode(err) == ateval.EINVALID {
 		return s.refuseSetPassword(c, f, err)
 	} else if err != nil {
@@ -321,7 +321,7 @@ func (s *Server) setPasswordForm(c *gin.Context) error {
 }
 
 func (s *Server) refuseSetPassword(c *gin.Context, f *form, err error) error {
-	email, lerr := s.db.PasswordResetUser(c.Request.Context(), c.Param("token"))
+	email, lerr := s.auth.PasswordResetUser(c.Request.Context(), c.Param("token"))
 	if lerr != nil {
 		return lerr
 	}

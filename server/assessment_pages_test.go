@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // browsing is a signed-in user's browsing, through the real router: GET a
@@ -17,7 +17,7 @@ type browsing struct {
 }
 
 func (w *world) browse(who string) browsing {
-	cookie, csrf := w.session(who, storage.CookieSession)
+	cookie, csrf := w.session(who, auth.CookieSession)
 	return browsing{w: w, cookie: cookie, csrf: csrf}
 }
 

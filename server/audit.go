@@ -91,7 +91,7 @@ func (s *Server) auditNames(c *gin.Context) (auditNames, error) {
 	for _, b := range bs {
 		n.boroughs[b.ID] = b.Name
 	}
-	accounts, err := s.db.Accounts(c.Request.Context())
+	accounts, err := s.auth.Accounts(c.Request.Context())
 	if err != nil {
 		return n, err
 	}

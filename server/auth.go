@@ -11,7 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 const (
@@ -31,7 +31,7 @@ var (
 
 // withUser puts the acting user and the client's address into the
 // request's context, where storage reads them to scope and audit.
-func withUser(c *gin.Context, sess *storage.Session) {
+func withUser(c *gin.Context, sess *auth.Session) {
 	ctx := ateval.NewContextWithClient(c.Request.Context(), c.ClientIP())
 	if sess != nil {
 		ctx = ateval.NewContextWithUser(ctx, sess.User)
@@ -41,9 +41,9 @@ func withUser(c *gin.Context, sess *storage.Session) {
 }
 
 // currentSession returns the request's session, or nil.
-func currentSession(c *gin.Context) *storage.Session {
+func currentSession(c *gin.Context) *auth.Session {
 	s, _ := c.Get(sessionKey)
-	sess, _ := s.(*storage.Session)
+	sess, _ := s.(*auth.Session)
 	return sess
 }
 
@@ -63,9 +63,9 @@ func currentUser(c *gin.Context) *ateval.User {
 // token of its own.
 func (s *Server) pageSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var sess *storage.Session
+		var sess *auth.Session
 		if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-			got, err := s.db.SessionByToken(c.Request.Context(), tok, storage.CookieSession, s.cfg.Sessions)
+			got, err := s.auth.SessionByToken(c.Request.Context(), tok, auth.CookieSession, s.cfg.Sessions)
 			switch ateval.ErrorCode(err) {
 			case "":
 				sess = &got
@@ -105,7 +105,7 @@ func (s *Server) bearer() gin.HandlerFunc {
 			s.writeError(c, errNeedsBearer)
 			return
 		}
-		sess, err := s.db.SessionByToken(c.Request.Context(), strings.TrimSpace(tok), storage.BearerSession, s.cfg.Sessions)
+		sess, err := s.auth.SessionByToken(c.Request.Context(), strings.TrimSpace(tok), auth.BearerSession, s.cfg.Sessions)
 		if err != nil {
 			s.writeError(c, err)
 			return

@@ -17,7 +17,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/internal/benchutil"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -43,10 +43,10 @@ func BenchmarkPractitionerPages(b *testing.B) {
 		}
 		borough := bs[0]
 		u := &ateval.User{Email: "bench@example.org", Role: ateval.RolePractitioner, BoroughID: borough.ID}
-		if err := db.CreateUser(sys, u, "bench-password-long"); err != nil {
+		if err := auth.New(db).CreateUser(sys, u, "bench-password-long"); err != nil {
 			b.Fatal(err)
 		}
-		tok, _, err := db.CreateSession(sys, u.ID, storage.CookieSession, storage.SessionTimeouts{Idle: time.Hour, Absolute: 12 * time.Hour})
+		tok, _, err := auth.New(db).CreateSession(sys, u.ID, auth.CookieSession, auth.SessionTimeouts{Idle: time.Hour, Absolute: 12 * time.Hour})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 func TestParseJSON(t *testing.T) {
@@ -68,7 +68,7 @@ func TestParseJSON(t *testing.T) {
 // each is refused with 422 and nothing is stored.
 func TestStrictJSONThroughTheAPI(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	d := w.device()
 	path := fmt.Sprintf("/api/v1/residents/%d/device-issues", w.camRes.ID)
 	good := fmt.Sprintf(`{"device_id":%d,"issued_on":"2025-02-01","need":"falls"}`, d.ID)

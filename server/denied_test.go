@@ -8,6 +8,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestRoleRefusalsAreAudited has roles refused by a route's guard try
@@ -18,10 +19,10 @@ import (
 // The administrator finds the rows by the viewer's action filter.
 func TestRoleRefusalsAreAudited(t *testing.T) {
 	w := newWorld(t)
-	comm, _ := w.session("commissioner", storage.CookieSession)
-	eval, _ := w.session("evaluator", storage.BearerSession)
-	admin, _ := w.session("admin", storage.CookieSession)
-	prac, _ := w.session("practitioner", storage.BearerSession)
+	comm, _ := w.session("commissioner", auth.CookieSession)
+	eval, _ := w.session("evaluator", auth.BearerSession)
+	admin, _ := w.session("admin", auth.CookieSession)
+	prac, _ := w.session("practitioner", auth.BearerSession)
 	query := "?reference=CAM-0001&name=" + w.camIdentity.FamilyName
 	for _, c := range []struct {
 		r      request

@@ -16,6 +16,7 @@ import (
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // agreements registers three agreements: one naming the evaluator, one
@@ -53,7 +54,7 @@ func TestExportPage(t *testing.T) {
 	w, residentsCSV := newEvidenceWorld(t)
 	mine, theirs, expired := w.agreements()
 	strict := w.strictAgreement()
-	cookie, csrf := w.session("evaluator", storage.CookieSession)
+	cookie, csrf := w.session("evaluator", auth.CookieSession)
 	page := w.do(request{path: "/exports", cookie: cookie})
 	body := page.Body.String()
 	if page.Code != ok || !strings.Contains(body, "UCL falls study") || strings.Contains(body, "LSE costs study") || !strings.Contains(body, "Expired ") {
@@ -147,7 +148,7 @@ func TestExportPage(t *testing.T) {
 
 	// The administrator's register names who is on each agreement, and
 	// names more: then the evaluator may export under it.
-	admin, adminCSRF := w.session("admin", storage.CookieSession)
+	admin, adminCSRF := w.session("admin", auth.CookieSession)
 	reg := w.do(request{path: "/admin/agreements", cookie: admin}).Body.String()
 	for _, want := range []string{"UCL falls study", "LSE costs study", "evaluator@test.example", "other_evaluator@test.example", "Expired ", "Minimum k", `<td class="app-table__cell">8</td>`} {
 		if !strings.Contains(reg, want) {
@@ -187,7 +188,7 @@ func (w *world) strictAgreement() int64 {
 func TestExportAPI(t *testing.T) {
 	w, _ := newEvidenceWorld(t)
 	mine, theirs, expired := w.agreements()
-	tok, _ := w.session("evaluator", storage.BearerSession)
+	tok, _ := w.session("evaluator", auth.BearerSession)
 	rec := w.do(request{path: "/api/v1/agreements", bearer: tok})
 	var list struct {
 		Agreements []exports.Agreement `json:"agreements"`

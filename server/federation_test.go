@@ -14,7 +14,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestPostBundle posts bundles to the hub's API: a Camden lead's bundle of
@@ -42,7 +42,7 @@ func TestPostBundle(t *testing.T) {
 		}
 		return buf.String()
 	}
-	lead, _ := w.session("borough_lead", storage.BearerSession)
+	lead, _ := w.session("borough_lead", auth.BearerSession)
 	first := bundle(key, "camden", 1)
 	for _, c := range []struct {
 		name, body string
@@ -73,7 +73,7 @@ func TestPostBundle(t *testing.T) {
 	if _, err := w.db.ImportBundle(sys, old); err != nil {
 		t.Fatal(err)
 	}
-	admin, _ := w.session("admin", storage.CookieSession)
+	admin, _ := w.session("admin", auth.CookieSession)
 	rec := w.do(request{path: "/admin/hub", cookie: admin})
 	page := rec.Body.String()
 	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)camden.*Current.*sutton.*Stale`).MatchString(page) {

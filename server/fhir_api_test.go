@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestAssessmentsAsFHIR: asked for application/fhir+json, a resident's
@@ -17,7 +17,7 @@ import (
 // same call answers ateval's own JSON as before.
 func TestAssessmentsAsFHIR(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	today := ateval.DateOf(w.db.Now()).String()
 	path := fmt.Sprintf("/api/v1/residents/%d/assessments", w.camRes.ID)
 	body := `{"instrument":"ons4","timepoint":"baseline","assessed_on":"` + today + `","respondent":"resident","answers":[

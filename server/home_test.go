@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestHomeShowsCountsOnlyToStaff: a visitor who is not signed in sees the
@@ -15,7 +15,7 @@ func TestHomeShowsCountsOnlyToStaff(t *testing.T) {
 	if strings.Contains(anon, "What this database holds") || !strings.Contains(anon, `href="/login"`) || !strings.Contains(anon, "Camden") {
 		t.Errorf("signed-out home page shows counts or lacks the sign-in link and boroughs:\n%s", anon)
 	}
-	tok, _ := w.session("commissioner", storage.CookieSession)
+	tok, _ := w.session("commissioner", auth.CookieSession)
 	staff := w.do(request{path: "/", cookie: tok}).Body.String()
 	if !strings.Contains(staff, "What this database holds") || !strings.Contains(staff, `href="/reports"`) {
 		t.Errorf("signed-in home page lacks the counts or the way to the user's work")

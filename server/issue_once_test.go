@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 var submissionRE = regexp.MustCompile(`name="submission" value="([^"]+)"`)
@@ -31,7 +31,7 @@ func (w *world) issuesOf() int {
 // again with a new token, and recording nothing until it is sent again.
 func TestIssueFormSubmittedTwice(t *testing.T) {
 	w := newWorld(t)
-	cookie, csrf := w.session("practitioner", storage.CookieSession)
+	cookie, csrf := w.session("practitioner", auth.CookieSession)
 	d := w.device()
 	page := w.do(request{path: fmt.Sprintf("/residents/%d/device-issues/new", w.camRes.ID), cookie: cookie}).Body.String()
 	m := submissionRE.FindStringSubmatch(page)
@@ -77,7 +77,7 @@ func TestIssueFormSubmittedTwice(t *testing.T) {
 // a key, every call is an issue.
 func TestIssueAPIIdempotencyKey(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	d := w.device()
 	path := fmt.Sprintf("/api/v1/residents/%d/device-issues", w.camRes.ID)
 	body := fmt.Sprintf(`{"device_id":%d,"issued_on":"2025-02-01","asset_tag":"FD-1"}`, d.ID)

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestIssuedByPage checks the issue form offers the borough's staff, the
@@ -17,7 +17,7 @@ import (
 // account of another borough and anything not from the list.
 func TestIssuedByPage(t *testing.T) {
 	w := newWorld(t)
-	cookie, csrf := w.session("practitioner", storage.CookieSession)
+	cookie, csrf := w.session("practitioner", auth.CookieSession)
 	d := w.device()
 	page := w.do(request{path: fmt.Sprintf("/residents/%d/device-issues/new", w.camRes.ID), cookie: cookie}).Body.String()
 	sel := regexp.MustCompile(`(?s)<select[^>]* name="issued_by"[^>]*>(.*?)</select>`).FindStringSubmatch(page)
@@ -63,7 +63,7 @@ func TestIssuedByPage(t *testing.T) {
 // caller, and refuses anyone else, a value of another kind, and text.
 func TestIssuedByAPI(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	d := w.device()
 	path := fmt.Sprintf("/api/v1/residents/%d/device-issues", w.camRes.ID)
 	lead := w.users["borough_lead"]

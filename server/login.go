@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // loginForm is what the sign-in page shows back after a failed attempt.
@@ -48,7 +48,7 @@ func (s *Server) login(c *gin.Context) error {
 		return errCSRF
 	}
 	f := loginForm{Email: c.PostForm("email"), Next: safeNext(c.PostForm("next"))}
-	u, err := s.db.Authenticate(c.Request.Context(), f.Email, c.PostForm("password"), s.cfg.LoginLimits)
+	u, err := s.auth.Authenticate(c.Request.Context(), f.Email, c.PostForm("password"), s.cfg.LoginLimits)
 	switch code := ateval.ErrorCode(err); code {
 	case "":
 	case ateval.EUNAUTHORIZED, ateval.ERATELIMITED, ateval.EUNAVAILABLE:
@@ -62,11 +62,11 @@ func (s *Server) login(c *gin.Context) error {
 	// A new session on every sign-in, and the old one ended, so a session
 	// id planted before sign-in is worth nothing after it.
 	if old, ok := c.Get(tokenKey); ok {
-		if err := s.db.EndSession(c.Request.Context(), old.(string)); err != nil {
+		if err := s.auth.EndSession(c.Request.Context(), old.(string)); err != nil {
 			return err
 		}
 	}
-	tok, _, err := s.db.CreateSession(c.Request.Context(), u.ID, storage.CookieSession, s.cfg.Sessions)
+	tok, _, err := s.auth.CreateSession(c.Request.Context(), u.ID, auth.CookieSession, s.cfg.Sessions)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) login(c *gin.Context) error {
 // logout ends the cookie session.
 func (s *Server) logout(c *gin.Context) error {
 	if tok, ok := c.Get(tokenKey); ok {
-		if err := s.db.EndSession(c.Request.Context(), tok.(string)); err != nil {
+		if err := s.auth.EndSession(c.Request.Context(), tok.(string)); err != nil {
 			return err
 		}
 	}
@@ -109,11 +109,11 @@ func (s *Server) apiLogin(c *gin.Context) error {
 		return err
 	}
 	withUser(c, nil)
-	u, err := s.db.Authenticate(c.Request.Context(), req.Email, req.Password, s.cfg.LoginLimits)
+	u, err := s.auth.Authenticate(c.Request.Context(), req.Email, req.Password, s.cfg.LoginLimits)
 	if err != nil {
 		return err
 	}
-	tok, sess, err := s.db.CreateSession(c.Request.Context(), u.ID, storage.BearerSession, s.cfg.Sessions)
+	tok, sess, err := s.auth.CreateSession(c.Request.Context(), u.ID, auth.BearerSession, s.cfg.Sessions)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) apiLogin(c *gin.Context) error {
 // apiLogout revokes the bearer token used.
 func (s *Server) apiLogout(c *gin.Context) error {
 	tok, _ := c.Get(tokenKey)
-	if err := s.db.EndSession(c.Request.Context(), tok.(string)); err != nil {
+	if err := s.auth.EndSession(c.Request.Context(), tok.(string)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestMetrics checks the exposition with the Prometheus client library's
@@ -25,7 +25,7 @@ import (
 // nothing; and what /metrics serves parses as the text format.
 func TestMetrics(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	w.do(request{path: fmt.Sprintf("/api/v1/residents/%d", w.camRes.ID), bearer: tok})
 	w.do(request{path: "/no-such-page"})
 	for i := range 50 {

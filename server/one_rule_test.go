@@ -12,6 +12,7 @@ import (
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestOneRuleForAnAssessment runs the same assessments through the API (as
@@ -31,7 +32,7 @@ func TestOneRuleForAnAssessment(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	ons4 := func(satisfied string) [][2]string {
 		return [][2]string{{"ons4_satisfied", satisfied}, {"ons4_worthwhile", "7"}, {"ons4_happy", "5"}, {"ons4_anxious", "4"}}
 	}
@@ -117,7 +118,7 @@ func fieldNames(lines []string, rename map[string]string) string {
 // clamped by one rule, and the API reports the limit it applied.
 func TestResidentsPageSaysWhatItReturns(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	for _, c := range []struct {
 		query string
 		limit int

@@ -21,7 +21,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // contract checks live answers of the server against openapi.json with
@@ -118,10 +118,10 @@ func TestAPIAgainstDocument(t *testing.T) {
 	if err := w.db.CreateAgreement(ateval.SystemContext(context.Background()), &mine, forms.Default()); err != nil {
 		t.Fatal(err)
 	}
-	prac, _ := w.session("practitioner", storage.BearerSession)
-	admin, _ := w.session("admin", storage.BearerSession)
-	eval, _ := w.session("evaluator", storage.BearerSession)
-	lead, _ := w.session("borough_lead", storage.BearerSession)
+	prac, _ := w.session("practitioner", auth.BearerSession)
+	admin, _ := w.session("admin", auth.BearerSession)
+	eval, _ := w.session("evaluator", auth.BearerSession)
+	lead, _ := w.session("borough_lead", auth.BearerSession)
 	today := ateval.DateOf(w.db.Now()).String()
 
 	k.do(request{path: "/api/v1/openapi.json"})

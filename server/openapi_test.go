@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestOpenAPIMatchesRoutes parses the served document and checks that it
@@ -69,7 +69,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // address still answers 404.
 func TestMethodNotAllowed(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	tests := []struct {
 		method, path string
 		status       int

@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -33,7 +34,7 @@ func fieldsOf(t *testing.T, body string) []string {
 // timeline.
 func TestRegisterIssueRecordByAPI(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	today := ateval.DateOf(w.db.Now()).String()
 	rec := w.do(request{method: "POST", path: "/api/v1/residents", bearer: tok, json: `{"reference":"CAM-0100","year_of_birth":1941,"sex":"female",
 		"ethnic_group":"white","living_alone":true,"primary_support_reason":"physical","registered_on":"2025-01-01",
@@ -109,7 +110,7 @@ func TestRegisterIssueRecordByAPI(t *testing.T) {
 // subjects of an anonymised export.
 func TestObjectionThroughAPI(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	path := fmt.Sprintf("/api/v1/residents/%d", w.camRes.ID)
 	if rec := w.do(request{method: "PATCH", path: path, bearer: tok, json: `{"group":"comparison","enrolled_on":"2025-02-01"}`}); rec.Code != ok {
 		t.Fatalf("enrol: %d %s", rec.Code, rec.Body.String())
@@ -179,8 +180,8 @@ func TestObjectionThroughAPI(t *testing.T) {
 func TestTamperingPractice(t *testing.T) {
 	w := newWorld(t)
 	issue := w.camIssue()
-	sut, _ := w.session("other_borough", storage.BearerSession)
-	cam, _ := w.session("practitioner", storage.BearerSession)
+	sut, _ := w.session("other_borough", auth.BearerSession)
+	cam, _ := w.session("practitioner", auth.BearerSession)
 	d := w.device()
 	for _, c := range []struct {
 		name, method, path, body string
@@ -215,7 +216,7 @@ func TestTamperingPractice(t *testing.T) {
 		t.Errorf("another borough's issue answers %s, a missing one %s", a, b)
 	}
 	// Pages too: the forms of another borough's records are not found.
-	cookie, csrf := w.session("other_borough", storage.CookieSession)
+	cookie, csrf := w.session("other_borough", auth.CookieSession)
 	for _, p := range []string{fmt.Sprintf("/device-issues/%d", issue.ID), fmt.Sprintf("/residents/%d", w.camRes.ID), fmt.Sprintf("/residents/%d/device-issues", w.camRes.ID)} {
 		rec := w.do(request{method: "POST", path: p, cookie: cookie, form: url.Values{"csrf_token": {csrf}, "removed_on-day": {"1"}, "removed_on-month": {"3"}, "removed_on-year": {"2025"}, "removal_reason": {"faulty"}}})
 		if rec.Code != notf {
@@ -228,7 +229,7 @@ func TestTamperingPractice(t *testing.T) {
 // checks the error summary links to each bad question and keeps answers.
 func TestAssessmentFormErrorSummary(t *testing.T) {
 	w := newWorld(t)
-	cookie, csrf := w.session("practitioner", storage.CookieSession)
+	cookie, csrf := w.session("practitioner", auth.CookieSession)
 	path := fmt.Sprintf("/residents/%d/assessments", w.camRes.ID)
 	page := w.do(request{path: path + "/new?instrument=ons4&timepoint=baseline", cookie: cookie})
 	if page.Code != ok || !strings.Contains(page.Body.String(), `name="item.ons4_anxious"`) {
@@ -256,7 +257,7 @@ func TestAssessmentFormErrorSummary(t *testing.T) {
 // wording is licensed and not loaded.
 func TestLicensedWordingNotice(t *testing.T) {
 	w := newWorld(t)
-	cookie, _ := w.session("practitioner", storage.CookieSession)
+	cookie, _ := w.session("practitioner", auth.CookieSession)
 	for _, c := range []struct {
 		instrument string
 		want       bool

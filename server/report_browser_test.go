@@ -20,6 +20,7 @@ import (
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/server"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -45,7 +46,7 @@ func evidenceSite(t *testing.T) (*browsertest.Site, []byte) {
 		t.Fatal(err)
 	}
 	for _, u := range []ateval.User{{Email: "commissioner@demo.ateval", Role: ateval.RoleCommissioner}, {Email: "evaluator@demo.ateval", Role: ateval.RoleEvaluator}} {
-		if err := db.CreateUser(ctx, &u, browsertest.Password); err != nil {
+		if err := auth.New(db).CreateUser(ctx, &u, browsertest.Password); err != nil {
 			t.Fatal(err)
 		}
 	}

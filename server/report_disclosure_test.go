@@ -10,7 +10,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -23,7 +23,7 @@ import (
 func TestReportDisclosure(t *testing.T) {
 	w, residentsCSV := newEvidenceWorld(t)
 	ctx := ateval.SystemContext(context.Background())
-	tok, _ := w.session("commissioner", storage.BearerSession)
+	tok, _ := w.session("commissioner", auth.BearerSession)
 	rec := w.do(request{path: "/api/v1/reports", bearer: tok})
 	if rec.Code != ok {
 		t.Fatalf("GET /api/v1/reports: %d", rec.Code)
@@ -137,7 +137,7 @@ func TestReportDisclosure(t *testing.T) {
 
 	// The page: a borough with fewer than 10 residents enrolled is named
 	// nowhere but in the filter's list of boroughs.
-	cookie, _ := w.session("commissioner", storage.CookieSession)
+	cookie, _ := w.session("commissioner", auth.CookieSession)
 	page := w.reportPage("/reports", cookie).Body.String()
 	start, end := strings.Index(page, `<details class="app-details app-report-filters"`), strings.Index(page, "</details>")
 	if start < 0 || end < start {

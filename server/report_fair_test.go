@@ -9,7 +9,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestReportQueueIsFairPerUser has a commissioner ask for many filter
@@ -20,9 +20,9 @@ import (
 // one asked for since, are still held.
 func TestReportQueueIsFairPerUser(t *testing.T) {
 	w := newWorld(t)
-	comm, _ := w.session("commissioner", storage.CookieSession)
-	commAPI, _ := w.session("commissioner", storage.BearerSession)
-	eval, _ := w.session("evaluator", storage.CookieSession)
+	comm, _ := w.session("commissioner", auth.CookieSession)
+	commAPI, _ := w.session("commissioner", auth.BearerSession)
+	eval, _ := w.session("evaluator", auth.CookieSession)
 	rh := w.srv.reports
 	rh.pageWait = 10 * time.Millisecond
 	// The commissioner's builds (device categories com-*) wait to be

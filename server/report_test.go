@@ -13,7 +13,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/reports"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestReportPage reads the report as a commissioner and a borough lead:
@@ -22,7 +22,7 @@ import (
 // filters; and filters that are wrong, named in an error summary.
 func TestReportPage(t *testing.T) {
 	w, _ := newEvidenceWorld(t)
-	cookie, _ := w.session("commissioner", storage.CookieSession)
+	cookie, _ := w.session("commissioner", auth.CookieSession)
 	rec := w.reportPage("/reports", cookie)
 	body := rec.Body.String()
 	if rec.Code != ok {
@@ -73,7 +73,7 @@ func TestReportPage(t *testing.T) {
 	// The API answers results.json for a filter, and the page of the same
 	// filter shows the same findings (those with a forest plot, the
 	// primary and secondary ones, in full).
-	tok, _ := w.session("evaluator", storage.BearerSession)
+	tok, _ := w.session("evaluator", auth.BearerSession)
 	q := "outcome=swemwbs_raw&from=2020-01-01" // widened to whole financial years: 1 April 2019
 	rec = w.do(request{path: "/api/v1/reports?" + q, bearer: tok})
 	var got struct {
@@ -104,13 +104,13 @@ func TestReportPage(t *testing.T) {
 	}
 
 	// An evaluator is pointed to their exports.
-	evalCookie, _ := w.session("evaluator", storage.CookieSession)
+	evalCookie, _ := w.session("evaluator", auth.CookieSession)
 	if body := w.reportPage("/reports", evalCookie).Body.String(); !strings.Contains(body, `href="/exports"`) {
 		t.Error("the evaluator's report page has no link to the exports")
 	}
 
 	// The borough lead sees their borough highlighted.
-	lead, _ := w.session("borough_lead", storage.CookieSession)
+	lead, _ := w.session("borough_lead", auth.CookieSession)
 	leadPage := w.reportPage("/reports", lead).Body.String()
 	if !strings.Contains(leadPage, "Camden (your borough)") {
 		t.Error("the borough lead's report does not highlight Camden")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // Config is what the server needs to know from flags and environment.
@@ -37,9 +38,9 @@ type Config struct {
 	// for the client address (audit log, login limits). None by default.
 	TrustedProxies []string
 	// Sessions bound sessions: 30 minutes idle and 12 hours in all unless set.
-	Sessions storage.SessionTimeouts
-	// LoginLimits bound failed sign-ins: storage.DefaultLoginLimits unless set.
-	LoginLimits storage.LoginLimits
+	Sessions auth.SessionTimeouts
+	// LoginLimits bound failed sign-ins: auth.DefaultLoginLimits unless set.
+	LoginLimits auth.LoginLimits
 	// MaxBody bounds a request body in bytes: DefaultMaxBody unless set.
 	MaxBody int64
 	// MetricsAddr, if set, is the address the metrics are served on, by
@@ -59,6 +60,7 @@ func (c Config) maxBody() int64 {
 type Server struct {
 	cfg       Config
 	db        *storage.DB
+	auth      *auth.DB // the accounts and sessions, over db
 	templates map[string]*template.Template
 	router    *gin.Engine
 	log       *slog.Logger
@@ -88,9 +90,9 @@ func New(cfg Config, db *storage.DB) (*Server, error) {
 		cfg.Sessions.Absolute = 12 * time.Hour
 	}
 	if cfg.LoginLimits.Window == 0 {
-		cfg.LoginLimits = storage.DefaultLoginLimits()
+		cfg.LoginLimits = auth.DefaultLoginLimits()
 	}
-	s := &Server{cfg: cfg, db: db, log: cfg.Logger, metrics: newMetrics()}
+	s := &Server{cfg: cfg, db: db, auth: auth.New(db), log: cfg.Logger, metrics: newMetrics()}
 	s.base, s.stop = context.WithCancel(context.Background())
 	var err error
 	if s.templates, err = parseTemplates(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -104,7 +105,7 @@ func (w *world) newServer(cfg Config) *Server {
 func (w *world) addUser(key string, role ateval.Role, borough int64) {
 	w.t.Helper()
 	u := &ateval.User{Email: key + "@test.example", Role: role, BoroughID: borough}
-	if err := w.db.CreateUser(ateval.SystemContext(context.Background()), u, testPassword); err != nil {
+	if err := auth.New(w.db).CreateUser(ateval.SystemContext(context.Background()), u, testPassword); err != nil {
 		w.t.Fatal(err)
 	}
 	w.users[key] = u
@@ -112,9 +113,9 @@ func (w *world) addUser(key string, role ateval.Role, borough int64) {
 
 // session begins a session of the kind for the user named, returning its
 // token and CSRF token.
-func (w *world) session(who string, kind storage.SessionKind) (token, csrf string) {
+func (w *world) session(who string, kind auth.SessionKind) (token, csrf string) {
 	w.t.Helper()
-	tok, s, err := w.db.CreateSession(context.Background(), w.users[who].ID, kind, w.srv.cfg.Sessions)
+	tok, s, err := auth.New(w.db).CreateSession(context.Background(), w.users[who].ID, kind, w.srv.cfg.Sessions)
 	if err != nil {
 		w.t.Fatal(err)
 	}

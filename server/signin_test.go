@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -41,7 +41,7 @@ func (w *world) team(n int) []string {
 		go func() {
 			defer wg.Done()
 			u := &ateval.User{Email: emails[i], Role: ateval.RolePractitioner, BoroughID: w.camden.ID}
-			errs <- w.db.CreateUser(ateval.SystemContext(context.Background()), u, testPassword)
+			errs <- auth.New(w.db).CreateUser(ateval.SystemContext(context.Background()), u, testPassword)
 		}()
 	}
 	wg.Wait()
@@ -111,7 +111,7 @@ func TestTeamSignsInAtOnce(t *testing.T) {
 // scaled down, so that fewer passwords need checking.)
 func TestWrongPasswordsFromOneAddressLockOutNoOneElse(t *testing.T) {
 	w := newWorld(t)
-	lim := storage.LoginLimits{Window: storage.DefaultLoginLimits().Window, PerEmail: 5, PerAddr: 30}
+	lim := auth.LoginLimits{Window: auth.DefaultLoginLimits().Window, PerEmail: 5, PerAddr: 30}
 	w.srv = w.newServer(Config{LoginLimits: lim})
 	const office = "203.0.113.8"
 	var wg sync.WaitGroup

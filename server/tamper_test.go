@@ -12,6 +12,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestLoginPage signs in and out through the pages as a browser does, and
@@ -77,8 +78,8 @@ func TestLoginPage(t *testing.T) {
 // with the login token of another browser: each is refused.
 func TestCSRF(t *testing.T) {
 	w := newWorld(t)
-	cookie, csrf := w.session("practitioner", storage.CookieSession)
-	_, otherCSRF := w.session("borough_lead", storage.CookieSession)
+	cookie, csrf := w.session("practitioner", auth.CookieSession)
+	_, otherCSRF := w.session("borough_lead", auth.CookieSession)
 	for name, form := range map[string]url.Values{
 		"no token":              {},
 		"empty token":           {"csrf_token": {""}},
@@ -120,7 +121,7 @@ func TestTokens(t *testing.T) {
 	if rec := w.do(request{path: "/api/v1/residents", bearer: got.Token}); rec.Code != ok {
 		t.Fatalf("with the token: %d", rec.Code)
 	}
-	cookie, _ := w.session("practitioner", storage.CookieSession)
+	cookie, _ := w.session("practitioner", auth.CookieSession)
 	for name, r := range map[string]request{
 		"forged token":           {bearer: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
 		"token with a tail":      {bearer: got.Token + "A"},
@@ -154,14 +155,14 @@ func TestTokens(t *testing.T) {
 		t.Errorf("idle token: %d, want 401", rec.Code)
 	}
 	w.db.Now = func() time.Time { return start }
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	w.db.Now = func() time.Time { return start.Add(w.srv.cfg.Sessions.Absolute) }
 	if rec := w.do(request{path: "/api/v1/me", bearer: tok}); rec.Code != unau {
 		t.Errorf("token past its absolute timeout: %d, want 401", rec.Code)
 	}
 	w.db.Now = time.Now
 	// Revoked.
-	tok, _ = w.session("practitioner", storage.BearerSession)
+	tok, _ = w.session("practitioner", auth.BearerSession)
 	w.do(request{method: "POST", path: "/api/v1/logout", bearer: tok})
 	if rec := w.do(request{path: "/api/v1/me", bearer: tok}); rec.Code != unau {
 		t.Errorf("revoked token: %d, want 401", rec.Code)
@@ -172,8 +173,8 @@ func TestTokens(t *testing.T) {
 // a caller can type.
 func TestInjection(t *testing.T) {
 	w := newWorld(t)
-	tok, _ := w.session("practitioner", storage.BearerSession)
-	admin, _ := w.session("admin", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
+	admin, _ := w.session("admin", auth.BearerSession)
 	for _, s := range []string{"'", `' OR '1'='1`, `CAM-0001'; DROP TABLE residents; --`, "%", "_", `\`, "SUT-0001", "\x00", strings.Repeat("A", 5000)} {
 		rec := w.do(request{path: "/api/v1/residents?reference=" + url.QueryEscape(s), bearer: tok})
 		var l residentList
@@ -223,7 +224,7 @@ func TestInjection(t *testing.T) {
 	if rec := w.do(request{path: "/api/v1/audit?from=2026-13-01", bearer: admin}); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("audit from=2026-13-01: %d, want 422", rec.Code)
 	}
-	adminCookie, _ := w.session("admin", storage.CookieSession)
+	adminCookie, _ := w.session("admin", auth.CookieSession)
 	rec := w.do(request{path: "/admin/audit?to=yesterday", cookie: adminCookie})
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `href="#to"`) {
 		t.Errorf("audit page to=yesterday: %d, want 422 with an error summary linking to the field", rec.Code)
@@ -258,7 +259,7 @@ func TestLoginRateLimit(t *testing.T) {
 func TestAuditAndLogsHoldNoPersonalData(t *testing.T) {
 	w := newWorld(t)
 	w.loginByForm("practitioner@test.example", testPassword)
-	tok, _ := w.session("practitioner", storage.BearerSession)
+	tok, _ := w.session("practitioner", auth.BearerSession)
 	rec := w.do(request{path: fmt.Sprintf("/api/v1/residents/%d", w.camRes.ID), bearer: tok})
 	if rec.Code != ok || !strings.Contains(rec.Body.String(), w.camIdentity.NHSNumber) {
 		t.Fatalf("record: %d; want it with its NHS number", rec.Code)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -32,8 +33,8 @@ func TestBusyDatabaseAnswers503(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := newWorldOn(t, db)
-			tok, _ := w.session("practitioner", storage.BearerSession)
-			cookie, csrf := w.session("practitioner", storage.CookieSession)
+			tok, _ := w.session("practitioner", auth.BearerSession)
+			cookie, csrf := w.session("practitioner", auth.CookieSession)
 			register := func(ref string) []request {
 				return []request{
 					{method: "POST", path: "/api/v1/residents", bearer: tok, json: `{"reference":"` + ref + `-API","year_of_birth":1941,"sex":"female",

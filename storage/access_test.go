@@ -8,23 +8,17 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/devices"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
 var sys = ateval.SystemContext(context.Background())
 
-func as(u *ateval.User) context.Context {
-	return ateval.NewContextWithClient(ateval.NewContextWithUser(context.Background(), u), "192.0.2.1")
-}
-
-func addUser(t *testing.T, db *storage.DB, email string, role ateval.Role, borough int64) *ateval.User {
-	t.Helper()
-	u := &ateval.User{Email: email, Role: role, BoroughID: borough}
-	if err := db.CreateUser(sys, u, "correct horse battery"); err != nil {
-		t.Fatalf("CreateUser(%s): %v", email, err)
-	}
-	return u
-}
+// as and addUser are storagetest's, shared with storage/auth's tests.
+var (
+	as      = storagetest.As
+	addUser = storagetest.AddUser
+)
 
 // twoBoroughs stores Camden (from fixture) and Sutton, each with one
 // resident, and returns Camden's resident and Sutton's.
@@ -175,68 +169,68 @@ func TestLoginAndSessions(t *testing.T) {
 		camden, _, _, _ := twoBoroughs(t, db)
 		prac := addUser(t, db, "prac@camden.example", ateval.RolePractitioner, camden.ID)
 		ctx := ateval.NewContextWithClient(context.Background(), "198.51.100.7")
-		lim := storage.LoginLimits{Window: 15 * time.Minute, PerEmail: 3, PerAddr: 100}
-		u, err := db.Authenticate(ctx, " PRAC@camden.example ", "correct horse battery", lim)
+		lim := auth.LoginLimits{Window: 15 * time.Minute, PerEmail: 3, PerAddr: 100}
+		u, err := auth.New(db).Authenticate(ctx, " PRAC@camden.example ", "correct horse battery", lim)
 		if err != nil || u.ID != prac.ID || u.BoroughID != camden.ID || u.Role != ateval.RolePractitioner {
 			t.Fatalf("Authenticate = %+v, %v; want the practitioner", u, err)
 		}
-		if _, err := db.Authenticate(ctx, "nobody@camden.example", "correct horse battery", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).Authenticate(ctx, "nobody@camden.example", "correct horse battery", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("unknown email: %v, want unauthorized", err)
 		}
 		for i := 0; i < 3; i++ {
-			if _, err := db.Authenticate(ctx, prac.Email, "wrong password!", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+			if _, err := auth.New(db).Authenticate(ctx, prac.Email, "wrong password!", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 				t.Errorf("wrong password %d: %v, want unauthorized", i, err)
 			}
 		}
-		if _, err := db.Authenticate(ctx, prac.Email, "correct horse battery", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
+		if _, err := auth.New(db).Authenticate(ctx, prac.Email, "correct horse battery", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
 			t.Errorf("right password after 3 failures: %v, want rate limited", err)
 		}
 		// The window passes.
 		db.Now = func() time.Time { return time.Now().Add(16 * time.Minute) }
-		if _, err := db.Authenticate(ctx, prac.Email, "correct horse battery", lim); err != nil {
+		if _, err := auth.New(db).Authenticate(ctx, prac.Email, "correct horse battery", lim); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
 
-		to := storage.SessionTimeouts{Idle: 30 * time.Minute, Absolute: 8 * time.Hour}
+		to := auth.SessionTimeouts{Idle: 30 * time.Minute, Absolute: 8 * time.Hour}
 		start := time.Now()
 		db.Now = func() time.Time { return start }
-		token, s, err := db.CreateSession(ctx, prac.ID, storage.CookieSession, to)
+		token, s, err := auth.New(db).CreateSession(ctx, prac.ID, auth.CookieSession, to)
 		if err != nil || s.CSRFToken == "" || s.User.ID != prac.ID {
 			t.Fatalf("CreateSession = %+v, %v", s, err)
 		}
-		if got, err := db.SessionByToken(ctx, token, storage.CookieSession, to); err != nil || got.User.ID != prac.ID || got.CSRFToken != s.CSRFToken {
+		if got, err := auth.New(db).SessionByToken(ctx, token, auth.CookieSession, to); err != nil || got.User.ID != prac.ID || got.CSRFToken != s.CSRFToken {
 			t.Errorf("SessionByToken = %+v, %v", got, err)
 		}
-		if _, err := db.SessionByToken(ctx, token, storage.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).SessionByToken(ctx, token, auth.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("cookie token as bearer: %v, want unauthorized", err)
 		}
-		if _, err := db.SessionByToken(ctx, token+"x", storage.CookieSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).SessionByToken(ctx, token+"x", auth.CookieSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("forged token: %v, want unauthorized", err)
 		}
 		// Used every 20 minutes it lives past the idle timeout, but not past
 		// the absolute one.
 		for m := 20; m < 8*60; m += 20 {
 			db.Now = func() time.Time { return start.Add(time.Duration(m) * time.Minute) }
-			if _, err := db.SessionByToken(ctx, token, storage.CookieSession, to); err != nil {
+			if _, err := auth.New(db).SessionByToken(ctx, token, auth.CookieSession, to); err != nil {
 				t.Fatalf("at %d minutes: %v", m, err)
 			}
 		}
 		db.Now = func() time.Time { return start.Add(8*time.Hour + time.Second) }
-		if _, err := db.SessionByToken(ctx, token, storage.CookieSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).SessionByToken(ctx, token, auth.CookieSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("past the absolute timeout: %v, want unauthorized", err)
 		}
 		db.Now = func() time.Time { return start }
-		token, _, _ = db.CreateSession(ctx, prac.ID, storage.BearerSession, to)
+		token, _, _ = auth.New(db).CreateSession(ctx, prac.ID, auth.BearerSession, to)
 		db.Now = func() time.Time { return start.Add(31 * time.Minute) }
-		if _, err := db.SessionByToken(ctx, token, storage.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).SessionByToken(ctx, token, auth.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("idle 31 minutes: %v, want unauthorized", err)
 		}
 		db.Now = time.Now
-		token, _, _ = db.CreateSession(ctx, prac.ID, storage.BearerSession, to)
-		if err := db.EndSession(ateval.NewContextWithUser(ctx, prac), token); err != nil {
+		token, _, _ = auth.New(db).CreateSession(ctx, prac.ID, auth.BearerSession, to)
+		if err := auth.New(db).EndSession(ateval.NewContextWithUser(ctx, prac), token); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionByToken(ctx, token, storage.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).SessionByToken(ctx, token, auth.BearerSession, to); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("after EndSession: %v, want unauthorized", err)
 		}
 	})
@@ -261,7 +255,7 @@ func TestCreateUserRules(t *testing.T) {
 			{"fine", sys, ateval.User{Email: "f@x.org", Role: ateval.RoleEvaluator}, ""},
 		}
 		for _, tt := range tests {
-			if got := ateval.ErrorCode(db.CreateUser(tt.ctx, &tt.u, "correct horse battery")); got != tt.want {
+			if got := ateval.ErrorCode(auth.New(db).CreateUser(tt.ctx, &tt.u, "correct horse battery")); got != tt.want {
 				t.Errorf("%s: code %q, want %q", tt.name, got, tt.want)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/sharing"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -27,7 +28,7 @@ func TestAgreementMembers(t *testing.T) {
 			{Email: "cat@gla.example", Role: ateval.RoleCommissioner},
 			{Email: "admin@x.example", Role: ateval.RoleAdmin},
 		} {
-			if err := db.CreateUser(sys, u, "a long enough password"); err != nil {
+			if err := auth.New(db).CreateUser(sys, u, "a long enough password"); err != nil {
 				t.Fatal(err)
 			}
 			users[u.Email] = u

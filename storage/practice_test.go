@@ -51,18 +51,7 @@ func newPractice(t *testing.T, db *storage.DB) *practice {
 	return p
 }
 
-func auditActions(t *testing.T, db *storage.DB) map[string]int {
-	t.Helper()
-	es, _, err := db.AuditLog(sys, storage.AuditFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, e := range es {
-		out[e.Action]++
-	}
-	return out
-}
+var auditActions = storagetest.AuditActions
 
 func TestCreateAndUpdateResident(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

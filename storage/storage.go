@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -46,10 +45,6 @@ type DB struct {
 	dialect Dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
-	// passwordSlots bounds concurrent password checks (see Authenticate),
-	// and passwordWait is how long a sign-in waits for one.
-	passwordSlots chan struct{}
-	passwordWait  time.Duration
 	// lockTimeout is how long a statement waits for a lock (Options).
 	lockTimeout time.Duration
 	// writeTurn is held by the one SQLite write transaction of this
@@ -76,8 +71,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (_ *DB, err error) {
 		return nil, ateval.Errorf(ateval.EINVALID, "no database given: pass --db PATH|URL or set ATEVAL_DB")
 	}
 	cfg := gormConfig()
-	db := &DB{Now: time.Now, passwordSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), passwordWait: defaultPasswordWait,
-		lockTimeout: opt.LockTimeout, writeTurn: make(chan struct{}, 1)}
+	db := &DB{Now: time.Now, lockTimeout: opt.LockTimeout, writeTurn: make(chan struct{}, 1)}
 	if IsPostgresURL(dsn) {
 		db.dialect = Postgres
 		db.gorm, err = gorm.Open(postgres.Open(postgresDSN(dsn, opt.LockTimeout)), cfg)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -39,8 +40,8 @@ func TestBusyDatabaseIsUnavailable(t *testing.T) {
 			// check must not wait at all.
 			patient := openWith(t, d.URL, storage.Options{LockTimeout: 20 * time.Second})
 			u := addUser(t, db, "lead@camden.example", ateval.RoleAdmin, 0)
-			to := storage.SessionTimeouts{Idle: 30 * time.Minute, Absolute: 8 * time.Hour}
-			token, _, err := db.CreateSession(context.Background(), u.ID, storage.BearerSession, to)
+			to := auth.SessionTimeouts{Idle: 30 * time.Minute, Absolute: 8 * time.Hour}
+			token, _, err := auth.New(db).CreateSession(context.Background(), u.ID, auth.BearerSession, to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,11 +58,11 @@ func TestBusyDatabaseIsUnavailable(t *testing.T) {
 					return db.InTx(sys, func(tx *storage.Tx) error { return tx.CreateBorough(&ateval.Borough{Slug: "barnet", Name: "Barnet"}) })
 				}},
 				{"a statement outside one", func() error {
-					_, _, err := db.CreateSession(context.Background(), u.ID, storage.BearerSession, to)
+					_, _, err := auth.New(db).CreateSession(context.Background(), u.ID, auth.BearerSession, to)
 					return err
 				}},
 				{"a sign-in", func() error {
-					_, err := db.Authenticate(from, u.Email, "correct horse battery", storage.DefaultLoginLimits())
+					_, err := auth.New(db).Authenticate(from, u.Email, "correct horse battery", auth.DefaultLoginLimits())
 					return err
 				}},
 			}
@@ -72,7 +73,7 @@ func TestBusyDatabaseIsUnavailable(t *testing.T) {
 				}
 			}
 			start := time.Now()
-			if _, err := patient.SessionByToken(context.Background(), token, storage.BearerSession, to); err != nil {
+			if _, err := auth.New(patient).SessionByToken(context.Background(), token, auth.BearerSession, to); err != nil {
 				t.Errorf("a session check while the lock is held: %v", err)
 			}
 			if took := time.Since(start); took > 10*time.Second {

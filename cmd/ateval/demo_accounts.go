@@ -10,6 +10,7 @@ import (
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // demoPassword is published: demo accounts exist only in the database
@@ -43,7 +44,7 @@ func createDemoAccounts(ctx context.Context, db *storage.DB, out io.Writer) erro
 			ateval.User{Email: "practitioner." + b.Slug + "@demo.ateval", Role: ateval.RolePractitioner, BoroughID: b.ID})
 	}
 	for i := range users {
-		if err := db.CreateUser(ctx, &users[i], demoPassword); err != nil {
+		if err := auth.New(db).CreateUser(ctx, &users[i], demoPassword); err != nil {
 			return err
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/internal/benchutil"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -81,7 +82,7 @@ func newWriteWorld(t *testing.T, dsn, borough string, residents, writers int) *w
 	for i := 0; i < writers; i++ {
 		w.writers = append(w.writers, fmt.Sprintf("writer%d@%s.example", i, borough))
 		go func(email string) {
-			errs <- db.CreateUser(ctx, &ateval.User{Email: email, Role: ateval.RolePractitioner, BoroughID: boroughID}, loadPassword)
+			errs <- auth.New(db).CreateUser(ctx, &ateval.User{Email: email, Role: ateval.RolePractitioner, BoroughID: boroughID}, loadPassword)
 		}(w.writers[i])
 	}
 	for i := 0; i < writers; i++ {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // runUser manages accounts. `ateval user add` reads the password from the
@@ -50,7 +51,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
-	if err := db.CreateUser(ctx, u, password); err != nil {
+	if err := auth.New(db).CreateUser(ctx, u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Added %s (%s", u.Email, u.Role)

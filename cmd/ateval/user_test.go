@@ -9,6 +9,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // runCLIStdin is runCLI with standard input.
@@ -59,7 +60,7 @@ func TestUserAdd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	u, err := db.Authenticate(context.Background(), "ann@camden.example", "a long enough password", storage.DefaultLoginLimits())
+	u, err := auth.New(db).Authenticate(context.Background(), "ann@camden.example", "a long enough password", auth.DefaultLoginLimits())
 	if err != nil || u.Role != ateval.RolePractitioner || u.BoroughID == 0 {
 		t.Errorf("signing in as the added user: %+v, %v", u, err)
 	}
@@ -99,7 +100,7 @@ func TestDemoAccounts(t *testing.T) {
 	}
 	for email, role := range map[string]ateval.Role{"admin@demo.ateval": ateval.RoleAdmin, "lead.tower-hamlets@demo.ateval": ateval.RoleBoroughLead,
 		"practitioner.tower-hamlets@demo.ateval": ateval.RolePractitioner} {
-		u, err := db.Authenticate(ctx, email, demoPassword, storage.DefaultLoginLimits())
+		u, err := auth.New(db).Authenticate(ctx, email, demoPassword, auth.DefaultLoginLimits())
 		if err != nil || u.Role != role {
 			t.Errorf("sign in as %s: %+v, %v", email, u, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage/auth"
 )
 
 // TestAdminUsers is issue 17's done-when for the administrator's user
@@ -57,7 +58,7 @@ func TestAdminUsers(t *testing.T) {
 	}
 
 	// The administrator makes them Sutton's borough lead, then disables them.
-	accounts, err := site.DB.Accounts(ateval.SystemContext(context.Background()))
+	accounts, err := auth.New(site.DB).Accounts(ateval.SystemContext(context.Background()))
 	if err != nil {
 		t.Fatal(err)
 	}

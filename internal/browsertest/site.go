@@ -15,6 +15,7 @@ import (
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/server"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -76,7 +77,7 @@ func Start(t testing.TB, opt Options) *Site {
 			ateval.User{Email: "practitioner." + b.Slug + "@demo.ateval", Role: ateval.RolePractitioner, BoroughID: b.ID})
 	}
 	for i := range users {
-		if err := db.CreateUser(ctx, &users[i], Password); err != nil {
+		if err := auth.New(db).CreateUser(ctx, &users[i], Password); err != nil {
 			t.Fatalf("user %s: %v", users[i].Email, err)
 		}
 	}

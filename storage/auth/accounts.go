@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage"
 )
 
 // Account is a user as the administrator's pages list them: the user,
@@ -25,7 +26,7 @@ func adminOnly(ctx context.Context) error {
 	u := ateval.UserFromContext(ctx)
 	switch {
 	case u == nil:
-		return errSignIn
+		return storage.ErrSignIn
 	case u.IsSystem(), u.Role == ateval.RoleAdmin:
 		return nil
 	}
@@ -41,12 +42,12 @@ func (r *userRow) account() Account {
 // Accounts lists every account, by email, for an administrator.
 func (db *DB) Accounts(ctx context.Context) (_ []Account, err error) {
 	defer ateval.Wrap(&err, "Accounts")
-	defer db.denied(ctx, &err, "list_users", ateval.AuditEntry{})
+	defer db.store.Denied(ctx, &err, "list_users", ateval.AuditEntry{})
 	if err := adminOnly(ctx); err != nil {
 		return nil, err
 	}
 	var rows []userRow
-	if err := db.gorm.WithContext(ctx).Order("email").Find(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Order("email").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]Account, len(rows))
@@ -59,12 +60,12 @@ func (db *DB) Accounts(ctx context.Context) (_ []Account, err error) {
 // Account returns one account, disabled or not, for an administrator.
 func (db *DB) Account(ctx context.Context, id int64) (_ Account, err error) {
 	defer ateval.Wrap(&err, "Account(%d)", id)
-	defer db.denied(ctx, &err, "read_user", ateval.AuditEntry{ObjectType: "user", ObjectID: id})
+	defer db.store.Denied(ctx, &err, "read_user", ateval.AuditEntry{ObjectType: "user", ObjectID: id})
 	if err := adminOnly(ctx); err != nil {
 		return Account{}, err
 	}
 	var row userRow
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := db.store.Gorm(ctx).Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return Account{}, errUserNotFound
 	} else if err != nil {
 		return Account{}, err
@@ -73,12 +74,12 @@ func (db *DB) Account(ctx context.Context, id int64) (_ Account, err error) {
 }
 
 // checkBorough refuses a borough id that names no borough.
-func (tx *Tx) checkBorough(id int64) error {
+func checkBorough(tx *storage.Tx, id int64) error {
 	if id == 0 {
 		return nil
 	}
 	var n int64
-	if err := tx.g.Model(&boroughRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+	if err := tx.Gorm().Table("boroughs").Where("id = ?", id).Count(&n).Error; err != nil {
 		return err
 	}
 	if n == 0 {
@@ -94,16 +95,16 @@ func (tx *Tx) checkBorough(id int64) error {
 // Audited (update_user) with the old and new role and borough ids.
 func (db *DB) ChangeUser(ctx context.Context, id int64, role ateval.Role, borough int64) (err error) {
 	defer ateval.Wrap(&err, "ChangeUser(%d)", id)
-	defer db.denied(ctx, &err, ateval.ActionUpdateUser, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
+	defer db.store.Denied(ctx, &err, ateval.ActionUpdateUser, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
 	if err := adminOnly(ctx); err != nil {
 		return err
 	}
 	if u := ateval.UserFromContext(ctx); u.ID == id {
 		return ateval.Errorf(ateval.ECONFLICT, "You cannot change your own role or borough: ask another administrator.")
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
 		var row userRow
-		if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Gorm().Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return errUserNotFound
 		} else if err != nil {
 			return err
@@ -112,18 +113,18 @@ func (db *DB) ChangeUser(ctx context.Context, id int64, role ateval.Role, boroug
 		if err := next.Validate(); err != nil {
 			return err
 		}
-		if err := tx.checkBorough(borough); err != nil {
+		if err := checkBorough(tx, borough); err != nil {
 			return err
 		}
 		before := row.domain()
 		if before.Role == role && before.BoroughID == borough {
 			return nil
 		}
-		if err := tx.g.Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{"role": string(role), "borough_id": nullID(borough)}).Error; err != nil {
+		if err := tx.Gorm().Model(&userRow{}).Where("id = ?", id).Updates(map[string]any{"role": string(role), "borough_id": storage.NullID(borough)}).Error; err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("role %s to %s, borough %d to %d", before.Role, role, before.BoroughID, borough)
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionUpdateUser, ObjectType: "user", ObjectID: id, BoroughID: borough, Detail: detail})
+		return tx.Audit(ateval.AuditEntry{Action: ateval.ActionUpdateUser, ObjectType: "user", ObjectID: id, BoroughID: borough, Detail: detail})
 	})
 }
 
@@ -137,15 +138,15 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (err
 		action = ateval.ActionDisableUser
 	}
 	defer ateval.Wrap(&err, "SetUserDisabled(%d)", id)
-	defer db.denied(ctx, &err, action, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
+	defer db.store.Denied(ctx, &err, action, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
 	if err := adminOnly(ctx); err != nil {
 		return err
 	}
 	if u := ateval.UserFromContext(ctx); u.ID == id && disabled {
 		return ateval.Errorf(ateval.ECONFLICT, "You cannot disable your own account: ask another administrator.")
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
-		res := tx.g.Model(&userRow{}).Where("id = ?", id).Update("disabled", disabled)
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
+		res := tx.Gorm().Model(&userRow{}).Where("id = ?", id).Update("disabled", disabled)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -153,14 +154,14 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (err
 			return errUserNotFound
 		}
 		if disabled {
-			if err := tx.g.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
+			if err := tx.Gorm().Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
 				return err
 			}
-			if err := tx.g.Where("user_id = ? AND used_at IS NULL", id).Delete(&passwordResetRow{}).Error; err != nil {
+			if err := tx.Gorm().Where("user_id = ? AND used_at IS NULL", id).Delete(&passwordResetRow{}).Error; err != nil {
 				return err
 			}
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: action, ObjectType: "user", ObjectID: id})
+		return tx.Audit(ateval.AuditEntry{Action: action, ObjectType: "user", ObjectID: id})
 	})
 }
 
@@ -200,18 +201,18 @@ const PasswordResetLife = 72 * time.Hour
 // working. Audited (issue_password_reset), never with the token.
 func (db *DB) IssuePasswordReset(ctx context.Context, id int64) (token string, expires time.Time, err error) {
 	defer ateval.Wrap(&err, "IssuePasswordReset(%d)", id)
-	defer db.denied(ctx, &err, ateval.ActionIssuePasswordReset, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
+	defer db.store.Denied(ctx, &err, ateval.ActionIssuePasswordReset, ateval.AuditEntry{ObjectType: "user", ObjectID: id})
 	if err := adminOnly(ctx); err != nil {
 		return "", time.Time{}, err
 	}
 	if token, err = randomToken(); err != nil {
 		return "", time.Time{}, err
 	}
-	now := db.Now()
+	now := db.store.Now()
 	expires = now.Add(PasswordResetLife)
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err = db.store.InTx(ctx, func(tx *storage.Tx) error {
 		var row userRow
-		if err := tx.g.Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Gorm().Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return errUserNotFound
 		} else if err != nil {
 			return err
@@ -219,13 +220,13 @@ func (db *DB) IssuePasswordReset(ctx context.Context, id int64) (token string, e
 		if row.Disabled {
 			return ateval.Errorf(ateval.ECONFLICT, "This account is disabled: enable it before giving it a link to set its password.")
 		}
-		if err := tx.g.Where("user_id = ? AND used_at IS NULL", id).Delete(&passwordResetRow{}).Error; err != nil {
+		if err := tx.Gorm().Where("user_id = ? AND used_at IS NULL", id).Delete(&passwordResetRow{}).Error; err != nil {
 			return err
 		}
-		if err := tx.g.Create(&passwordResetRow{TokenHash: hashToken(token), UserID: id, CreatedAt: now.Unix(), ExpiresAt: expires.Unix()}).Error; err != nil {
+		if err := tx.Gorm().Create(&passwordResetRow{TokenHash: hashToken(token), UserID: id, CreatedAt: now.Unix(), ExpiresAt: expires.Unix()}).Error; err != nil {
 			return err
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionIssuePasswordReset, ObjectType: "user", ObjectID: id})
+		return tx.Audit(ateval.AuditEntry{Action: ateval.ActionIssuePasswordReset, ObjectType: "user", ObjectID: id})
 	})
 	return token, expires, err
 }
@@ -236,12 +237,12 @@ var errResetLink = ateval.Errorf(ateval.ENOTFOUND, "This link to set a password 
 // sets the password of, so that the page can say whose it is; a token
 // used, expired or unknown is ENOTFOUND.
 func (db *DB) PasswordResetUser(ctx context.Context, token string) (string, error) {
-	row, err := db.liveReset(db.gorm.WithContext(ctx), token)
+	row, err := db.liveReset(db.store.Gorm(ctx), token)
 	if err != nil {
 		return "", err
 	}
 	var u userRow
-	if err := db.gorm.WithContext(ctx).Where("id = ? AND NOT disabled", row.UserID).Take(&u).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := db.store.Gorm(ctx).Where("id = ? AND NOT disabled", row.UserID).Take(&u).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", errResetLink
 	} else if err != nil {
 		return "", err
@@ -254,7 +255,7 @@ func (db *DB) liveReset(g *gorm.DB, token string) (passwordResetRow, error) {
 	if token == "" || len(token) > 200 {
 		return row, errResetLink
 	}
-	err := g.Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), db.Now().Unix()).Take(&row).Error
+	err := g.Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hashToken(token), db.store.Now().Unix()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errResetLink
 	}
@@ -274,32 +275,32 @@ func (db *DB) ResetPassword(ctx context.Context, token, password string) (err er
 	if err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
-		row, err := db.liveReset(tx.g, token)
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
+		row, err := db.liveReset(tx.Gorm(), token)
 		if err != nil {
 			return err
 		}
 		var u userRow
-		if err := tx.g.Where("id = ? AND NOT disabled", row.UserID).Take(&u).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Gorm().Where("id = ? AND NOT disabled", row.UserID).Take(&u).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return errResetLink
 		} else if err != nil {
 			return err
 		}
-		now := db.Now().Unix()
-		res := tx.g.Model(&passwordResetRow{}).Where("token_hash = ? AND used_at IS NULL", row.TokenHash).Update("used_at", now)
+		now := db.store.Now().Unix()
+		res := tx.Gorm().Model(&passwordResetRow{}).Where("token_hash = ? AND used_at IS NULL", row.TokenHash).Update("used_at", now)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return errResetLink // used meanwhile
 		}
-		if err := tx.g.Model(&userRow{}).Where("id = ?", u.ID).Update("password_hash", hash).Error; err != nil {
+		if err := tx.Gorm().Model(&userRow{}).Where("id = ?", u.ID).Update("password_hash", hash).Error; err != nil {
 			return err
 		}
-		if err := tx.g.Where("user_id = ?", u.ID).Delete(&sessionRow{}).Error; err != nil {
+		if err := tx.Gorm().Where("user_id = ?", u.ID).Delete(&sessionRow{}).Error; err != nil {
 			return err
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionResetPassword, UserID: u.ID, UserEmail: u.Email,
+		return tx.Audit(ateval.AuditEntry{Action: ateval.ActionResetPassword, UserID: u.ID, UserEmail: u.Email,
 			ObjectType: "user", ObjectID: u.ID})
 	})
 }

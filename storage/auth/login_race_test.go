@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage"
 )
 
 // openForTest opens and migrates a database for an internal test.
 func openForTest(t *testing.T, dsn string) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), dsn)
+	db, err := storage.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +20,7 @@ func openForTest(t *testing.T, dsn string) *DB {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return db
+	return New(db)
 }
 
 // TestPasswordChecksAreBounded fills every password slot and checks that a
@@ -37,7 +38,7 @@ func TestPasswordChecksAreBounded(t *testing.T) {
 		t.Errorf("with every slot taken: %v, want a busy refusal saying when to come back", err)
 	}
 	var left int64
-	if err := db.gorm.Model(&loginFailureRow{}).Count(&left).Error; err != nil || left != 0 {
+	if err := db.store.Gorm(context.Background()).Model(&loginFailureRow{}).Count(&left).Error; err != nil || left != 0 {
 		t.Errorf("the unchecked attempt left %d rows (%v), want none", left, err)
 	}
 }
@@ -58,7 +59,7 @@ func TestStalePendingAttemptsCountAsFailures(t *testing.T) {
 	pending := func(age time.Duration, n int) {
 		for i := 0; i < n; i++ {
 			row := loginFailureRow{KeyHash: keys.email, At: time.Now().Add(-age).Unix(), Pending: true}
-			if err := db.gorm.Create(&row).Error; err != nil {
+			if err := db.store.Gorm(context.Background()).Create(&row).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -70,7 +71,7 @@ func TestStalePendingAttemptsCountAsFailures(t *testing.T) {
 		t.Errorf("behind 3 attempts in progress: %v, want busy", err)
 	}
 	// Once they are older than any sign-in takes, they are failures.
-	db.gorm.Where("1 = 1").Delete(&loginFailureRow{})
+	db.store.Gorm(context.Background()).Where("1 = 1").Delete(&loginFailureRow{})
 	pending(pendingStale+time.Second, 3)
 	if _, err := db.Authenticate(ctx, "lead@example.org", "the-right-password", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
 		t.Errorf("after 3 stale attempts: %v, want rate limited", err)

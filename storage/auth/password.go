@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"crypto/rand"

@@ -1,4 +1,4 @@
-package storage_test
+package auth_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/auth"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -20,10 +21,10 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		{
 			ctx := ateval.SystemContext(context.Background())
-			if err := db.CreateUser(ctx, &ateval.User{Email: "lead@example.org", Role: ateval.RoleAdmin}, "the-right-password"); err != nil {
+			if err := auth.New(db).CreateUser(ctx, &ateval.User{Email: "lead@example.org", Role: ateval.RoleAdmin}, "the-right-password"); err != nil {
 				t.Fatal(err)
 			}
-			lim := storage.LoginLimits{Window: 15 * time.Minute, PerEmail: 10, PerAddr: 1000}
+			lim := auth.LoginLimits{Window: 15 * time.Minute, PerEmail: 10, PerAddr: 1000}
 			var mu sync.Mutex
 			codes := map[string]int{}
 			var wg sync.WaitGroup
@@ -31,7 +32,7 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := db.Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), "lead@example.org", "a-wrong-guess", lim)
+					_, err := auth.New(db).Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), "lead@example.org", "a-wrong-guess", lim)
 					mu.Lock()
 					codes[ateval.ErrorCode(err)]++
 					mu.Unlock()
@@ -47,7 +48,7 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 				t.Errorf("answers %v, want only 'not right' and 'too many'", codes)
 			}
 			// The right password is refused too while the limit holds.
-			if _, err := db.Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), "lead@example.org", "the-right-password", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
+			if _, err := auth.New(db).Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), "lead@example.org", "the-right-password", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
 				t.Errorf("right password during the lockout: %v, want rate limited", err)
 			}
 		}
@@ -57,7 +58,7 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 // signIns runs n sign-ins at once, each from the address and with the
 // email and password given for its index, and counts the answers by code
 // ("" for a success).
-func signIns(db *storage.DB, n int, lim storage.LoginLimits, attempt func(i int) (addr, email, password string)) map[string]int {
+func signIns(db *storage.DB, n int, lim auth.LoginLimits, attempt func(i int) (addr, email, password string)) map[string]int {
 	var mu sync.Mutex
 	codes := map[string]int{}
 	var wg sync.WaitGroup
@@ -66,7 +67,7 @@ func signIns(db *storage.DB, n int, lim storage.LoginLimits, attempt func(i int)
 		go func() {
 			defer wg.Done()
 			addr, email, password := attempt(i)
-			_, err := db.Authenticate(ateval.NewContextWithClient(context.Background(), addr), email, password, lim)
+			_, err := auth.New(db).Authenticate(ateval.NewContextWithClient(context.Background(), addr), email, password, lim)
 			mu.Lock()
 			codes[ateval.ErrorCode(err)]++
 			mu.Unlock()
@@ -84,14 +85,14 @@ func signIns(db *storage.DB, n int, lim storage.LoginLimits, attempt func(i int)
 func TestRightPasswordsInFlightAreNotRefused(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		u := addUser(t, db, "lead@camden.example", ateval.RoleAdmin, 0)
-		lim := storage.LoginLimits{Window: 15 * time.Minute, PerEmail: 10, PerAddr: 20}
+		lim := auth.LoginLimits{Window: 15 * time.Minute, PerEmail: 10, PerAddr: 20}
 		codes := signIns(db, 30, lim, func(int) (string, string, string) { return "192.0.2.1", u.Email, "correct horse battery" })
 		if codes[""] != 30 {
 			t.Errorf("30 right passwords at once: answers %v, want 30 successes", codes)
 		}
 		// Nothing of them is left to count against the account or address.
 		other := addUser(t, db, "other@camden.example", ateval.RoleAdmin, 0)
-		if _, err := db.Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), other.Email, "correct horse battery", lim); err != nil {
+		if _, err := auth.New(db).Authenticate(ateval.NewContextWithClient(context.Background(), "192.0.2.1"), other.Email, "correct horse battery", lim); err != nil {
 			t.Errorf("another account from the address afterwards: %v", err)
 		}
 	})
@@ -107,7 +108,7 @@ func TestAddressLimitLocksOnlyAccountsThatFailed(t *testing.T) {
 		victim := addUser(t, db, "victim@camden.example", ateval.RoleAdmin, 0)
 		typo := addUser(t, db, "typo@camden.example", ateval.RoleAdmin, 0)
 		colleague := addUser(t, db, "colleague@camden.example", ateval.RoleAdmin, 0)
-		lim := storage.LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerAddr: 20}
+		lim := auth.LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerAddr: 20}
 		const office, home = "192.0.2.10", "198.51.100.20"
 		from := func(addr string) context.Context { return ateval.NewContextWithClient(context.Background(), addr) }
 		right := "correct horse battery"
@@ -123,12 +124,12 @@ func TestAddressLimitLocksOnlyAccountsThatFailed(t *testing.T) {
 		if codes[ateval.EUNAUTHORIZED]+codes[ateval.ERATELIMITED] != 40 {
 			t.Fatalf("40 wrong guesses: answers %v", codes)
 		}
-		if _, err := db.Authenticate(from(office), typo.Email, "a typo in it", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED && ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).Authenticate(from(office), typo.Email, "a typo in it", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED && ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Fatalf("a typo: %v", err)
 		}
 		// A hundred refusals later, the office's failures are what they were.
 		for i := 0; i < 100; i++ {
-			db.Authenticate(from(office), victim.Email, right, lim)
+			auth.New(db).Authenticate(from(office), victim.Email, right, lim)
 		}
 
 		for _, c := range []struct {
@@ -141,7 +142,7 @@ func TestAddressLimitLocksOnlyAccountsThatFailed(t *testing.T) {
 			{"the account that failed once, from home", home, typo.Email, ""},
 			{"the account over its own limit, from home", home, victim.Email, ateval.ERATELIMITED},
 		} {
-			_, err := db.Authenticate(from(c.addr), c.email, right, lim)
+			_, err := auth.New(db).Authenticate(from(c.addr), c.email, right, lim)
 			if got := ateval.ErrorCode(err); got != c.want {
 				t.Errorf("%s: %v, want code %q", c.name, err, c.want)
 			}
@@ -151,10 +152,10 @@ func TestAddressLimitLocksOnlyAccountsThatFailed(t *testing.T) {
 		}
 		// One more guess per account is all the office gets: a first try
 		// at an account is checked, a second refused.
-		if _, err := db.Authenticate(from(office), "fresh@camden.example", "a wrong guess", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
+		if _, err := auth.New(db).Authenticate(from(office), "fresh@camden.example", "a wrong guess", lim); ateval.ErrorCode(err) != ateval.EUNAUTHORIZED {
 			t.Errorf("first guess at a fresh email from the office: %v, want 'not right'", err)
 		}
-		if _, err := db.Authenticate(from(office), "fresh@camden.example", "another guess", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
+		if _, err := auth.New(db).Authenticate(from(office), "fresh@camden.example", "another guess", lim); ateval.ErrorCode(err) != ateval.ERATELIMITED {
 			t.Errorf("second guess at it from the office: %v, want rate limited", err)
 		}
 	})

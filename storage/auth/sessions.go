@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage"
 )
 
 // SessionKind says how a session's token travels.
@@ -80,16 +81,16 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, kind SessionKind,
 	if err != nil {
 		return "", s, err
 	}
-	now := db.Now()
+	now := db.store.Now()
 	row := sessionRow{TokenHash: hashToken(token), UserID: userID, Kind: string(kind), CSRFToken: csrf,
 		CreatedAt: now.Unix(), LastSeenAt: now.Unix(), ExpiresAt: now.Add(to.Absolute).Unix()}
 	// Ended sessions are swept as new ones begin, so the table stays small
 	// without a background job.
-	err = db.InTx(ctx, func(tx *Tx) error {
-		if err := tx.g.Where("expires_at <= ?", now.Unix()).Delete(&sessionRow{}).Error; err != nil {
+	err = db.store.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Gorm().Where("expires_at <= ?", now.Unix()).Delete(&sessionRow{}).Error; err != nil {
 			return err
 		}
-		return tx.g.Create(&row).Error
+		return tx.Gorm().Create(&row).Error
 	})
 	if err != nil {
 		return "", s, err
@@ -110,7 +111,7 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 	if token == "" || len(token) > 200 {
 		return Session{}, errSessionEnded
 	}
-	g := db.gorm.WithContext(ctx)
+	g := db.store.Gorm(ctx)
 	var row sessionRow
 	err = g.Where("token_hash = ? AND kind = ?", hashToken(token), string(kind)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -118,10 +119,10 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 	} else if err != nil {
 		return Session{}, err
 	}
-	now := db.Now().Unix()
+	now := db.store.Now().Unix()
 	if now >= row.ExpiresAt || now >= row.LastSeenAt+int64(to.Idle/time.Second) {
 		// Swept now if the database is free, else with the ended ones later.
-		db.execNoWait(ctx, "DELETE FROM sessions WHERE token_hash = ?", row.TokenHash)
+		db.store.ExecNoWait(ctx, "DELETE FROM sessions WHERE token_hash = ?", row.TokenHash)
 		return Session{}, errSessionEnded
 	}
 	// Record use at most once a minute: a page with many requests should
@@ -129,7 +130,7 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 	// import holds its write lock) the request goes on, and a later one
 	// records the use.
 	if now-row.LastSeenAt >= 60 {
-		err := db.execNoWait(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, row.TokenHash)
+		err := db.store.ExecNoWait(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, row.TokenHash)
 		if err != nil && ateval.ErrorCode(err) != ateval.EUNAVAILABLE {
 			return Session{}, err
 		}
@@ -146,14 +147,14 @@ func (db *DB) SessionByToken(ctx context.Context, token string, kind SessionKind
 // EndSession ends the session whose token is given (signing out), and
 // records it for the acting user.
 func (db *DB) EndSession(ctx context.Context, token string) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		res := tx.g.Where("token_hash = ?", hashToken(token)).Delete(&sessionRow{})
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
+		res := tx.Gorm().Where("token_hash = ?", hashToken(token)).Delete(&sessionRow{})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionLogout})
+		return tx.Audit(ateval.AuditEntry{Action: ateval.ActionLogout})
 	})
 }

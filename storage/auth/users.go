@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage"
 )
 
 type userRow struct {
@@ -35,10 +36,10 @@ func (r *userRow) domain() *ateval.User {
 // that the demo can give its accounts a short, published password.
 func (db *DB) CreateUser(ctx context.Context, u *ateval.User, password string) (err error) {
 	defer ateval.Wrap(&err, "CreateUser")
-	defer db.denied(ctx, &err, ateval.ActionCreateUser, ateval.AuditEntry{})
+	defer db.store.Denied(ctx, &err, ateval.ActionCreateUser, ateval.AuditEntry{})
 	actor := ateval.UserFromContext(ctx)
 	if actor == nil {
-		return errSignIn
+		return storage.ErrSignIn
 	}
 	if actor.Role != ateval.RoleAdmin && !actor.IsSystem() {
 		return ateval.Errorf(ateval.EFORBIDDEN, "Only administrators may add users.")
@@ -54,11 +55,11 @@ func (db *DB) CreateUser(ctx context.Context, u *ateval.User, password string) (
 	if err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
-		row := userRow{Email: u.Email, Role: string(u.Role), PasswordHash: hash, CreatedAt: db.Now().Unix()}
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
+		row := userRow{Email: u.Email, Role: string(u.Role), PasswordHash: hash, CreatedAt: db.store.Now().Unix()}
 		if u.BoroughID != 0 {
 			var n int64
-			if err := tx.g.Model(&boroughRow{}).Where("id = ?", u.BoroughID).Count(&n).Error; err != nil {
+			if err := tx.Gorm().Table("boroughs").Where("id = ?", u.BoroughID).Count(&n).Error; err != nil {
 				return err
 			}
 			if n == 0 {
@@ -66,11 +67,11 @@ func (db *DB) CreateUser(ctx context.Context, u *ateval.User, password string) (
 			}
 			row.BoroughID = &u.BoroughID
 		}
-		if err := tx.g.Create(&row).Error; err != nil {
-			return translate(err, "a user with this email")
+		if err := tx.Gorm().Create(&row).Error; err != nil {
+			return storage.Translate(err, "a user with this email")
 		}
 		u.ID = row.ID
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionCreateUser, ObjectType: "user", ObjectID: row.ID, BoroughID: u.BoroughID, Detail: string(u.Role)})
+		return tx.Audit(ateval.AuditEntry{Action: ateval.ActionCreateUser, ObjectType: "user", ObjectID: row.ID, BoroughID: u.BoroughID, Detail: string(u.Role)})
 	})
 }
 
@@ -78,7 +79,7 @@ func (db *DB) CreateUser(ctx context.Context, u *ateval.User, password string) (
 // lookups and the administrator's pages.
 func (db *DB) UserByID(ctx context.Context, id int64) (*ateval.User, error) {
 	var row userRow
-	err := db.gorm.WithContext(ctx).Where("id = ? AND NOT disabled", id).Take(&row).Error
+	err := db.store.Gorm(ctx).Where("id = ? AND NOT disabled", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ateval.Errorf(ateval.ENOTFOUND, "user not found")
 	} else if err != nil {

@@ -1,4 +1,4 @@
-package storage
+package auth
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/storage"
 )
 
 // LoginLimits bound failed sign-ins within Window. They count failures
@@ -129,23 +130,23 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	defer ateval.Wrap(&err, "Authenticate")
 	email = ateval.NormalizeEmail(email)
 	a := &attempt{keys: keysOf(email, ateval.ClientFromContext(ctx))}
-	now := db.Now().Unix()
+	now := db.store.Now().Unix()
 	for _, k := range []string{a.keys.email, a.keys.addr, a.keys.pair} {
 		a.rows = append(a.rows, loginFailureRow{KeyHash: k, At: now, Pending: true})
 	}
-	err = db.InTx(ctx, func(tx *Tx) error {
-		if db.dialect == Postgres {
+	err = db.store.InTx(ctx, func(tx *storage.Tx) error {
+		if db.store.Dialect() == storage.Postgres {
 			// An attempt waits only for those ahead of it, by id. On
 			// PostgreSQL ids are drawn at insert and transactions commit
 			// in any order, so a later attempt could commit first and not
 			// see an earlier one, nor be seen as ahead of it: the two would
 			// both go on. Taking the account's lock first draws ids in
 			// commit order. (On SQLite the write lock does the same.)
-			if err := tx.g.Exec("SELECT pg_advisory_xact_lock(?, ?)", signInLockClass, lockKeyOf(a.keys.email)).Error; err != nil {
+			if err := tx.Gorm().Exec("SELECT pg_advisory_xact_lock(?, ?)", signInLockClass, lockKeyOf(a.keys.email)).Error; err != nil {
 				return err
 			}
 		}
-		return tx.g.Create(&a.rows).Error
+		return tx.Gorm().Create(&a.rows).Error
 	})
 	if err != nil {
 		return nil, err
@@ -161,7 +162,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	}
 
 	var row userRow
-	err = db.gorm.WithContext(ctx).Where("email = ? AND NOT disabled", email).Take(&row).Error
+	err = db.store.Gorm(ctx).Where("email = ? AND NOT disabled", email).Take(&row).Error
 	found := err == nil
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, err
@@ -179,15 +180,15 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 	// client has gone, or a wrong guess would not count; and should that
 	// fail, a wrong guess's rows stay, to count once stale.
 	settled = true
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), db.lockTimeout+5*time.Second)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), db.store.LockTimeout()+5*time.Second)
 	defer cancel()
-	since := db.Now().Unix() - int64(lim.Window/time.Second)
-	err = db.InTx(sctx, func(tx *Tx) error {
+	since := db.store.Now().Unix() - int64(lim.Window/time.Second)
+	err = db.store.InTx(sctx, func(tx *storage.Tx) error {
 		if !ok {
-			if err := tx.g.Model(&loginFailureRow{}).Where("id IN ?", a.ids()).Update("pending", false).Error; err != nil {
+			if err := tx.Gorm().Model(&loginFailureRow{}).Where("id IN ?", a.ids()).Update("pending", false).Error; err != nil {
 				return err
 			}
-			if err := tx.g.Where("at <= ?", since).Delete(&loginFailureRow{}).Error; err != nil {
+			if err := tx.Gorm().Where("at <= ?", since).Delete(&loginFailureRow{}).Error; err != nil {
 				return err
 			}
 			e := ateval.AuditEntry{Action: ateval.ActionLoginFailed}
@@ -196,19 +197,19 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 			} else {
 				e.UserEmail = "-"
 			}
-			return db.audit(sctx, tx.g, e)
+			return tx.Audit(e)
 		}
 		// A success clears the account's failures, everywhere and from
 		// this address, but not the address's: one account's password
 		// must not buy more guesses at others. Attempts still pending are
 		// left to settle.
-		stale := db.Now().Add(-pendingStale).Unix()
-		if err := tx.g.Where("id IN ? OR (key_hash IN ? AND (NOT pending OR at <= ?))", a.ids(), []string{a.keys.email, a.keys.pair}, stale).
+		stale := db.store.Now().Add(-pendingStale).Unix()
+		if err := tx.Gorm().Where("id IN ? OR (key_hash IN ? AND (NOT pending OR at <= ?))", a.ids(), []string{a.keys.email, a.keys.pair}, stale).
 			Delete(&loginFailureRow{}).Error; err != nil {
 			return err
 		}
 		u := row.domain()
-		return db.audit(sctx, tx.g, ateval.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: ateval.ActionLogin, BoroughID: u.BoroughID})
+		return tx.Audit(ateval.AuditEntry{UserID: u.ID, UserEmail: u.Email, Action: ateval.ActionLogin, BoroughID: u.BoroughID})
 	})
 	if err != nil {
 		if ok {
@@ -229,9 +230,11 @@ func (db *DB) Authenticate(ctx context.Context, email, password string, lim Logi
 func (db *DB) dropAttempt(ctx context.Context, a *attempt) {
 	ctx = context.WithoutCancel(ctx)
 	drop := func() error {
-		ctx, cancel := context.WithTimeout(ctx, db.lockTimeout+5*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, db.store.LockTimeout()+5*time.Second)
 		defer cancel()
-		return db.InTx(ctx, func(tx *Tx) error { return tx.g.Where("id IN ?", a.ids()).Delete(&loginFailureRow{}).Error })
+		return db.store.InTx(ctx, func(tx *storage.Tx) error {
+			return tx.Gorm().Where("id IN ?", a.ids()).Delete(&loginFailureRow{}).Error
+		})
 	}
 	if ateval.ErrorCode(drop()) != ateval.EUNAVAILABLE {
 		return
@@ -271,7 +274,7 @@ func (db *DB) awaitTurn(ctx context.Context, a *attempt, lim LoginLimits) error 
 		if err != nil {
 			return err
 		}
-		refusal, wait := judge(counts, a.keys, lim, db.Now().Unix())
+		refusal, wait := judge(counts, a.keys, lim, db.store.Now().Unix())
 		if refusal != nil || !wait {
 			return refusal
 		}
@@ -294,11 +297,11 @@ func (db *DB) awaitTurn(ctx context.Context, a *attempt, lim LoginLimits) error 
 // countAttempts counts, for each of the attempt's keys, the failures in
 // the window and the pending attempts ahead of this one.
 func (db *DB) countAttempts(ctx context.Context, a *attempt, lim LoginLimits) (map[string]keyCount, error) {
-	now := db.Now().Unix()
-	since, stale := now-int64(lim.Window/time.Second), db.Now().Add(-pendingStale).Unix()
+	now := db.store.Now().Unix()
+	since, stale := now-int64(lim.Window/time.Second), db.store.Now().Add(-pendingStale).Unix()
 	const failure = "(NOT pending OR at <= @stale)"
 	var rows []keyCount
-	err := db.gorm.WithContext(ctx).Raw(`SELECT key_hash,
+	err := db.store.Gorm(ctx).Raw(`SELECT key_hash,
 			SUM(CASE WHEN `+failure+` THEN 1 ELSE 0 END) AS failures,
 			MAX(CASE WHEN `+failure+` THEN at END) AS newest,
 			SUM(CASE WHEN NOT `+failure+` AND id < CASE key_hash WHEN @email THEN CAST(@emailID AS BIGINT)
