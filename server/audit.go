@@ -11,6 +11,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/hub"
 )
 
 // auditFilter reads the audit log's filters from the query string. A
@@ -63,8 +64,8 @@ func auditActions() []option {
 		out = append(out, option{Value: a, Label: ateval.ActionLabel(a)})
 	}
 	// The hub's actions, which storage names itself.
-	out = append(out, option{Value: storage.ActionTrustKey, Label: "Trust a borough's key"},
-		option{Value: storage.ActionImportBundle, Label: "Import a borough's evidence bundle"})
+	out = append(out, option{Value: hub.ActionTrustKey, Label: "Trust a borough's key"},
+		option{Value: hub.ActionImportBundle, Label: "Import a borough's evidence bundle"})
 	return out
 }
 

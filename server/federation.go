@@ -8,7 +8,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/federation"
-	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/hub"
 )
 
 // federationRoutes registers the hub's intake of evidence bundles: a
@@ -26,13 +26,13 @@ const staleDays = 92
 
 // sharedView is a row of the hub page.
 type sharedView struct {
-	storage.SharedBundle
+	hub.SharedBundle
 	Stale bool
 }
 
 // hubPage lists each borough's latest bundle, flagging stale ones.
 func (s *Server) hubPage(c *gin.Context) error {
-	bs, err := s.db.LatestBundles(c.Request.Context())
+	bs, err := hub.Of(s.db).LatestBundles(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) apiPostBundle(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := s.db.ImportBundle(c.Request.Context(), b)
+	id, err := hub.Of(s.db).ImportBundle(c.Request.Context(), b)
 	if err != nil {
 		return err
 	}

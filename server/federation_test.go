@@ -15,6 +15,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage/auth"
+	"github.com/ateval/ateval/storage/hub"
 )
 
 // TestPostBundle posts bundles to the hub's API: a Camden lead's bundle of
@@ -26,10 +27,10 @@ func TestPostBundle(t *testing.T) {
 	sys := ateval.SystemContext(context.Background())
 	pub, key, _ := ed25519.GenerateKey(rand.Reader)
 	_, stray, _ := ed25519.GenerateKey(rand.Reader)
-	if err := w.db.TrustKey(sys, "camden", pub); err != nil {
+	if err := hub.Of(w.db).TrustKey(sys, "camden", pub); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.db.TrustKey(sys, "sutton", pub); err != nil {
+	if err := hub.Of(w.db).TrustKey(sys, "sutton", pub); err != nil {
 		t.Fatal(err)
 	}
 	bundle := func(k ed25519.PrivateKey, borough string, seq int64) string {
@@ -70,7 +71,7 @@ func TestPostBundle(t *testing.T) {
 		body.Made = time.Now().Add(-200 * 24 * time.Hour)
 		old = federation.Sign(body, key)
 	}
-	if _, err := w.db.ImportBundle(sys, old); err != nil {
+	if _, err := hub.Of(w.db).ImportBundle(sys, old); err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := w.session("admin", auth.CookieSession)
@@ -79,7 +80,7 @@ func TestPostBundle(t *testing.T) {
 	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)camden.*Current.*sutton.*Stale`).MatchString(page) {
 		t.Errorf("hub page: %d, want Camden current and Sutton stale:\n%s", rec.Code, page)
 	}
-	bs, err := w.db.LatestBundles(sys)
+	bs, err := hub.Of(w.db).LatestBundles(sys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,16 +67,11 @@ func splitNonEmpty(s, sep string) []string {
 // naming them), no one else. Reading an agreement gives no resident-level
 // data: exporting under it is exportGrant's to allow.
 func agreementScope(ctx context.Context, write bool) error {
-	u := ateval.UserFromContext(ctx)
-	switch {
-	case u == nil:
-		return errSignIn
-	case u.IsSystem(), u.Role == ateval.RoleAdmin:
-		return nil
-	case !write && u.Role == ateval.RoleEvaluator:
+	err := AdminOnly(ctx, "Your role does not give access to data sharing agreements.")
+	if u := ateval.UserFromContext(ctx); err != nil && u != nil && !write && u.Role == ateval.RoleEvaluator {
 		return nil
 	}
-	return ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to data sharing agreements.")
+	return err
 }
 
 // CreateAgreement registers a data sharing agreement, made today, with a

@@ -55,3 +55,18 @@ func Translate(err error, what string) error { return translate(err, what) }
 
 // NullID stores the id 0 as NULL.
 func NullID(id int64) *int64 { return nullID(id) }
+
+// AdminOnly is the one rule for what only an administrator or the
+// command-line operator may do (keep accounts, the hub's keys and bundles,
+// the register of agreements): no user in ctx is ErrSignIn, any other
+// role is refused (EFORBIDDEN) in the words given.
+func AdminOnly(ctx context.Context, refused string) error {
+	u := ateval.UserFromContext(ctx)
+	switch {
+	case u == nil:
+		return errSignIn
+	case u.IsSystem(), u.Role == ateval.RoleAdmin:
+		return nil
+	}
+	return ateval.Errorf(ateval.EFORBIDDEN, "%s", refused)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/hub"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -58,7 +59,7 @@ func runHubTrust(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.TrustKey(ateval.SystemContext(ctx), *borough, pub); err != nil {
+	if err := hub.Of(db).TrustKey(ateval.SystemContext(ctx), *borough, pub); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "trusted key %s for %s\n", federation.KeyID(pub), *borough)
@@ -100,7 +101,7 @@ func runHubImport(ctx context.Context, env *cliEnv, args []string) error {
 	defer db.Close()
 	var refused []error
 	for i, b := range bundles {
-		if _, err := db.ImportBundle(ateval.SystemContext(ctx), b); err != nil {
+		if _, err := hub.Of(db).ImportBundle(ateval.SystemContext(ctx), b); err != nil {
 			refused = append(refused, fmt.Errorf("%s: refused: %s", fs.Arg(i), describe(err)))
 			continue
 		}
@@ -120,7 +121,7 @@ func runHubList(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	bs, err := db.LatestBundles(ateval.SystemContext(ctx))
+	bs, err := hub.Of(db).LatestBundles(ateval.SystemContext(ctx))
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func runHubList(ctx context.Context, env *cliEnv, args []string) error {
 // (a database holding imported bundles) the cells boroughs shared,
 // otherwise the database's residents; boroughs are the hub's.
 func reportSource(ctx context.Context, db *storage.DB) (src reports.Source, hubBoroughs []string, err error) {
-	bs, err := db.LatestBundles(ateval.SystemContext(ctx))
+	bs, err := hub.Of(db).LatestBundles(ateval.SystemContext(ctx))
 	if err != nil || len(bs) == 0 {
 		return summaries.Of(db), nil, err
 	}

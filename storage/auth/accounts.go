@@ -23,14 +23,7 @@ type Account struct {
 // adminOnly refuses anyone but an administrator or the command-line
 // operator to manage accounts.
 func adminOnly(ctx context.Context) error {
-	u := ateval.UserFromContext(ctx)
-	switch {
-	case u == nil:
-		return storage.ErrSignIn
-	case u.IsSystem(), u.Role == ateval.RoleAdmin:
-		return nil
-	}
-	return ateval.Errorf(ateval.EFORBIDDEN, "Only administrators may manage users.")
+	return storage.AdminOnly(ctx, "Only administrators may manage users.")
 }
 
 var errUserNotFound = ateval.Errorf(ateval.ENOTFOUND, "There is no user with this id.")

@@ -1,4 +1,4 @@
-package storage
+package hub
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/storage"
 )
 
 // The audit actions of a hub: trusting a borough's key, importing a
@@ -24,14 +25,7 @@ const (
 // hubScope lets only an administrator or the command-line operator keep a
 // hub's trusted keys and import bundles.
 func hubScope(ctx context.Context) error {
-	u := ateval.UserFromContext(ctx)
-	switch {
-	case u == nil:
-		return errSignIn
-	case u.IsSystem(), u.Role == ateval.RoleAdmin:
-		return nil
-	}
-	return ateval.Errorf(ateval.EFORBIDDEN, "Your role does not give access to the hub's federated evidence.")
+	return storage.AdminOnly(ctx, "Your role does not give access to the hub's federated evidence.")
 }
 
 type federationKeyRow struct {
@@ -85,16 +79,16 @@ func (db *DB) TrustKey(ctx context.Context, borough string, pub []byte) (err err
 		return ateval.Errorf(ateval.EINVALID, "not an Ed25519 public key")
 	}
 	id := federation.KeyID(pub)
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.store.InTx(ctx, func(tx *storage.Tx) error {
 		var n int64
-		if err := tx.g.Model(&federationKeyRow{}).Where("borough = ? AND key_id = ?", borough, id).Count(&n).Error; err != nil || n > 0 {
+		if err := tx.Gorm().Model(&federationKeyRow{}).Where("borough = ? AND key_id = ?", borough, id).Count(&n).Error; err != nil || n > 0 {
 			return err
 		}
-		row := federationKeyRow{Borough: borough, KeyID: id, PublicKey: hex.EncodeToString(pub), TrustedAt: db.Now().UTC().Format(time.RFC3339)}
-		if err := tx.g.Create(&row).Error; err != nil {
-			return translate(err, "key")
+		row := federationKeyRow{Borough: borough, KeyID: id, PublicKey: hex.EncodeToString(pub), TrustedAt: db.store.Now().UTC().Format(time.RFC3339)}
+		if err := tx.Gorm().Create(&row).Error; err != nil {
+			return storage.Translate(err, "key")
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionTrustKey, ObjectType: "borough", Detail: "key " + id})
+		return tx.Audit(ateval.AuditEntry{Action: ActionTrustKey, ObjectType: "borough", Detail: "key " + id})
 	})
 }
 
@@ -104,8 +98,8 @@ func (db *DB) TrustKey(ctx context.Context, borough string, pub []byte) (err err
 func (db *DB) bundleSender(ctx context.Context, borough string) error {
 	u := ateval.UserFromContext(ctx)
 	if u != nil && u.Role == ateval.RoleBoroughLead {
-		var own boroughRow
-		if err := db.gorm.WithContext(ctx).Where("id = ?", u.BoroughID).Take(&own).Error; err != nil && err != gorm.ErrRecordNotFound {
+		var own struct{ Slug string }
+		if err := db.store.Gorm(ctx).Table("boroughs").Where("id = ?", u.BoroughID).Take(&own).Error; err != nil && err != gorm.ErrRecordNotFound {
 			return err
 		}
 		if own.Slug != "" && own.Slug == borough {
@@ -131,12 +125,12 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 	if b.FrameworkVersion != forms.CurrentVersion {
 		return 0, ateval.Errorf(ateval.EINVALID, "the bundle of %s was made under framework %s; this hub reads %s only", b.Borough, b.FrameworkVersion, forms.CurrentVersion)
 	}
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err = db.store.InTx(ctx, func(tx *storage.Tx) error {
 		var key federationKeyRow
-		err := tx.g.Where("borough = ? AND key_id = ?", b.Borough, b.KeyID).Take(&key).Error
+		err := tx.Gorm().Where("borough = ? AND key_id = ?", b.Borough, b.KeyID).Take(&key).Error
 		if err == gorm.ErrRecordNotFound {
 			var other int64
-			if err := tx.g.Model(&federationKeyRow{}).Where("key_id = ?", b.KeyID).Count(&other).Error; err != nil {
+			if err := tx.Gorm().Model(&federationKeyRow{}).Where("key_id = ?", b.KeyID).Count(&other).Error; err != nil {
 				return err
 			}
 			if other > 0 {
@@ -155,7 +149,7 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 			return err
 		}
 		var last struct{ Max *int64 }
-		if err := tx.g.Model(&federationBundleRow{}).Select("MAX(sequence) AS max").Where("borough = ?", b.Borough).Scan(&last).Error; err != nil {
+		if err := tx.Gorm().Model(&federationBundleRow{}).Select("MAX(sequence) AS max").Where("borough = ?", b.Borough).Scan(&last).Error; err != nil {
 			return err
 		}
 		if last.Max != nil && b.Sequence <= *last.Max {
@@ -164,9 +158,9 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 		digest := sha256.Sum256(b.Body.Canonical())
 		row := federationBundleRow{Borough: b.Borough, Sequence: b.Sequence, KeyID: b.KeyID, FrameworkVersion: b.FrameworkVersion,
 			PeriodFrom: b.PeriodFrom, PeriodTo: b.PeriodTo, Made: b.Made.UTC().Format(time.RFC3339),
-			ImportedAt: db.Now().UTC().Format(time.RFC3339), Digest: hex.EncodeToString(digest[:])}
-		if err := tx.g.Create(&row).Error; err != nil {
-			return translate(err, "bundle")
+			ImportedAt: db.store.Now().UTC().Format(time.RFC3339), Digest: hex.EncodeToString(digest[:])}
+		if err := tx.Gorm().Create(&row).Error; err != nil {
+			return storage.Translate(err, "bundle")
 		}
 		var cells []federationCellRow
 		for _, s := range b.Statistics {
@@ -181,12 +175,12 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 			}
 		}
 		if len(cells) > 0 {
-			if err := tx.g.CreateInBatches(cells, 200).Error; err != nil {
+			if err := tx.Gorm().CreateInBatches(cells, 200).Error; err != nil {
 				return err
 			}
 		}
 		id = row.ID
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionImportBundle, ObjectType: "bundle", ObjectID: row.ID, Detail: b.Borough})
+		return tx.Audit(ateval.AuditEntry{Action: ActionImportBundle, ObjectType: "bundle", ObjectID: row.ID, Detail: b.Borough})
 	})
 	return id, err
 }
@@ -218,7 +212,7 @@ func (db *DB) LatestBundles(ctx context.Context) (_ []SharedBundle, err error) {
 FROM federation_bundles b
 WHERE b.sequence = (SELECT MAX(sequence) FROM federation_bundles o WHERE o.borough = b.borough)
 ORDER BY b.borough`
-	if err := db.gorm.WithContext(ctx).Raw(q).Scan(&rows).Error; err != nil {
+	if err := db.store.Gorm(ctx).Raw(q).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]SharedBundle, 0, len(rows))

@@ -1,4 +1,4 @@
-package storage_test
+package hub_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/storage"
+	"github.com/ateval/ateval/storage/hub"
 	"github.com/ateval/ateval/storage/storagetest"
 )
 
@@ -30,10 +31,10 @@ func TestImportBundle(t *testing.T) {
 		sys := ateval.SystemContext(context.Background())
 		pub, k, _ := ed25519.GenerateKey(rand.Reader)
 		_, stray, _ := ed25519.GenerateKey(rand.Reader)
-		if err := db.TrustKey(sys, "camden", pub); err != nil {
+		if err := hub.Of(db).TrustKey(sys, "camden", pub); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.TrustKey(sys, "camden", pub); err != nil {
+		if err := hub.Of(db).TrustKey(sys, "camden", pub); err != nil {
 			t.Fatalf("trusting a key again: %v", err)
 		}
 		other := signedBundle(t, k, "camden", 9)
@@ -54,12 +55,12 @@ func TestImportBundle(t *testing.T) {
 			{"not an administrator", lead, signedBundle(t, k, "camden", 4), ateval.EFORBIDDEN},
 			{"next", sys, signedBundle(t, k, "camden", 3), ""},
 		} {
-			_, err := db.ImportBundle(s.ctx, s.b)
+			_, err := hub.Of(db).ImportBundle(s.ctx, s.b)
 			if got := ateval.ErrorCode(err); (err == nil) != (s.code == "") || err != nil && got != s.code {
 				t.Errorf("%s: %v (%s), want %q", s.name, err, got, s.code)
 			}
 		}
-		bs, err := db.LatestBundles(sys)
+		bs, err := hub.Of(db).LatestBundles(sys)
 		if err != nil {
 			t.Fatal(err)
 		}
