@@ -1,11 +1,15 @@
 // Package storage keeps the platform's data in SQLite (one file, the
 // embedded default) or PostgreSQL (for a multi-borough deployment), through
-// gorm. It is the only package that imports gorm; its row structs stay
-// unexported here and are converted to the domain types of ateval, devices
-// and forms at this boundary, where driver errors are translated too.
+// gorm: the migrations, the transactions and the practitioner's register.
+// It and its own packages (storage/auth for accounts and sign-in,
+// storage/summaries for the report's summaries, storage/hub for a hub's
+// bundles, built on the exported core in core.go) are the only ones that
+// import gorm; row structs stay unexported and are converted to the domain
+// types of ateval, devices, forms and sharing at this boundary, where
+// driver errors are translated too.
 //
 // It may import the standard library, gorm and its drivers, and the domain
-// packages. It must not import gin or server code.
+// packages. It must not import gin, server code, exports or federation.
 package storage
 
 import (
