@@ -75,8 +75,10 @@
 //     combination of releases gives back of a small borough is a mean of
 //     at least MinCell residents at the gate's precision beside a
 //     perturbed, rounded count: an intruder who knows all but one of its
-//     residents is left at least Ambiguity whole values of that resident's
-//     change (reports' TestAttackOnSmallBoroughsAnalysedApart, which also
+//     residents is left several whole values of that resident's change,
+//     as many as the mean's rounding step spans (Ambiguity units of the
+//     sum at the published count; reports'
+//     TestAttackOnSmallBoroughsAnalysedApart, which also
 //     recovers the resident exactly from a release that pools the hidden
 //     boroughs at their exact effects). A small borough is still never
 //     named with a figure of its own.
