@@ -57,6 +57,12 @@ type Released struct {
 	N        int
 	Key      int64
 	Sums     []float64
+	// Members are an unnamed unit's boroughs one by one, each over every
+	// period of the block (nil for a named unit). They are for analysis
+	// inside the protected zone only, never to be published: a report may
+	// pool them as studies of their own where the rules of "Analysed, not
+	// shown" (doc.go) prove that what it publishes keeps them hidden.
+	Members []Cell `json:"-"`
 }
 
 // Withheld says what a statistic's release left out: residents of
@@ -185,13 +191,17 @@ func (g *Gate) Release(cells []Cell) ([]Released, Withheld) {
 func (g *Gate) combined(fam map[string]map[Period]*Cell, members []string, group string, k catArm) (Released, bool) {
 	var all Cell
 	var ps []Period
+	parts := make([]Cell, 0, len(members))
 	for _, b := range members {
+		part := Cell{Borough: b, Category: k.category, Arm: k.arm}
 		for _, p := range sortedPeriods(fam[b]) { // in order: sums of fractions add alike every time
 			all.add(*fam[b][p])
+			part.add(*fam[b][p])
 			if !slices.Contains(ps, p) {
 				ps = append(ps, p)
 			}
 		}
+		parts = append(parts, part)
 	}
 	if len(members) < 2 || all.N < g.Rules.MinBoroughN {
 		return Released{}, false
@@ -202,7 +212,7 @@ func (g *Gate) combined(fam map[string]map[Period]*Cell, members []string, group
 		label = fmt.Sprintf("Other boroughs (%d)", len(members))
 	}
 	unit := Unit{ID: fmt.Sprintf("other:%s:%s:%s", group, k.category, k.arm), Boroughs: slices.Clone(members), Group: group, Label: label}
-	return Released{Unit: unit, Periods: ps, Category: k.category, Arm: k.arm, N: all.N, Key: all.Key, Sums: all.Sums}, true
+	return Released{Unit: unit, Periods: ps, Category: k.category, Arm: k.arm, N: all.N, Key: all.Key, Sums: all.Sums, Members: parts}, true
 }
 
 // blocks joins a named unit's periods, in order, into blocks of at least

@@ -43,6 +43,45 @@
 //     at all on fewer than MinEvents; shares are computed from the
 //     published counts; pooled estimates are computed from the published
 //     rows, so they reveal nothing the rows do not.
+//   - Analysed, not shown. Disclosure control limits what is shown, not
+//     what is analysed, as far as the gate can prove the hidden part stays
+//     hidden. An unnamed unit's released cell carries its boroughs one by
+//     one (Released.Members), and a report may pool them as studies of
+//     their own (a combined row pooled as one pretend borough ignores
+//     clustering, and for a difference in change compares one borough's
+//     residents with another's) while showing only the combined row. The
+//     pooled estimate, its standard error, interval, τ², Q, I² and
+//     prediction interval are then functions of the hidden studies, and an
+//     intruder who combines releases may solve them back: the argument
+//     must hold even if every hidden study is recovered exactly. So a
+//     report splits a unit only when (1) the unit is released whole, as
+//     any cell is, and is the same unit in every release (it is one block
+//     over every period, decided from all the data); (2) every member
+//     borough has at least MinCell and MinValues residents in each arm the
+//     analysis compares, so that a member is a group a mean may be
+//     published for and no smaller than any released cell; otherwise the
+//     unit is pooled as the row shown; (3) what is pooled of a member is
+//     no finer than a released cell of its size may publish: a mean change
+//     rounded to the step of the member's published count (Ambiguity whole
+//     units of its sum stay unknown), rates and shares from published,
+//     perturbed counts; and a score's sampling variance is not the
+//     member's own but the combined row's shared out by the published
+//     counts, since the variance of a few residents' changes, even
+//     rounded, tells apart the changes that the rounded mean leaves open
+//     (the attack test shows it pinning a resident); (4) anything shown by
+//     borough (rows, leave-one-out, influence, counts, notes) is by row
+//     shown, never by hidden borough, and hidden studies are labelled by
+//     their row and a number, never by the borough. Then the most any
+//     combination of releases gives back of a small borough is a mean of
+//     at least MinCell residents at the gate's precision beside a
+//     perturbed, rounded count: an intruder who knows all but one of its
+//     residents is left several whole values of that resident's change,
+//     as many as the mean's rounding step spans (Ambiguity units of the
+//     sum at the published count; reports'
+//     TestAttackOnSmallBoroughsAnalysedApart, which also
+//     recovers the resident exactly from a release that pools the hidden
+//     boroughs at their exact effects). A small borough is still never
+//     named with a figure of its own.
 //   - One set of cells per installation. The rules that decide cells are
 //     fixed; a report may raise only the minimum with which a borough is
 //     shown, which hides rows and never regroups a cell.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,12 +31,22 @@ const (
 	// use are pooled on this scale, so that their intervals stay within 0
 	// and 1 when turned back into shares.
 	PLO = "PLO"
+	// MDAdjusted: the difference in mean follow-up score between the
+	// residents given devices and the comparison group in one borough,
+	// adjusted for the baseline score: the group's coefficient in
+	// lm(follow-up ~ baseline + group), from the groups' sums
+	// (evaluation.ANCOVA).
+	MDAdjusted = "MD_ADJ"
 )
 
 // Designs of an analysis.
 const (
 	BeforeAfter        = "before-after"
 	DifferenceInChange = "difference-in-change"
+	// AdjustedForBaseline is the sensitivity analysis of a difference in
+	// change of scores: the difference at follow-up between the groups in
+	// each borough, adjusted for the baseline score (ANCOVA).
+	AdjustedForBaseline = "adjusted"
 	// SingleGroup is a share of residents given devices (still using
 	// them), with nothing to compare it with.
 	SingleGroup = "single-group"
@@ -112,12 +123,25 @@ type Analysis struct {
 	// Chart names the forest plot's PNG under charts/, if drawn.
 	Chart string `json:"chart,omitempty"`
 
+	// Adjusted is, for a difference in change of scores, the sensitivity
+	// analysis adjusted for the baseline score (see Sensitivity); nil
+	// otherwise.
+	Adjusted *Sensitivity `json:"adjusted,omitempty"`
+
+	// analysed are the studies pooled: the rows, with an unnamed unit
+	// split into its boroughs where hiddenStudies allows. Never published.
+	analysed []evaluation.Study
 	// imbalanced: with a comparison group, the two groups' baseline means
 	// (or rates) differ by more than the minimal important difference.
 	imbalanced bool
 }
 
-// Studies returns the analysis's rows as evaluation studies, as pooled.
+// Analysed returns the studies the analysis pooled: its rows, and the
+// boroughs of a combined row one by one where they were analysed apart
+// (hiddenStudies). Never published; for checking the pooling.
+func (a *Analysis) Analysed() []evaluation.Study { return a.analysed }
+
+// Studies returns the analysis's rows as shown, as evaluation studies.
 func (a *Analysis) Studies() []evaluation.Study {
 	s := make([]evaluation.Study, len(a.Boroughs))
 	for i, b := range a.Boroughs {
@@ -200,7 +224,11 @@ func atomicCell(k summary.Key, n int, keys int64, sums []float64) disclosure.Cel
 // when fewer than MinBoroughs rows remain. A unit is a row only with at
 // least MinBoroughN residents selected (in each arm, for a difference in
 // change); its effect and variance are published at a precision tied to
-// its counts, and the pooled estimate is computed from the published rows.
+// its counts. The pooled estimate is computed from the published rows,
+// except that an unnamed unit of small boroughs is pooled as its boroughs,
+// each a study of its own, where hiddenStudies allows: shown combined,
+// analysed apart. With a comparison group, a change in scores also gets
+// its sensitivity analysis adjusted for the baseline score (Adjusted).
 func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []disclosure.Released, opt *Options) (Analysis, bool) {
 	withC := design == DifferenceInChange
 	order, T := byUnit(o.Kind, rel, category, summary.Intervention)
@@ -208,49 +236,12 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	a := Analysis{Outcome: o.ID, DeviceCategory: category, Timepoint: timepoint, Design: design,
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
 	d := r.Disclosure.Rules
-	hidden := 0
-	var bT, bC cell // the rows' residents of each arm, for baseline balance
-	for _, id := range order {
-		t := T[id]
-		c, hasC := C[id]
-		if withC && !hasC {
-			continue // no comparison group in this borough
-		}
-		if t.c.N < d.MinBoroughN || (withC && c.c.N < d.MinBoroughN) {
-			hidden++
-			continue
-		}
-		e, err := r.published(o, t.c)
-		if err == nil && o.Kind == KindProportion {
-			// Pooled as log odds, from the published counts.
-			n, yes := r.count(t.c.N, t.c.Key), r.count(t.c.Yes, t.c.YesKey)
-			e, err = evaluation.LogitProportion(min(yes, n), n)
-		}
-		if err == nil && withC {
-			var ec evaluation.Effect
-			if ec, err = r.published(o, c.c); err == nil {
-				e = evaluation.Effect{Yi: disclosure.Round(e.Yi-ec.Yi, r.yiStep(o, t.c, c.c)), Vi: disclosure.Round(e.Vi+ec.Vi, r.viStep(o, t.c, c.c))}
-			}
-		}
-		if err != nil || !(e.Vi > 0) || math.IsNaN(e.Yi) {
-			hidden++
-			continue
-		}
-		be := BoroughEffect{Borough: t.unit.Label, N: r.count(t.c.N, t.c.Key), Yi: e.Yi, Vi: e.Vi}
-		if !t.unit.Named {
-			be.Combined = len(t.unit.Boroughs)
-		}
-		if withC {
-			be.NComparison = r.count(c.c.N, c.c.Key)
-			bT.add(t.c)
-			bC.add(c.c)
-		}
-		a.Boroughs = append(a.Boroughs, be)
-	}
+	rs := r.rows(o, design, order, T, C)
+	a.Boroughs, a.analysed = rs.shown, rs.analysed
 	if withC {
-		a.imbalanced = r.imbalanced(o, bT, bC)
+		a.imbalanced = r.imbalanced(o, rs.bT, rs.bC)
 	}
-	if hidden > 0 {
+	if rs.hidden > 0 {
 		// One note whatever the reason, and naming no borough: a note
 		// triggered by a row's own counts (no events, no variation) would
 		// tell them.
@@ -260,7 +251,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	if len(a.Boroughs) < opt.MinBoroughs {
 		return a, false
 	}
-	p, err := evaluation.Pool(a.Studies(), evaluation.Options{Method: opt.Method, Test: opt.Test, Level: 95})
+	p, err := evaluation.Pool(a.analysed, evaluation.Options{Method: opt.Method, Test: opt.Test, Level: 95})
 	if err != nil {
 		return a, false
 	}
@@ -272,9 +263,225 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		a.Pooled.PValue, a.Pooled.Stat = math.NaN(), math.NaN()
 	}
 	if !p.Converged {
-		a.withhold()
+		a.Withheld = withhold(&a.Pooled)
+	}
+	if withC && o.Kind == KindChange {
+		a.Adjusted = r.adjusted(o, order, T, C, opt)
 	}
 	return a, true
+}
+
+// Sensitivity is a sensitivity analysis of a finding: the same boroughs'
+// residents analysed another way. The one there is, Adjusted, is each
+// borough's difference at follow-up between the residents given devices
+// and the comparison group adjusted for the baseline score (analysis of
+// covariance, follow-up on baseline and group), pooled like the finding.
+type Sensitivity struct {
+	Design   string            `json:"design"`
+	Measure  string            `json:"measure"`
+	Boroughs []BoroughEffect   `json:"boroughs"`
+	Pooled   evaluation.Pooled `json:"pooled"`
+	// Withheld says why the pooled estimate is not published; its figures
+	// are then null.
+	Withheld string `json:"withheld,omitempty"`
+	// analysed are the studies pooled (see Analysis.Analysed).
+	analysed []evaluation.Study
+}
+
+// Analysed returns the studies the sensitivity analysis pooled: its rows,
+// and the boroughs of a combined row one by one where they were analysed
+// apart. Never published; for checking the pooling.
+func (s *Sensitivity) Analysed() []evaluation.Study { return s.analysed }
+
+// adjusted is the baseline-adjusted sensitivity analysis of a difference
+// in change of scores over the same units, or nil when fewer than
+// MinBoroughs rows allow it.
+func (r *Report) adjusted(o Outcome, order []string, T, C map[string]unitCell, opt *Options) *Sensitivity {
+	rs := r.rows(o, AdjustedForBaseline, order, T, C)
+	if len(rs.shown) < opt.MinBoroughs {
+		return nil
+	}
+	p, err := evaluation.Pool(rs.analysed, evaluation.Options{Method: opt.Method, Test: opt.Test, Level: 95})
+	if err != nil {
+		return nil
+	}
+	s := &Sensitivity{Design: AdjustedForBaseline, Measure: MDAdjusted, Boroughs: rs.shown, Pooled: p, analysed: rs.analysed}
+	if !p.Converged {
+		s.Withheld = withhold(&s.Pooled)
+	}
+	return s
+}
+
+// rowSet is an analysis's rows of one design: those shown, one per unit,
+// the studies pooled, how many units were left out, and the shown rows'
+// residents of each arm summed (for baseline balance).
+type rowSet struct {
+	shown    []BoroughEffect
+	analysed []evaluation.Study
+	hidden   int
+	bT, bC   cell
+}
+
+func (r *Report) rows(o Outcome, design string, order []string, T, C map[string]unitCell) rowSet {
+	withC := design == DifferenceInChange || design == AdjustedForBaseline
+	d := r.Disclosure.Rules
+	var rs rowSet
+	for _, id := range order {
+		t := T[id]
+		c, hasC := C[id]
+		if withC && !hasC {
+			continue // no comparison group in this borough
+		}
+		if t.c.N < d.MinBoroughN || (withC && c.c.N < d.MinBoroughN) {
+			rs.hidden++
+			continue
+		}
+		e, err := r.rowEffect(o, design, t.c, c.c)
+		if err != nil {
+			rs.hidden++
+			continue
+		}
+		be := BoroughEffect{Borough: t.unit.Label, N: r.count(t.c.N, t.c.Key), Yi: e.Yi, Vi: e.Vi}
+		if !t.unit.Named {
+			be.Combined = len(t.unit.Boroughs)
+		}
+		if withC {
+			be.NComparison = r.count(c.c.N, c.c.Key)
+			rs.bT.add(t.c)
+			rs.bC.add(c.c)
+		}
+		rs.shown = append(rs.shown, be)
+		if parts, ok := r.hiddenStudies(o, design, t, c); ok {
+			rs.analysed = append(rs.analysed, parts...)
+		} else {
+			rs.analysed = append(rs.analysed, evaluation.Study{Label: be.Borough, Yi: be.Yi, Vi: be.Vi})
+		}
+	}
+	return rs
+}
+
+// rowEffect is the effect of one row's cells (t given devices, c the
+// comparison group) in a design, at the precision the gate publishes it;
+// an error when it cannot be estimated or published.
+func (r *Report) rowEffect(o Outcome, design string, t, c cell) (evaluation.Effect, error) {
+	var e evaluation.Effect
+	var err error
+	switch {
+	case design == AdjustedForBaseline:
+		if e, err = evaluation.ANCOVA(pairedSums(t), pairedSums(c)); err == nil {
+			e = evaluation.Effect{Yi: disclosure.Round(e.Yi, r.yiStep(o, t, c)), Vi: disclosure.Round(e.Vi, r.viStep(o, t, c))}
+		}
+	case o.Kind == KindProportion:
+		// Pooled as log odds, from the published counts.
+		n, yes := r.count(t.N, t.Key), r.count(t.Yes, t.YesKey)
+		e, err = evaluation.LogitProportion(min(yes, n), n)
+	default:
+		e, err = r.published(o, t)
+		if err == nil && design == DifferenceInChange {
+			var ec evaluation.Effect
+			if ec, err = r.published(o, c); err == nil {
+				e = evaluation.Effect{Yi: disclosure.Round(e.Yi-ec.Yi, r.yiStep(o, t, c)), Vi: disclosure.Round(e.Vi+ec.Vi, r.viStep(o, t, c))}
+			}
+		}
+	}
+	if err == nil && (!(e.Vi > 0) || math.IsNaN(e.Yi)) {
+		err = errNoEffect
+	}
+	return e, err
+}
+
+var errNoEffect = errors.New("no effect can be estimated")
+
+func pairedSums(c cell) evaluation.PairedSums {
+	return evaluation.PairedSums{N: c.N, SumB: c.SumB, SumF: c.SumF, SumBB: c.SumBB, SumFF: c.SumFF, SumBF: c.SumBF}
+}
+
+// hiddenStudies returns the boroughs of an unnamed unit of small boroughs
+// as studies of their own, for pooling only, when the rules of "Analysed,
+// not shown" (package disclosure's doc) allow it: every member borough
+// has at least MinCell and MinValues residents in each arm the design
+// compares, and an effect the gate would publish for a row of its counts.
+// Otherwise the unit is pooled as the one row shown. What is pooled of a
+// member is never finer than what the gate lets a released cell of its
+// size publish (memberEffect), so that the pooled figures, however they
+// are combined across releases, give back no more of a member than that.
+func (r *Report) hiddenStudies(o Outcome, design string, t, c unitCell) ([]evaluation.Study, bool) {
+	if t.unit.Named || len(t.members) < 2 {
+		return nil, false
+	}
+	withC := design == DifferenceInChange || design == AdjustedForBaseline
+	least := max(r.Disclosure.MinCell, r.Disclosure.MinValues)
+	names := make([]string, 0, len(t.members))
+	for b := range t.members {
+		names = append(names, b)
+	}
+	slices.Sort(names)
+	out := make([]evaluation.Study, 0, len(names))
+	for i, b := range names {
+		tm, cm := t.members[b], cell{}
+		if tm.N < least {
+			return nil, false
+		}
+		if withC {
+			var ok bool
+			if cm, ok = c.members[b]; !ok || cm.N < least {
+				return nil, false
+			}
+		}
+		e, err := r.memberEffect(o, design, t.c, c.c, tm, cm)
+		if err != nil {
+			return nil, false
+		}
+		// Labelled by the row shown and a number, never by the borough.
+		out = append(out, evaluation.Study{Label: fmt.Sprintf("%s, part %d", t.unit.Label, i+1), Yi: e.Yi, Vi: e.Vi})
+	}
+	return out, true
+}
+
+// memberEffect is the effect pooled for one member borough (tm, cm) of an
+// unnamed unit (t, c). Rates and shares are made from published counts,
+// as any row's; a change in scores is the member's mean rounded to the
+// step of its published count (so that Ambiguity whole units of its sum
+// stay unknown, as for any published mean), with the unit's sampling
+// variance shared out by the published counts: the member's own variance
+// would add its residents' spread of change, at a precision that can pin
+// one resident's change among the few others an intruder might know.
+// The shared variance assumes that the spread of change is the same in
+// the unit's boroughs.
+func (r *Report) memberEffect(o Outcome, design string, t, c, tm, cm cell) (evaluation.Effect, error) {
+	e, err := r.rowEffect(o, design, tm, cm)
+	if err != nil || o.Kind != KindChange {
+		return e, err
+	}
+	n := func(x cell) float64 { return float64(r.count(x.N, x.Key)) }
+	if n(tm) <= 0 || (design != BeforeAfter && n(cm) <= 0) {
+		return e, errNoEffect
+	}
+	switch design {
+	case AdjustedForBaseline:
+		u, err := r.rowEffect(o, design, t, c)
+		if err != nil {
+			return e, err
+		}
+		e.Vi = u.Vi * (1/n(tm) + 1/n(cm)) / (1/n(t) + 1/n(c))
+	case DifferenceInChange:
+		ut, errT := r.published(o, t)
+		uc, errC := r.published(o, c)
+		if errT != nil || errC != nil {
+			return e, errNoEffect
+		}
+		e.Vi = ut.Vi*n(t)/n(tm) + uc.Vi*n(c)/n(cm)
+	default:
+		u, err := r.published(o, t)
+		if err != nil {
+			return e, err
+		}
+		e.Vi = u.Vi * n(t) / n(tm)
+	}
+	if !(e.Vi > 0) {
+		return e, errNoEffect
+	}
+	return e, nil
 }
 
 // imbalanced reports whether the two groups of a comparison differed at
@@ -309,20 +516,18 @@ func (r *Report) imbalanced(o Outcome, t, c cell) bool {
 
 // withhold keeps an unconverged fit from being published as a finding:
 // every figure that rests on τ² becomes NaN (null in results.json, a dash
-// on the page), and Withheld says why. Cochran's Q does not rest on τ²
-// and stays.
-func (a *Analysis) withhold() {
-	p := &a.Pooled
+// on the page); it returns why. Cochran's Q does not rest on τ² and stays.
+func withhold(p *evaluation.Pooled) string {
 	why := "the estimate of the between-borough variance τ² did not converge"
 	for _, n := range p.Notes {
 		if strings.Contains(n, "converge") {
 			why += " (" + n + ")"
 		}
 	}
-	a.Withheld = why
 	nan := math.NaN()
 	p.Estimate, p.SE, p.CILower, p.CIUpper, p.PValue, p.Stat = nan, nan, nan, nan, nan, nan
 	p.Tau2, p.Tau2CILower, p.Tau2CIUpper, p.I2, p.H2, p.PILower, p.PIUpper = nan, nan, nan, nan, nan, nan, nan
+	return why
 }
 
 // published returns a unit's effect at the precision its counts allow: a

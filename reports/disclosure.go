@@ -113,6 +113,9 @@ func (r *Report) release(cells []disclosure.Cell) []disclosure.Released {
 type unitCell struct {
 	unit disclosure.Unit
 	c    cell
+	// members are an unnamed unit's boroughs one by one (nil for a named
+	// unit): analysed, never shown (see hiddenStudies).
+	members map[string]cell
 }
 
 // byUnit sums the picked cells of a category and arm per unit, keyed by
@@ -133,6 +136,14 @@ func byUnit(k Kind, rs []disclosure.Released, category, armName string) ([]strin
 			order = append(order, id)
 		}
 		u.c.add(cellOf(k, x.N, x.Key, x.Sums))
+		for _, m := range x.Members {
+			if u.members == nil {
+				u.members = map[string]cell{}
+			}
+			mc := u.members[m.Borough]
+			mc.add(cellOf(k, m.N, m.Key, m.Sums))
+			u.members[m.Borough] = mc
+		}
 		out[id] = u
 	}
 	sort.Slice(order, func(i, j int) bool {

@@ -96,10 +96,13 @@ type DocFinding struct {
 	Heterogeneity string
 	Technical     string // the measure, estimator and interval, for analysts
 	Withheld      string
-	Notes         []string
-	Chart         string // its forest plot's name under charts/
-	ChartAlt      string
-	Rows          []DocRow
+	// Adjusted is the sensitivity analysis adjusted for the baseline
+	// score, in words ("" when there is none).
+	Adjusted string
+	Notes    []string
+	Chart    string // its forest plot's name under charts/
+	ChartAlt string
+	Rows     []DocRow
 }
 
 // DocRow is one borough's row of a finding.
@@ -210,6 +213,9 @@ func (r *Report) Document() *Document {
 			Estimate: estimateText(o, a), Q: "—", Certainty: a.Certainty.Level, Sentence: a.Sentence}
 		if a.QValue != nil {
 			row.Q = qText(*a.QValue)
+		}
+		if adj := adjustedText(o, a); adj != "" {
+			row.Estimate += "; adjusted for the baseline score, " + adj
 		}
 		dc.Exploratory = append(dc.Exploratory, row)
 	}
@@ -347,11 +353,34 @@ func estimateText(o Outcome, a *Analysis) string {
 	return o.Units(a.EffectText(p.Estimate)) + " " + ci
 }
 
+// adjustedText is the baseline-adjusted sensitivity analysis of a
+// difference in change in words: "0.38 points (95% CI −0.30 to 1.05)",
+// its prediction interval and how many rows; "" when there is none.
+func adjustedText(o Outcome, a *Analysis) string {
+	s := a.Adjusted
+	if s == nil {
+		return ""
+	}
+	if s.Withheld != "" {
+		return "withheld: the fit did not converge"
+	}
+	p := s.Pooled
+	t := fmt.Sprintf("%s (95%% CI %s to %s)", o.Units(a.EffectText(p.Estimate)), a.EffectText(p.CILower), a.EffectText(p.CIUpper))
+	if !math.IsNaN(p.PILower) {
+		t += fmt.Sprintf("; in a new borough %s to %s", a.EffectText(p.PILower), a.EffectText(p.PIUpper))
+	}
+	if len(s.Boroughs) != len(a.Boroughs) {
+		t += fmt.Sprintf("; from %d of the %d rows", len(s.Boroughs), len(a.Boroughs))
+	}
+	return t
+}
+
 func (r *Report) docFinding(o Outcome, a *Analysis, c Chart) DocFinding {
 	p := a.Pooled
 	f := DocFinding{Anchor: a.Anchor(), Role: a.Role, Sentence: a.Sentence, Certainty: a.Certainty.Level, Basis: a.Certainty.Basis,
 		Reasons: a.Certainty.Reasons, Estimate: estimateText(o, a), Withheld: a.Withheld, Notes: a.Notes, Chart: c.Name, ChartAlt: c.Alt,
 		Title: fmt.Sprintf("%s at %s, %s", o.Label, TimepointName(a.Timepoint), DesignName(a.Design))}
+	f.Adjusted = adjustedText(o, a)
 	f.Prediction = "—"
 	if !math.IsNaN(p.PILower) {
 		f.Prediction = a.EffectText(p.PILower) + " to " + a.EffectText(p.PIUpper)

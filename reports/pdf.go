@@ -348,8 +348,11 @@ func (p *pdfWriter) finding(f DocFinding, width float64) {
 	if f.Withheld != "" {
 		p.para(9, "Pooled estimate withheld: "+f.Withheld+".")
 	}
-	rows := [][]string{{"Pooled estimate", f.Estimate}, {"In a new borough", f.Prediction + " (prediction interval)"},
-		{"Certainty", f.Certainty + ". " + f.Basis}, {"Between boroughs", f.Heterogeneity}}
+	rows := [][]string{{"Pooled estimate", f.Estimate}, {"In a new borough", f.Prediction + " (prediction interval)"}}
+	if f.Adjusted != "" {
+		rows = append(rows, []string{"Adjusted for the baseline score", f.Adjusted + " (sensitivity analysis)"})
+	}
+	rows = append(rows, []string{"Certainty", f.Certainty + ". " + f.Basis}, []string{"Between boroughs", f.Heterogeneity})
 	p.table(7.5, []float64{0.2, 0.8}, nil, rows)
 	if f.Chart != "" {
 		p.image(f.Chart, width)

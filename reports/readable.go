@@ -101,6 +101,8 @@ func DesignName(design string) string {
 		return "compared with residents without the device"
 	case SingleGroup:
 		return "share of residents given the device"
+	case AdjustedForBaseline:
+		return "compared with residents without the device, adjusted for the baseline score"
 	}
 	return "change since baseline, with no comparison group"
 }
@@ -118,6 +120,8 @@ func MeasureName(o Outcome, measure string) string {
 		return "ratio of rate ratios, against residents without the device"
 	case PLO, PR:
 		return "share still using the device"
+	case MDAdjusted:
+		return "difference in follow-up score from residents without the device, adjusted for the baseline score, " + o.Unit
 	}
 	return measure
 }

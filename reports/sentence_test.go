@@ -58,7 +58,7 @@ func TestWithheld(t *testing.T) {
 	// REML now always converges: make the fit one that did not.
 	a.Pooled.Converged = false
 	a.Pooled.Notes = []string{"REML did not converge: the restricted likelihood still rises at τ² = 1e+12"}
-	a.withhold()
+	a.Withheld = withhold(&a.Pooled)
 	a.Certainty = certainty(&a, nil)
 	a.Sentence = sentence(o, &a, 0)
 	if !strings.Contains(a.Sentence, "is withheld: the estimate of the between-borough variance τ² did not converge") ||

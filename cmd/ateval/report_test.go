@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -31,7 +32,8 @@ func sampleReport(t *testing.T) string {
 // TestReportPooledEqualsPool checks every pooled estimate of results.json
 // against `ateval pool --json` run on that analysis's borough rows written
 // as a CSV of study, yi, vi: the report publishes exactly the rows it
-// pooled, and pools them as the command does.
+// pooled, and pools them as the command does; except where it pooled the
+// small boroughs of a combined row apart (k above the rows).
 func TestReportPooledEqualsPool(t *testing.T) {
 	out := sampleReport(t)
 	for _, name := range []string{"results.json", "index.html", "report.pdf"} {
@@ -58,7 +60,26 @@ func TestReportPooledEqualsPool(t *testing.T) {
 		t.Fatal("no analyses")
 	}
 	csvPath := filepath.Join(t.TempDir(), "boroughs.csv")
+	apart := 0
 	for _, a := range res.Analyses {
+		var pk struct {
+			K int `json:"k"`
+		}
+		if err := json.Unmarshal(a.Pooled, &pk); err != nil {
+			t.Fatal(err)
+		}
+		if pk.K != len(a.Boroughs) {
+			// Small boroughs shown combined were pooled apart: the rows
+			// alone do not give the estimate (reports'
+			// TestReportAgreesWithMetafor checks it on the studies
+			// pooled). Only a combined row may be split.
+			combined := slices.ContainsFunc(a.Boroughs, func(b reports.BoroughEffect) bool { return b.Combined > 1 })
+			if pk.K < len(a.Boroughs) || !combined {
+				t.Errorf("%s %s %s %s: k = %d from %d rows, none of them combined: %v", a.Outcome, a.DeviceCategory, a.Timepoint, a.Measure, pk.K, len(a.Boroughs), combined)
+			}
+			apart++
+			continue
+		}
 		var csv bytes.Buffer
 		csv.WriteString("study,yi,vi\n")
 		for _, b := range a.Boroughs {
@@ -95,4 +116,8 @@ func TestReportPooledEqualsPool(t *testing.T) {
 			}
 		}
 	}
+	if apart == len(res.Analyses) {
+		t.Error("every analysis pooled small boroughs apart: nothing was checked against pool")
+	}
+	t.Logf("%d of %d analyses pooled small boroughs apart", apart, len(res.Analyses))
 }
