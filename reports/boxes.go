@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/draw"
 
+	"github.com/golang/freetype/raster"
+
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
 )
@@ -24,6 +26,12 @@ type boxRenderer struct {
 	fill    drawing.Color
 	rotated bool   // text rotation moves the raster renderer's origin
 	path    []step // MoveTo and LineTo held back
+
+	// text is the raster renderer's text style, for drawing texts from
+	// the cache (textcache.go) with painter.
+	text    textStyle
+	painter *raster.RGBAPainter
+	spanBuf []raster.Span
 }
 
 // boxesPNG is a chart.RendererProvider: go-chart's raster renderer,
@@ -60,6 +68,7 @@ func collected(iw *chart.ImageWriter) (*image.RGBA, error) {
 
 func (b *boxRenderer) ResetStyle() {
 	b.fill, b.rotated = drawing.Color{}, false
+	b.text = textStyle{font: b.text.font, dpi: b.text.dpi} // as the raster renderer keeps its font
 	b.Renderer.ResetStyle()
 }
 
@@ -131,11 +140,6 @@ func (b *boxRenderer) FillStroke() {
 func (b *boxRenderer) Stroke() {
 	b.replay()
 	b.Renderer.Stroke()
-}
-
-func (b *boxRenderer) Text(body string, x, y int) {
-	b.replay() // the raster renderer fills text as part of the current path
-	b.Renderer.Text(body, x, y)
 }
 
 // step is one MoveTo or LineTo held back.
