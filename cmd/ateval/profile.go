@@ -56,7 +56,7 @@ func startProfiles(env *cliEnv) (stop func()) {
 			<-stopped
 			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
-			fmt.Fprintf(env.Stderr, "memstats: peak Go heap (live and unswept objects, sampled every 5 ms) %.0f MB; heap from the OS %.0f MB; total allocated %.0f MB in %d allocations; %d GCs\n",
+			fmt.Fprintf(env.Stderr, "memstats: peak Go heap %.0f MB (live and unswept objects, sampled every 5 ms); heap from the OS %.0f MB; total allocated %.0f MB in %d allocations; %d GCs\n",
 				float64(peak.Load())/(1<<20), float64(m.HeapSys)/(1<<20), float64(m.TotalAlloc)/(1<<20), m.Mallocs, m.NumGC)
 		})
 	}
