@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"slices"
+	"sync"
 )
 
 // encodePNG writes m as a PNG: 8-bit RGB, no row filters, deflated at
@@ -45,10 +46,16 @@ func encodePNG(w *bytes.Buffer, m *image.RGBA) error {
 	ihdr[8], ihdr[9] = 8, 2 // bit depth, colour type RGB; deflate, filter method 0, not interlaced
 	pw.chunk("IHDR", ihdr[:])
 	idat := bufio.NewWriterSize(idatWriter{pw}, 1<<15)
-	zw, err := zlib.NewWriterLevel(idat, zlib.BestSpeed)
-	if err != nil {
-		return err
+	zw, _ := zlibWriters.Get().(*zlib.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = zlib.NewWriterLevel(idat, zlib.BestSpeed); err != nil {
+			return err
+		}
+	} else {
+		zw.Reset(idat)
 	}
+	defer zlibWriters.Put(zw)
 	row := make([]byte, 1+3*b.Dx()) // filter type 0 (none), then RGB
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		pix := m.Pix[m.PixOffset(b.Min.X, y):]
@@ -146,7 +153,15 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 	// image/png writes a paletted image just so: 8-bit indexes, PLTE, no
 	// row filters (it skips them for palettes), deflated at the level
 	// asked.
-	pal := &image.Paletted{Pix: make([]byte, width*b.Dy()), Stride: width, Rect: image.Rect(0, 0, width, b.Dy()),
+	pix, _ := palettedPix.Get().(*[]byte)
+	if pix == nil {
+		pix = new([]byte)
+	}
+	defer palettedPix.Put(pix)
+	if cap(*pix) < width*b.Dy() {
+		*pix = make([]byte, width*b.Dy())
+	}
+	pal := &image.Paletted{Pix: (*pix)[:width*b.Dy()], Stride: width, Rect: image.Rect(0, 0, width, b.Dy()),
 		Palette: make(color.Palette, n)}
 	for i, k := range keys[:n] {
 		pal.Palette[i] = color.RGBA{byte(k), byte(k >> 8), byte(k >> 16), 255}
@@ -165,8 +180,29 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 			j++
 		}
 	}
-	return true, (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, pal)
+	return true, (&png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pngBuffers}).Encode(w, pal)
 }
+
+// Each chart drawn needed a deflater of about 1.2 MB and a byte a pixel
+// for its palette indexes, a few hundred MB at a million assessments that
+// the collector then had to find: these pools keep them from one chart to
+// the next (each pixel index is written before it is read). A deflater
+// reset writes what a new one would.
+var (
+	pngBuffers  = &pngBufferPool{}
+	zlibWriters sync.Pool // *zlib.Writer at BestSpeed
+	palettedPix sync.Pool // *[]byte
+)
+
+// pngBufferPool is a png.EncoderBufferPool on a sync.Pool.
+type pngBufferPool struct{ p sync.Pool }
+
+func (p *pngBufferPool) Get() *png.EncoderBuffer {
+	b, _ := p.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngBufferPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
 // pngWriter writes PNG chunks, keeping the first error.
 type pngWriter struct {
