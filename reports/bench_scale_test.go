@@ -13,26 +13,9 @@ import (
 	"github.com/ateval/ateval/internal/benchutil"
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
-	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
-
-// referenceSQL is the reference a whole report is measured against: one
-// grouped SELECT over every assessment's scores (held on the assessment's
-// row as JSON, see storage/schema_v8.go), the least any report must read.
-func referenceSQL(d storage.Dialect) string {
-	if d == storage.Postgres {
-		return `SELECT a.borough_id, a.instrument, a.timepoint, e.key,
-	COUNT(*), SUM(CAST(e.value ->> 'v' AS DOUBLE PRECISION)), SUM(CAST(e.value ->> 'v' AS DOUBLE PRECISION) ^ 2)
-	FROM assessments a, jsonb_each(a.scores) e
-	GROUP BY a.borough_id, a.instrument, a.timepoint, e.key`
-	}
-	return `SELECT a.borough_id, a.instrument, a.timepoint, e.key,
-	COUNT(*), SUM(json_extract(e.value, '$.v')), SUM(json_extract(e.value, '$.v') * json_extract(e.value, '$.v'))
-	FROM assessments a, json_each(a.scores) e
-	GROUP BY a.borough_id, a.instrument, a.timepoint, e.key`
-}
 
 // BenchmarkReportScale builds the whole evidence report (every analysis,
 // chart, the HTML, the PDF and results.json) over the committed sample, or
@@ -59,7 +42,7 @@ func BenchmarkReportScale(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			start := time.Now()
-			rows, err := sqlDB.Query(referenceSQL(db.Dialect()))
+			rows, err := sqlDB.Query(benchutil.ReferenceSQL(db.Dialect()))
 			if err != nil {
 				b.Fatal(err)
 			}

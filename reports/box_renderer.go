@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/draw"
 
+	"github.com/golang/freetype/raster"
+
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
 )
@@ -24,6 +26,13 @@ type boxRenderer struct {
 	fill    drawing.Color
 	rotated bool   // text rotation moves the raster renderer's origin
 	path    []step // MoveTo and LineTo held back
+	closed  bool   // and a Close after them
+
+	// text is the raster renderer's text style, for drawing texts from
+	// the cache (textcache.go) with painter.
+	text    textStyle
+	painter *raster.RGBAPainter
+	spanBuf []raster.Span
 }
 
 // boxesPNG is a chart.RendererProvider: go-chart's raster renderer,
@@ -60,6 +69,7 @@ func collected(iw *chart.ImageWriter) (*image.RGBA, error) {
 
 func (b *boxRenderer) ResetStyle() {
 	b.fill, b.rotated = drawing.Color{}, false
+	b.text = textStyle{font: b.text.font, dpi: b.text.dpi} // as the raster renderer keeps its font
 	b.Renderer.ResetStyle()
 }
 
@@ -89,7 +99,14 @@ func (b *boxRenderer) LineTo(x, y int) {
 	b.path = append(b.path, step{image.Point{x, y}, false})
 }
 
+// Close is held back too when it closes what may be a box, as the
+// canvas's rectangles are drawn: a box filled here has no use for it, and
+// one drawn by the raster renderer gets it after its steps.
 func (b *boxRenderer) Close() {
+	if b.boxPath() {
+		b.closed = true
+		return
+	}
 	b.replay()
 	b.Renderer.Close()
 }
@@ -111,7 +128,7 @@ func (b *boxRenderer) Circle(radius float64, x, y int) {
 
 func (b *boxRenderer) Fill() {
 	if b.fillBox() {
-		b.path = b.path[:0]
+		b.path, b.closed = b.path[:0], false
 		return
 	}
 	b.replay()
@@ -133,11 +150,6 @@ func (b *boxRenderer) Stroke() {
 	b.Renderer.Stroke()
 }
 
-func (b *boxRenderer) Text(body string, x, y int) {
-	b.replay() // the raster renderer fills text as part of the current path
-	b.Renderer.Text(body, x, y)
-}
-
 // step is one MoveTo or LineTo held back.
 type step struct {
 	p    image.Point
@@ -154,15 +166,17 @@ func (b *boxRenderer) replay() {
 		}
 	}
 	b.path = b.path[:0]
+	if b.closed {
+		b.Renderer.Close()
+		b.closed = false
+	}
 }
 
-// fillBox fills the path held back itself if it is a rectangle (one
-// MoveTo and four LineTo back to its start, as go-chart draws a box) in
-// an opaque colour, with no rotation, and reports whether it did. The
-// path stays held back, for its outline.
-func (b *boxRenderer) fillBox() bool {
+// boxPath reports whether the path held back has a box's shape: one
+// MoveTo and four LineTo back to its start, each side along an axis.
+func (b *boxRenderer) boxPath() bool {
 	p := b.path
-	if b.rotated || b.fill.A != 255 || len(p) != 5 || !p[0].move || p[4].p != p[0].p {
+	if len(p) != 5 || !p[0].move || p[4].p != p[0].p {
 		return false
 	}
 	for _, s := range p[1:] {
@@ -174,10 +188,18 @@ func (b *boxRenderer) fillBox() bool {
 	c0, c1, c2, c3 := p[0].p, p[1].p, p[2].p, p[3].p
 	horizontalFirst := c1.Y == c0.Y && c1.X == c2.X && c3.X == c0.X && c3.Y == c2.Y
 	verticalFirst := c1.X == c0.X && c1.Y == c2.Y && c3.Y == c0.Y && c3.X == c2.X
-	if !horizontalFirst && !verticalFirst {
+	return horizontalFirst || verticalFirst
+}
+
+// fillBox fills the path held back itself if it is a rectangle (one
+// MoveTo and four LineTo back to its start, as go-chart draws a box) in
+// an opaque colour, with no rotation, and reports whether it did. The
+// path stays held back, for its outline.
+func (b *boxRenderer) fillBox() bool {
+	if b.rotated || b.fill.A != 255 || !b.boxPath() {
 		return false
 	}
-	r := image.Rectangle{c0, c2}.Canon().Intersect(b.img.Bounds())
+	r := image.Rectangle{b.path[0].p, b.path[2].p}.Canon().Intersect(b.img.Bounds())
 	draw.Draw(b.img, r, image.NewUniform(b.fill), image.Point{}, draw.Src)
 	return true
 }

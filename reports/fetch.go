@@ -100,6 +100,11 @@ type eventSummariesOf interface {
 	EventSummariesOf(ctx context.Context, f summary.Filter, scores, timepoints []string) (map[string]map[string][]summary.Event, error)
 }
 
+// proportionSummariesOf is the same for yes/no scores (storage.DB can).
+type proportionSummariesOf interface {
+	ProportionSummariesOf(ctx context.Context, f summary.Filter, instrument string, scores, timepoints []string) (map[string]map[string][]summary.Proportion, error)
+}
+
 // cellGroup is the cells one shared query answers: those of one kind of
 // one instrument.
 type cellGroup struct {
@@ -112,7 +117,8 @@ type cellsBy func(score, tp string) []disclosure.Cell
 
 // sharedCells returns, for each group of two or more cells among the
 // outcomes that the source can answer at once (ons4's four scores at four
-// follow-ups, say; falls and admissions), the one query that answers them:
+// follow-ups, say; falls and admissions; device use at four follow-ups),
+// the one query that answers them:
 // at a million assessments a summary's time is reading the instrument's
 // assessments, the same for one score at one follow-up as for sixteen.
 func sharedCells(src Source, f summary.Filter, outcomes []Outcome) map[cellGroup]func(context.Context) (cellsBy, error) {
@@ -130,6 +136,14 @@ func sharedCells(src Source, f summary.Filter, outcomes []Outcome) map[cellGroup
 			out[cellGroup{KindEvents, in}] = func(ctx context.Context) (cellsBy, error) {
 				all, err := many.EventSummariesOf(ctx, f, set.scores, set.timepoints)
 				return func(score, tp string) []disclosure.Cell { return cellsOfEvents(all[tp][score]) }, err
+			}
+		}
+	}
+	if many, ok := src.(proportionSummariesOf); ok {
+		for in, set := range groupScores(outcomes, KindProportion) {
+			out[cellGroup{KindProportion, in}] = func(ctx context.Context) (cellsBy, error) {
+				all, err := many.ProportionSummariesOf(ctx, f, in, set.scores, set.timepoints)
+				return func(score, tp string) []disclosure.Cell { return cellsOfProportions(all[tp][score]) }, err
 			}
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // TestAttackOnSmallBoroughsAnalysedApart is the motivated intruder of
@@ -53,7 +54,7 @@ func TestAttackOnSmallBoroughsAnalysedApart(t *testing.T) {
 	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	all, err := Build(ctx, db, Options{AsOf: sampledata.AsOf()})
+	all, err := Build(ctx, summaries.Of(db), Options{AsOf: sampledata.AsOf()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestAttackOnSmallBoroughsAnalysedApart(t *testing.T) {
 			continue
 		}
 		// The second release: the partnership of the combined row alone.
-		one, err := Build(ctx, db, Options{AsOf: sampledata.AsOf(), Filter: summary.Filter{Boroughs: all.gate.Groups.Members([]string{target.group})}})
+		one, err := Build(ctx, summaries.Of(db), Options{AsOf: sampledata.AsOf(), Filter: summary.Filter{Boroughs: all.gate.Groups.Members([]string{target.group})}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +218,7 @@ func exactEffect(o Outcome, design string, t, c cell) (evaluation.Effect, error)
 // its cell (so that the database gives that resident's scores), and what
 // the intruder knows.
 func findTarget(ctx context.Context, t *testing.T, db *storage.DB, r *Report, a *Analysis, o Outcome, enrolled map[string][]ateval.Date) (*target, bool) {
-	cells, err := fetchCells(ctx, db, summary.Filter{}, o, a.Timepoint)
+	cells, err := fetchCells(ctx, summaries.Of(db), summary.Filter{}, o, a.Timepoint)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func findTarget(ctx context.Context, t *testing.T, db *storage.DB, r *Report, a 
 		}
 		for k, b := range names {
 			for _, d := range enrolled[b] {
-				rows, err := db.ChangeSummaries(ctx, summary.Filter{Boroughs: []string{b}, From: d, To: d, DeviceCategory: a.DeviceCategory}, o.Instrument, o.Score, a.Timepoint)
+				rows, err := summaries.Of(db).ChangeSummaries(ctx, summary.Filter{Boroughs: []string{b}, From: d, To: d, DeviceCategory: a.DeviceCategory}, o.Instrument, o.Score, a.Timepoint)
 				if err != nil {
 					t.Fatal(err)
 				}

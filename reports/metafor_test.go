@@ -17,6 +17,7 @@ import (
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage/storagetest"
+	"github.com/ateval/ateval/storage/summaries"
 )
 
 // metaforR returns the path of Rscript with metafor installed, skipping
@@ -78,7 +79,7 @@ func TestReportAgreesWithMetafor(t *testing.T) {
 	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := reports.Build(ctx, db, reports.Options{AsOf: sampledata.AsOf()})
+	r, err := reports.Build(ctx, summaries.Of(db), reports.Options{AsOf: sampledata.AsOf()})
 	if err != nil {
 		t.Fatal(err)
 	}

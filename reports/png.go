@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"slices"
+	"sync"
 )
 
 // encodePNG writes m as a PNG: 8-bit RGB, no row filters, deflated at
@@ -45,10 +46,16 @@ func encodePNG(w *bytes.Buffer, m *image.RGBA) error {
 	ihdr[8], ihdr[9] = 8, 2 // bit depth, colour type RGB; deflate, filter method 0, not interlaced
 	pw.chunk("IHDR", ihdr[:])
 	idat := bufio.NewWriterSize(idatWriter{pw}, 1<<15)
-	zw, err := zlib.NewWriterLevel(idat, zlib.BestSpeed)
-	if err != nil {
-		return err
+	zw, _ := zlibWriters.Get().(*zlib.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = zlib.NewWriterLevel(idat, zlib.BestSpeed); err != nil {
+			return err
+		}
+	} else {
+		zw.Reset(idat)
 	}
+	defer zlibWriters.Put(zw)
 	row := make([]byte, 1+3*b.Dx()) // filter type 0 (none), then RGB
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		pix := m.Pix[m.PixOffset(b.Min.X, y):]
@@ -84,7 +91,7 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 	b := m.Bounds()
 	width := b.Dx()
 	// Count the colours, a run at a time: charts are mostly long runs.
-	counts := make(map[uint32]int, 512)
+	counts := newColourTable()
 	last, run := uint32(0), 0 // 0 is transparent, so no pixel counted has it
 	// A pixel is read as one little-endian word, 0xAABBGGRR; opaque ones
 	// are those of 0xFF000000 and above.
@@ -96,23 +103,20 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 				return false, nil
 			}
 			if key != last {
-				counts[last] += run
+				counts.add(last, run)
 				last, run = key, 0
 			}
 			run++
 		}
 	}
-	counts[last] += run
-	delete(counts, 0)
+	counts.add(last, run)
+	counts.remove(0)
 	// Beyond 256 colours the rarest are drawn in the nearest: only while
 	// they are a few edge pixels, not a photograph or noise.
 	total := width * b.Dy()
-	keys := make([]uint32, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
+	keys := counts.colours()
 	slices.SortFunc(keys, func(a, b uint32) int {
-		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+		if c := cmp.Compare(counts.count(b), counts.count(a)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
@@ -120,15 +124,14 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 	n := min(len(keys), 256)
 	rare := 0
 	for _, k := range keys[n:] {
-		rare += counts[k]
+		rare += counts.count(k)
 	}
 	if rare*200 > total {
 		return false, nil
 	}
-	index := make(map[uint32]byte, len(keys))
 	palette := make([]byte, 0, 3*n)
 	for i, k := range keys[:n] {
-		index[k] = byte(i)
+		counts.setIndex(k, byte(i))
 		palette = append(palette, byte(k), byte(k>>8), byte(k>>16))
 	}
 	for _, k := range keys[n:] {
@@ -141,12 +144,20 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 				best, bestDist = i, d
 			}
 		}
-		index[k] = byte(best)
+		counts.setIndex(k, byte(best))
 	}
 	// image/png writes a paletted image just so: 8-bit indexes, PLTE, no
 	// row filters (it skips them for palettes), deflated at the level
 	// asked.
-	pal := &image.Paletted{Pix: make([]byte, width*b.Dy()), Stride: width, Rect: image.Rect(0, 0, width, b.Dy()),
+	pix, _ := palettedPix.Get().(*[]byte)
+	if pix == nil {
+		pix = new([]byte)
+	}
+	defer palettedPix.Put(pix)
+	if cap(*pix) < width*b.Dy() {
+		*pix = make([]byte, width*b.Dy())
+	}
+	pal := &image.Paletted{Pix: (*pix)[:width*b.Dy()], Stride: width, Rect: image.Rect(0, 0, width, b.Dy()),
 		Palette: make(color.Palette, n)}
 	for i, k := range keys[:n] {
 		pal.Palette[i] = color.RGBA{byte(k), byte(k >> 8), byte(k >> 16), 255}
@@ -159,14 +170,35 @@ func encodePalettedPNG(w *bytes.Buffer, m *image.RGBA) (bool, error) {
 		for x := 0; x < len(pix); x += 4 {
 			key := binary.LittleEndian.Uint32(pix[x:])
 			if key != last {
-				last, lastIndex = key, index[key]
+				last, lastIndex = key, counts.index(key)
 			}
 			pal.Pix[j] = lastIndex
 			j++
 		}
 	}
-	return true, (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, pal)
+	return true, (&png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pngBuffers}).Encode(w, pal)
 }
+
+// Each chart drawn needed a deflater of about 1.2 MB and a byte a pixel
+// for its palette indexes, a few hundred MB at a million assessments that
+// the collector then had to find: these pools keep them from one chart to
+// the next (each pixel index is written before it is read). A deflater
+// reset writes what a new one would.
+var (
+	pngBuffers  = &pngBufferPool{}
+	zlibWriters sync.Pool // *zlib.Writer at BestSpeed
+	palettedPix sync.Pool // *[]byte
+)
+
+// pngBufferPool is a png.EncoderBufferPool on a sync.Pool.
+type pngBufferPool struct{ p sync.Pool }
+
+func (p *pngBufferPool) Get() *png.EncoderBuffer {
+	b, _ := p.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngBufferPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
 // pngWriter writes PNG chunks, keeping the first error.
 type pngWriter struct {
@@ -200,3 +232,89 @@ func (i idatWriter) Write(b []byte) (int, error) {
 	i.pw.chunk("IDAT", b)
 	return len(b), i.pw.err
 }
+
+// colourTable counts a chart's colours and then holds each one's palette
+// index: an open-addressed hash table of pixel words, which a chart of a
+// few hundred colours fills a little, in place of two Go maps, which
+// took a third of the time of counting.
+type colourTable struct {
+	keys   []uint32 // 0 marks an empty slot; the pixel word 0 (transparent) is kept apart
+	counts []int
+	idx    []byte
+	zero   int // the count of 0, while kept
+	n      int
+}
+
+func newColourTable() *colourTable {
+	return &colourTable{keys: make([]uint32, 1024), counts: make([]int, 1024), idx: make([]byte, 1024)}
+}
+
+// slot returns where k is, or where it would go.
+func (t *colourTable) slot(k uint32) int {
+	mask := len(t.keys) - 1
+	i := int((k*0x9e3779b1)>>16) & mask
+	for t.keys[i] != k && t.keys[i] != 0 {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
+func (t *colourTable) add(k uint32, n int) {
+	if k == 0 {
+		t.zero += n
+		return
+	}
+	i := t.slot(k)
+	if t.keys[i] == 0 {
+		if 2*(t.n+1) > len(t.keys) {
+			t.grow()
+			i = t.slot(k)
+		}
+		t.keys[i] = k
+		t.n++
+	}
+	t.counts[i] += n
+}
+
+func (t *colourTable) grow() {
+	old, oldCounts := t.keys, t.counts
+	t.keys, t.counts, t.idx = make([]uint32, 2*len(old)), make([]int, 2*len(old)), make([]byte, 2*len(old))
+	for i, k := range old {
+		if k != 0 {
+			j := t.slot(k)
+			t.keys[j], t.counts[j] = k, oldCounts[i]
+		}
+	}
+}
+
+// remove forgets the count of 0, the only colour removed.
+func (t *colourTable) remove(k uint32) {
+	if k == 0 {
+		t.zero = 0
+	}
+}
+
+func (t *colourTable) count(k uint32) int {
+	if k == 0 {
+		return t.zero
+	}
+	return t.counts[t.slot(k)]
+}
+
+// colours lists the colours counted (0 not among them once removed).
+func (t *colourTable) colours() []uint32 {
+	out := make([]uint32, 0, t.n+1)
+	for _, k := range t.keys {
+		if k != 0 {
+			out = append(out, k)
+		}
+	}
+	if t.zero > 0 {
+		out = append(out, 0)
+	}
+	return out
+}
+
+func (t *colourTable) setIndex(k uint32, i byte) { t.idx[t.slot(k)] = i }
+
+func (t *colourTable) index(k uint32) byte { return t.idx[t.slot(k)] }

@@ -245,5 +245,8 @@ func TestSummariesAreForReportReaders(t *testing.T) {
 		if got := ateval.ErrorCode(err); got != c.want || ateval.ErrorCode(err2) != c.want {
 			t.Errorf("%s: ChangeSummaries %q, Enrolments %q; want %q", c.name, got, ateval.ErrorCode(err2), c.want)
 		}
+		if _, err := summaries.Of(db).ProportionSummariesOf(c.ctx, summary.Filter{}, "device-use", []string{"in_use"}, []string{"m6"}); ateval.ErrorCode(err) != c.want {
+			t.Errorf("%s: ProportionSummariesOf %q; want %q", c.name, ateval.ErrorCode(err), c.want)
+		}
 	}
 }

@@ -73,6 +73,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		opt.UnitCosts = &uc
 	}
+	defer startProfiles(env)()
 	db, err := openDB(ctx, *dsn, mustExist)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func (db *DB) Enrolments(ctx context.Context, f summary.Filter) (_ []summary.Enr
 	}
 	defer ateval.Wrap(&err, "enrolments")
 	cte, args := db.residentsCTE(f)
+	cte = db.materialized(cte)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, res.category AS category, r.enrolled_on AS enrolled_on, COUNT(*) AS n,
 	SUM(res.rkey) AS keys
 FROM res JOIN residents r ON r.id = res.id WHERE 1 = 1`
@@ -59,6 +60,7 @@ func (db *DB) Taken(ctx context.Context, f summary.Filter) (_ []summary.Taken, e
 	}
 	defer ateval.Wrap(&err, "assessments taken")
 	cte, args := db.residentsCTE(f)
+	cte = db.materialized(cte)
 	q := cte + `SELECT res.borough AS borough, res.grp AS grp, res.category AS category, res.period AS period,
 	a.instrument AS instrument, a.timepoint AS timepoint, COUNT(*) AS n,
 	SUM(CASE WHEN a.unscored > 0 THEN 1 ELSE 0 END) AS incomplete, SUM(res.rkey) AS keys,

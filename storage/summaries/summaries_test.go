@@ -407,6 +407,28 @@ func TestChangeSummariesOfSeveralScores(t *testing.T) {
 				t.Errorf("events %+v: no summaries of falls", f)
 			}
 		}
+		for _, f := range []summary.Filter{{}, {Boroughs: []string{"sutton"}}, {DeviceCategory: "fall-detector"}, {DeviceCategory: "voice-assistant"}} {
+			all, err := summaries.Of(db).ProportionSummariesOf(ctx, f, "device-use", []string{"in_use"}, []string{"m3", "m6"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all["m3"]) != 0 {
+				t.Errorf("device use %+v: proportions at m3, when nobody was asked then: %+v", f, all["m3"])
+			}
+			one, err := summaries.Of(db).ProportionSummaries(ctx, f, "device-use", "in_use", "m6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(all["m6"]["in_use"], one) {
+				t.Errorf("device use %+v: together %+v, alone %+v", f, all["m6"]["in_use"], one)
+			}
+			if len(one) == 0 && f.DeviceCategory != "voice-assistant" {
+				t.Errorf("device use %+v: no proportions at m6", f)
+			}
+		}
+		if _, err := summaries.Of(db).ProportionSummariesOf(ctx, summary.Filter{}, "device-use", []string{"no such'score"}, []string{"m6"}); err == nil {
+			t.Error("a yes/no score name that is not a name was accepted")
+		}
 		if _, err := summaries.Of(db).ChangeSummariesOf(ctx, summary.Filter{}, "ons4", []string{"happy", "no such'score"}, []string{"m6"}); err == nil {
 			t.Error("a score name that is not a name was accepted")
 		}
