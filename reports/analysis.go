@@ -53,6 +53,12 @@ type BoroughEffect struct {
 	// Combined is how many small boroughs the unnamed row combines; 0 for
 	// a named borough.
 	Combined int `json:"combined,omitempty"`
+	// Randomised is true when the row's comparison rests on random
+	// allocation: a named borough whose residents of the category, in every
+	// financial year the row holds, were in a randomised trial (see
+	// ateval.RandomisedTrial). A property of the borough's design, not of
+	// its residents.
+	Randomised bool `json:"randomised,omitempty"`
 }
 
 // BoroughsCovered returns how many boroughs the analysis's rows hold: a
@@ -241,6 +247,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 			be.Combined = len(t.unit.Boroughs)
 		}
 		if withC {
+			be.Randomised = randomisedRow(opt.Trials, t, c, category)
 			be.NComparison = r.count(c.c.N, c.c.Key)
 			bT.add(t.c)
 			bC.add(c.c)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -113,6 +114,8 @@ func (r *Report) release(cells []disclosure.Cell) []disclosure.Released {
 type unitCell struct {
 	unit disclosure.Unit
 	c    cell
+	// periods are the financial years of enrolment the cells hold.
+	periods []disclosure.Period
 }
 
 // byUnit sums the picked cells of a category and arm per unit, keyed by
@@ -133,6 +136,11 @@ func byUnit(k Kind, rs []disclosure.Released, category, armName string) ([]strin
 			order = append(order, id)
 		}
 		u.c.add(cellOf(k, x.N, x.Key, x.Sums))
+		for _, p := range x.Periods {
+			if !slices.Contains(u.periods, p) {
+				u.periods = append(u.periods, p)
+			}
+		}
 		out[id] = u
 	}
 	sort.Slice(order, func(i, j int) bool {
