@@ -55,7 +55,7 @@ func (t RandomisedTrial) Covers(year int) bool {
 }
 
 // Years says which financial years the trial covers whole, in words:
-// "from April 2025", "April 2025 to March 2027", or "no whole financial
+// "From April 2025", "April 2025 to March 2027", or "No whole financial
 // year" for a trial shorter than one.
 func (t RandomisedTrial) Years() string {
 	first := t.From.Year()
@@ -63,7 +63,7 @@ func (t RandomisedTrial) Years() string {
 		first++
 	}
 	if t.To.IsZero() {
-		return fmt.Sprintf("from April %d", first)
+		return fmt.Sprintf("From April %d", first)
 	}
 	// The last year covered ends on 31 March on or before To.
 	last := t.To.Year() - 1
@@ -71,7 +71,7 @@ func (t RandomisedTrial) Years() string {
 		last--
 	}
 	if last < first {
-		return "no whole financial year"
+		return "No whole financial year"
 	}
 	return fmt.Sprintf("April %d to March %d", first, last+1)
 }

@@ -22,12 +22,12 @@ func TestTrialCoversWholeYears(t *testing.T) {
 		want     bool
 		years    string
 	}{
-		{"2024-04-01", "", 2024, true, "from April 2024"},
-		{"2024-04-01", "", 2023, false, "from April 2024"},
-		{"2024-04-02", "", 2024, false, "from April 2025"},
-		{"2024-04-02", "", 2025, true, "from April 2025"},
+		{"2024-04-01", "", 2024, true, "From April 2024"},
+		{"2024-04-01", "", 2023, false, "From April 2024"},
+		{"2024-04-02", "", 2024, false, "From April 2025"},
+		{"2024-04-02", "", 2025, true, "From April 2025"},
 		{"2024-03-15", "2025-03-31", 2024, true, "April 2024 to March 2025"},
-		{"2024-03-15", "2025-03-30", 2024, false, "no whole financial year"},
+		{"2024-03-15", "2025-03-30", 2024, false, "No whole financial year"},
 		{"2024-04-01", "2026-06-30", 2025, true, "April 2024 to March 2026"},
 		{"2024-04-01", "2026-06-30", 2026, false, "April 2024 to March 2026"},
 	} {

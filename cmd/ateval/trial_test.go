@@ -41,7 +41,7 @@ func TestTrialCommand(t *testing.T) {
 			}
 			code, out, _ = runCLI(t, "trial", "list", "--db", d.URL)
 			if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 2 ||
-				!strings.Contains(lines[1], "croydon") || !strings.Contains(lines[1], "from April 2024") {
+				!strings.Contains(lines[1], "croydon") || !strings.Contains(lines[1], "From April 2024") {
 				t.Errorf("trial list: exit %d:\n%s", code, out)
 			}
 			if code, _, errs := runCLI(t, "trial", "remove", "--db", d.URL, "--id", strconv.Itoa(id)); code != 0 {
