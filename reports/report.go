@@ -98,6 +98,12 @@ func (o Options) withDefaults() (Options, error) {
 		uc := DefaultUnitCosts()
 		o.UnitCosts = &uc
 	}
+	// Every price is uprated to one year, on a copy: the caller's table
+	// is left as they gave it.
+	uc := *o.UnitCosts
+	uc.Items = slices.Clone(uc.Items)
+	uc.Uprate(DefaultIndex())
+	o.UnitCosts = &uc
 	if o.Now == nil {
 		o.Now = time.Now
 	}
