@@ -60,10 +60,10 @@ func (r *Report) docMethods() []DocMethods {
 			}
 			checked := "yes"
 			if !m.Verified {
-				checked = "no: to verify"
-				if m.Note != "" {
-					checked += ". " + m.Note
-				}
+				checked = "no"
+			}
+			if m.Note != "" {
+				checked += ". " + m.Note
 			}
 			mids.Table = append(mids.Table, []string{o.Label, midOf(m).Text(), m.Source, checked})
 		}
