@@ -61,7 +61,10 @@ func (ix PriceIndex) years() []string {
 func (ix PriceIndex) Factor(from string) (float64, error) {
 	ys := ix.years()
 	if !financialYear.MatchString(from) {
-		return 0, ateval.Errorf(ateval.EINVALID, "the price year %q is not a financial year such as 2022/23", from)
+		if len(from) == 4 && len(ys) > 0 && from < ys[0][:4] {
+			return 0, ateval.Errorf(ateval.EINVALID, "its price year, %s, is before %s, where the %s starts", from, ys[0], ix.Name)
+		}
+		return 0, ateval.Errorf(ateval.EINVALID, "its price year, %q, is not a financial year such as 2022/23", from)
 	}
 	i, j := slices.Index(ys, from), slices.Index(ys, ix.PriceYear)
 	if j < 0 {
@@ -88,7 +91,7 @@ func (uc *UnitCosts) Uprate(ix PriceIndex) {
 		f, err := ix.Factor(c.PriceYear)
 		if err != nil {
 			c.Factor, c.Uprated = 0, c.Pounds
-			c.NotUprated = fmt.Sprintf("Not uprated: %s. It is used at its own prices, which understates it in %s prices.", ateval.ErrorMessage(err), ix.PriceYear)
+			c.NotUprated = fmt.Sprintf("Not uprated: %s. It is used at its own prices, which understates it at %s prices.", ateval.ErrorMessage(err), ix.PriceYear)
 			continue
 		}
 		c.Factor, c.Uprated, c.NotUprated = f, c.Pounds*f, ""
