@@ -149,6 +149,8 @@ func (r *Report) docCosts() DocCosts {
 			SourcePrice: "£" + moneyFormat(u.Pounds), Source: u.Source, Verified: u.Verified, NotUprated: u.NotUprated}
 		if u.NotUprated == "" {
 			d.Uprating = fmt.Sprintf("£%s at %s prices × %.4f", moneyFormat(u.Pounds), u.PriceYear, u.Factor)
+		} else {
+			d.Price += " (at " + u.PriceYear + " prices: not uprated)"
 		}
 		c.UnitCosts = append(c.UnitCosts, d)
 	}

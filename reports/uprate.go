@@ -62,7 +62,7 @@ func (ix PriceIndex) Factor(from string) (float64, error) {
 	ys := ix.years()
 	if !financialYear.MatchString(from) {
 		if len(from) == 4 && len(ys) > 0 && from < ys[0][:4] {
-			return 0, ateval.Errorf(ateval.EINVALID, "its price year, %s, is before %s, where the %s starts", from, ys[0], ix.Name)
+			return 0, ateval.Errorf(ateval.EINVALID, "its price year, %s, is before %s, where the index starts", from, ys[0])
 		}
 		return 0, ateval.Errorf(ateval.EINVALID, "its price year, %q, is not a financial year such as 2022/23", from)
 	}

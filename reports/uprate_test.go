@@ -54,7 +54,7 @@ func TestUprate(t *testing.T) {
 		}
 	}
 	fall, _ := uc.get("fall_ambulance")
-	if fall.Factor != 0 || !strings.Contains(fall.NotUprated, "Not uprated: its price year, 2004, is before 2015/16, where the NHS Cost Inflation Index") {
+	if fall.Factor != 0 || !strings.Contains(fall.NotUprated, "Not uprated: its price year, 2004, is before 2015/16, where the index starts") {
 		t.Errorf("the 2004 ambulance cost, which the index does not reach: %+v", fall)
 	}
 	text := uc.priceYearText()
