@@ -41,8 +41,10 @@ const (
 	ActionResetPassword      = "reset_password"       // the link used
 	ActionCreateAgreement    = "create_agreement"
 	ActionAddAgreementMember = "add_agreement_member"
-	ActionSetAgreementMinK   = "set_agreement_min_k" // the old and new minimum k in the detail
-	ActionEndAgreement       = "end_agreement"       // ended early, from the day in the detail
+	ActionSetAgreementMinK   = "set_agreement_min_k"     // the old and new minimum k in the detail
+	ActionEndAgreement       = "end_agreement"           // ended early, from the day in the detail
+	ActionRecordTrial        = "record_randomised_trial" // a borough's randomised allocation of a category, with its dates
+	ActionRemoveTrial        = "remove_randomised_trial" // the trial's borough, category and dates in the detail
 
 	// ActionAccessDenied records a signed-in user refused by their role:
 	// at a route (its method and pattern, never a query or a value typed)
@@ -64,6 +66,7 @@ func AuditActions() []string {
 		ActionCreateUser, ActionUpdateUser, ActionDisableUser, ActionEnableUser, ActionIssuePasswordReset, ActionResetPassword,
 		ActionCreateCategory, ActionReadAuditLog,
 		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportRefused,
+		ActionRecordTrial, ActionRemoveTrial,
 	}
 }
 
@@ -109,6 +112,8 @@ var actionLabels = map[string]string{
 	ActionAddAgreementMember: "Named an evaluator on an agreement",
 	ActionSetAgreementMinK:   "Set an agreement's minimum k",
 	ActionEndAgreement:       "Ended an agreement early",
+	ActionRecordTrial:        "Recorded a randomised trial",
+	ActionRemoveTrial:        "Removed a randomised trial",
 	ActionExport:             "Exported anonymised data",
 	ActionExportRefused:      "Was refused an export",
 }

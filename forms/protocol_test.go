@@ -80,3 +80,27 @@ func TestProtocolRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestMIDsSayWhatWasChecked: every minimal important difference says
+// what was checked against its source (verified) or why it could not be
+// (unverified), so that no "verify" mark is left without a reason.
+func TestMIDsSayWhatWasChecked(t *testing.T) {
+	p := Default().Protocol()
+	if len(p.MIDs) == 0 {
+		t.Fatal("the protocol has no minimal important differences")
+	}
+	for _, m := range p.MIDs {
+		name := m.Instrument + " " + m.Score
+		switch {
+		case m.Source == "":
+			t.Errorf("%s: no source", name)
+		case m.Verified && !strings.Contains(m.Note, "Checked on"):
+			t.Errorf("%s: verified, but its note does not say what was checked and when: %q", name, m.Note)
+		case !m.Verified && !strings.HasPrefix(m.Note, "Unverified"):
+			t.Errorf("%s: unverified without saying why: %q", name, m.Note)
+		}
+		if strings.Contains(strings.ToLower(m.Note), "to be verified") && m.Verified {
+			t.Errorf("%s: verified, yet its note asks for verification", name)
+		}
+	}
+}

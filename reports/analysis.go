@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/reports/summary"
@@ -64,6 +65,12 @@ type BoroughEffect struct {
 	// Combined is how many small boroughs the unnamed row combines; 0 for
 	// a named borough.
 	Combined int `json:"combined,omitempty"`
+	// Randomised is true when the row's comparison rests on random
+	// allocation: a named borough whose residents of the category, in every
+	// financial year the row holds, were in a randomised trial (see
+	// ateval.RandomisedTrial). A property of the borough's design, not of
+	// its residents.
+	Randomised bool `json:"randomised,omitempty"`
 }
 
 // BoroughsCovered returns how many boroughs the analysis's rows hold: a
@@ -236,7 +243,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	a := Analysis{Outcome: o.ID, DeviceCategory: category, Timepoint: timepoint, Design: design,
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
 	d := r.Disclosure.Rules
-	rs := r.rows(o, design, order, T, C)
+	rs := r.rows(o, design, category, order, T, C, opt.Trials)
 	a.Boroughs, a.analysed = rs.shown, rs.analysed
 	if withC {
 		a.imbalanced = r.imbalanced(o, rs.bT, rs.bC)
@@ -266,7 +273,7 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 		a.Withheld = withhold(&a.Pooled)
 	}
 	if withC && o.Kind == KindChange {
-		a.Adjusted = r.adjusted(o, order, T, C, opt)
+		a.Adjusted = r.adjusted(o, category, order, T, C, opt)
 	}
 	return a, true
 }
@@ -296,8 +303,8 @@ func (s *Sensitivity) Analysed() []evaluation.Study { return s.analysed }
 // adjusted is the baseline-adjusted sensitivity analysis of a difference
 // in change of scores over the same units, or nil when fewer than
 // MinBoroughs rows allow it.
-func (r *Report) adjusted(o Outcome, order []string, T, C map[string]unitCell, opt *Options) *Sensitivity {
-	rs := r.rows(o, AdjustedForBaseline, order, T, C)
+func (r *Report) adjusted(o Outcome, category string, order []string, T, C map[string]unitCell, opt *Options) *Sensitivity {
+	rs := r.rows(o, AdjustedForBaseline, category, order, T, C, opt.Trials)
 	if len(rs.shown) < opt.MinBoroughs {
 		return nil
 	}
@@ -322,7 +329,7 @@ type rowSet struct {
 	bT, bC   cell
 }
 
-func (r *Report) rows(o Outcome, design string, order []string, T, C map[string]unitCell) rowSet {
+func (r *Report) rows(o Outcome, design, category string, order []string, T, C map[string]unitCell, trials []ateval.RandomisedTrial) rowSet {
 	withC := design == DifferenceInChange || design == AdjustedForBaseline
 	d := r.Disclosure.Rules
 	var rs rowSet
@@ -346,6 +353,7 @@ func (r *Report) rows(o Outcome, design string, order []string, T, C map[string]
 			be.Combined = len(t.unit.Boroughs)
 		}
 		if withC {
+			be.Randomised = randomisedRow(trials, t, c, category)
 			be.NComparison = r.count(c.c.N, c.c.Key)
 			rs.bT.add(t.c)
 			rs.bC.add(c.c)

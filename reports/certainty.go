@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/ateval/ateval"
 )
 
 // Certainty is how sure a reader can be of a finding, as GRADE judges it
@@ -36,7 +38,10 @@ const (
 // CertaintyMethod explains how certainty is judged, for the methods
 // section.
 func CertaintyMethod() string {
-	return "Certainty follows GRADE. Evidence from a comparison in which residents were allocated to a device or not at random starts at high; " +
+	return "Certainty follows GRADE. Evidence from a comparison in which residents were allocated to a device or not at random starts at high: " +
+		"an administrator records which boroughs ran such a trial of a device category, and from when, and a borough's row counts as randomised only for the financial years of enrolment the trial covers whole. " +
+		"Only when every borough in the comparison is randomised does it start at high; a comparison mixing randomised and other boroughs is not split (with so few boroughs the parts would be too small to pool) " +
+		"and starts at low, as its pooled estimate rests partly on non-randomised evidence; " +
 		"any other comparison with residents without the device starts at low, as non-randomised evidence does; " +
 		"a change from baseline with no comparison group, or a share of residents with nothing to compare it with, starts at low and is never rated above low, " +
 		"because it also holds what would have happened anyway (recovery, ageing, regression to the mean). " +
@@ -48,30 +53,55 @@ func CertaintyMethod() string {
 		"Certainty is never raised: with this few boroughs a large effect is as likely to be bias as a strong one."
 }
 
-// randomised reports whether every borough in the analysis's rows
-// allocated residents to a device or not at random.
-func randomised(a *Analysis, opt *Options) bool {
-	if opt == nil || len(opt.Randomised) == 0 || len(a.Boroughs) == 0 {
+// randomisedRow reports whether a named borough's row of a comparison
+// rests on random allocation: every financial year of enrolment its
+// intervention and comparison cells hold is covered whole by one of the
+// borough's randomised trials of the category. A row of boroughs combined
+// never does: it names no borough whose design could be checked.
+func randomisedRow(trials []ateval.RandomisedTrial, t, c unitCell, category string) bool {
+	if !t.unit.Named || len(t.unit.Boroughs) != 1 || len(t.periods) == 0 {
 		return false
 	}
-	for _, b := range a.Boroughs {
-		if b.Combined > 0 || !slices.Contains(opt.Randomised, b.Borough) {
+	b := t.unit.Boroughs[0]
+	for _, p := range append(slices.Clone(t.periods), c.periods...) {
+		if !ateval.RandomisedIn(trials, b, category, int(p)) {
 			return false
 		}
 	}
 	return true
 }
 
+// randomisedRows counts the analysis's rows resting on random allocation.
+func randomisedRows(a *Analysis) int {
+	n := 0
+	for _, b := range a.Boroughs {
+		if b.Randomised && b.Combined == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // certainty judges an analysis; a withheld pooled estimate is not judged.
-func certainty(a *Analysis, opt *Options) Certainty {
+func certainty(a *Analysis) Certainty {
 	if a.Withheld != "" {
 		return Certainty{Level: "not judged", Basis: "The pooled estimate is withheld.", Reasons: []string{"the pooled estimate is withheld"}}
 	}
 	level := levelLow
 	var basis string
+	random := randomisedRows(a)
 	switch {
-	case a.Design == DifferenceInChange && randomised(a, opt):
+	case a.Design == DifferenceInChange && random > 0 && random == len(a.Boroughs):
 		level, basis = levelHigh, basisRandomised
+	case a.Design == DifferenceInChange && random > 0:
+		// Mixed evidence is not split: with a few boroughs, pooling the
+		// randomised rows apart would leave too few to pool, so the
+		// pooled estimate, which the non-randomised rows move, starts
+		// where they do (GRADE guidance 24, Cuello-Garcia et al. J Clin
+		// Epidemiol 2022: a body of evidence including non-randomised
+		// studies is rated from their starting point, low).
+		basis = fmt.Sprintf("Compared with residents without the device; residents were allocated at random in %d of the %d boroughs and not in the others: starts at low, as non-randomised evidence does.",
+			random, len(a.Boroughs))
 	case a.Design == DifferenceInChange:
 		basis = "Compared with residents without the device, who were not allocated at random: starts at low, as non-randomised evidence does."
 	case a.Design == SingleGroup:

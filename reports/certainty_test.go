@@ -27,24 +27,32 @@ func judged(design string, est, ciLo, ciHi, piLo, piHi float64) Analysis {
 // inconsistency and imprecision are judged against the minimal important
 // difference (1 point), not against no effect.
 func TestCertaintyGRADE(t *testing.T) {
-	allRandom := &Options{Randomised: []string{"brent", "camden", "ealing"}}
+	// allRandom marks every row randomised; nil leaves them as they are.
+	allRandom := func(a Analysis) Analysis {
+		for i := range a.Boroughs {
+			a.Boroughs[i].Randomised = true
+		}
+		return a
+	}
+	none := func(a Analysis) Analysis { return a }
 	for _, c := range []struct {
 		name   string
 		a      Analysis
-		opt    *Options
+		opt    func(Analysis) Analysis
 		want   string
 		reason string // a word every reason list must hold, "" for none
 	}{
 		{"randomised, precise, important", judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8), allRandom, "high", ""},
 		{"randomised, precisely no important effect", judged(DifferenceInChange, 0.1, -0.5, 0.7, -0.8, 0.9), allRandom, "high", ""},
-		{"non-randomised comparison starts low", judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8), nil, "low", ""},
+		{"non-randomised comparison starts low", judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8), none, "low", ""},
 		{"before-after, even in randomised boroughs", judged(BeforeAfter, 2, 1.5, 2.5, 1.2, 2.8), allRandom, "low", ""},
 		{"CI crosses the MID, not zero", judged(DifferenceInChange, 1.2, 0.5, 1.9, 0.4, 2.0), allRandom, "low", "imprecision"},
 		{"CI crosses both MIDs: two levels", judged(DifferenceInChange, 0, -1.5, 1.5, -1.6, 1.6), allRandom, "very low", "serious imprecision"},
 		{"PI crosses the MID", judged(DifferenceInChange, 2, 1.5, 2.5, 0.5, 3.5), allRandom, "moderate", "inconsistency"},
-		{"before-after lowered further", judged(BeforeAfter, 1.2, 0.5, 1.9, 0.4, 2.0), nil, "very low", "imprecision"},
+		{"before-after lowered further", judged(BeforeAfter, 1.2, 0.5, 1.9, 0.4, 2.0), none, "very low", "imprecision"},
 	} {
-		got := certainty(&c.a, c.opt)
+		a := c.opt(c.a)
+		got := certainty(&a)
 		if got.Level != c.want {
 			t.Errorf("%s: certainty %q %v, want %q", c.name, got.Level, got.Reasons, c.want)
 		}
@@ -55,19 +63,28 @@ func TestCertaintyGRADE(t *testing.T) {
 			t.Errorf("%s: no basis", c.name)
 		}
 	}
-	a := judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8)
+	a := allRandom(judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8))
+	if got := certainty(&a); got.Level != "high" || got.Basis != basisRandomised {
+		t.Errorf("all randomised: %+v", got)
+	}
 	a.Completeness = 0.75
-	if got := certainty(&a, allRandom); got.Level != "moderate" || !strings.Contains(got.Reasons[0], "25% of the follow-ups due were not recorded") {
+	if got := certainty(&a); got.Level != "moderate" || !strings.Contains(got.Reasons[0], "25% of the follow-ups due were not recorded") {
 		t.Errorf("attrition of 25%%: %+v", got)
 	}
 	a.Completeness = 0.9
 	a.imbalanced = true
-	if got := certainty(&a, allRandom); got.Level != "moderate" || !strings.Contains(got.Reasons[0], "differed at the start") {
+	if got := certainty(&a); got.Level != "moderate" || !strings.Contains(got.Reasons[0], "differed at the start") {
 		t.Errorf("baseline imbalance: %+v", got)
 	}
-	one := &Options{Randomised: []string{"brent"}}
-	if got := certainty(&a, one); got.Level != "very low" {
-		t.Errorf("one randomised borough of three: %q, want the non-randomised start, low, less one", got.Level)
+	a.Boroughs[1].Randomised, a.Boroughs[2].Randomised = false, false
+	if got := certainty(&a); got.Level != "very low" || !strings.Contains(got.Basis, "at random in 1 of the 3 boroughs") {
+		t.Errorf("one randomised borough of three: %q (%s), want the non-randomised start, low, less one", got.Level, got.Basis)
+	}
+	// A row of boroughs combined is never randomised, whatever it says.
+	c := allRandom(judged(DifferenceInChange, 2, 1.5, 2.5, 1.2, 2.8))
+	c.Boroughs[2].Combined = 3
+	if got := certainty(&c); got.Level != "low" {
+		t.Errorf("a combined row among randomised ones: %q, want low", got.Level)
 	}
 }
 
@@ -141,7 +158,7 @@ func TestRolesAndQValues(t *testing.T) {
 		if a.MID == nil {
 			t.Errorf("analysis %d has no minimal important difference", i)
 		}
-		a.Certainty = certainty(&a, nil)
+		a.Certainty = certainty(&a)
 		s := sentence(byID[a.Outcome], &a, tests)
 		exploratory := strings.Contains(s, "exploratory")
 		if exploratory != (a.Role != "primary") {

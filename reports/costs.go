@@ -26,6 +26,12 @@ type UnitCost struct {
 	Source    string  `json:"source"`
 	// Verified is false for a figure not checked against its source.
 	Verified bool `json:"verified"`
+	// Uprated is the price in the table's PriceYear, Pounds × Factor
+	// (see Uprate); the report prices with it. NotUprated says why a
+	// price could not be uprated (Factor is then 0 and Uprated is Pounds).
+	Uprated    float64 `json:"uprated_pounds"`
+	Factor     float64 `json:"uprating_factor"`
+	NotUprated string  `json:"not_uprated,omitempty"`
 }
 
 // UnitCosts is the table the cost-consequence section prices with.
@@ -33,6 +39,13 @@ type UnitCosts struct {
 	Currency string     `json:"currency"`
 	Note     string     `json:"note"`
 	Items    []UnitCost `json:"items"`
+	// PriceYear is the financial year every price is uprated to, and
+	// Index the published index used (see Uprate); set when a report is
+	// built.
+	PriceYear   string `json:"price_year,omitempty"`
+	Index       string `json:"index,omitempty"`
+	IndexSource string `json:"index_source,omitempty"`
+	Provisional bool   `json:"price_year_provisional,omitempty"`
 }
 
 // The unit costs the report needs.
@@ -155,7 +168,7 @@ func (r *Report) buildCosts(costs []summary.Cost, opt *Options) {
 		if hc, ok := r.finding("home_care_hours", cat, "m12"); ok {
 			p, _ := uc.get("home_care_hour")
 			// Fewer hours a week save 52 × hours × price a year.
-			s := Range{-hc.Pooled.Estimate * 52 * p.Pounds, -hc.Pooled.CIUpper * 52 * p.Pounds, -hc.Pooled.CILower * 52 * p.Pounds}
+			s := Range{-hc.Pooled.Estimate * 52 * p.Uprated, -hc.Pooled.CIUpper * 52 * p.Uprated, -hc.Pooled.CILower * 52 * p.Uprated}
 			cc.Savings["home_care_hour"] = s
 			net, have = addRange(net, s), true
 		}
@@ -167,8 +180,8 @@ func (r *Report) buildCosts(costs []summary.Cost, opt *Options) {
 			p, _ := uc.get(ev.cost)
 			rate := r.baseRate[ev.outcome+"|"+cat] * 365 // events per resident-year before
 			// Events avoided a year = rate × (1 − RR); RR's interval maps monotonically.
-			s := Range{rate * (1 - math.Exp(f.Pooled.Estimate)) * p.Pounds, rate * (1 - math.Exp(f.Pooled.CIUpper)) * p.Pounds,
-				rate * (1 - math.Exp(f.Pooled.CILower)) * p.Pounds}
+			s := Range{rate * (1 - math.Exp(f.Pooled.Estimate)) * p.Uprated, rate * (1 - math.Exp(f.Pooled.CIUpper)) * p.Uprated,
+				rate * (1 - math.Exp(f.Pooled.CILower)) * p.Uprated}
 			cc.Savings[ev.cost] = s
 			net, have = addRange(net, s), true
 		}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -116,6 +117,8 @@ type unitCell struct {
 	// members are an unnamed unit's boroughs one by one (nil for a named
 	// unit): analysed, never shown (see hiddenStudies).
 	members map[string]cell
+	// periods are the financial years of enrolment the cells hold.
+	periods []disclosure.Period
 }
 
 // byUnit sums the picked cells of a category and arm per unit, keyed by
@@ -143,6 +146,11 @@ func byUnit(k Kind, rs []disclosure.Released, category, armName string) ([]strin
 			mc := u.members[m.Borough]
 			mc.add(cellOf(k, m.N, m.Key, m.Sums))
 			u.members[m.Borough] = mc
+		}
+		for _, p := range x.Periods {
+			if !slices.Contains(u.periods, p) {
+				u.periods = append(u.periods, p)
+			}
 		}
 		out[id] = u
 	}

@@ -127,6 +127,7 @@ type DocAbandonment struct {
 // DocCosts is the costs section.
 type DocCosts struct {
 	Explain   []string
+	PriceYear string // the one year every price is at
 	Rows      []DocCostRow
 	UnitCosts []DocUnitCost
 }
@@ -141,9 +142,13 @@ type DocCostRow struct {
 	Saves                             bool   // the whole net range is a saving
 }
 
-// DocUnitCost is one unit cost with its source and price year.
+// DocUnitCost is one unit cost with its source and price year: Price is
+// in the report's one price year, SourcePrice in the source's own
+// (PriceYear), Uprating how one became the other, NotUprated why it
+// could not be.
 type DocUnitCost struct {
 	Item, Price, Unit, PriceYear, Source string
+	SourcePrice, Uprating, NotUprated    string
 	Verified                             bool
 }
 

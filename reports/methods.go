@@ -60,10 +60,10 @@ func (r *Report) docMethods() []DocMethods {
 			}
 			checked := "yes"
 			if !m.Verified {
-				checked = "no: to verify"
-				if m.Note != "" {
-					checked += ". " + m.Note
-				}
+				checked = "no"
+			}
+			if m.Note != "" {
+				checked += ". " + m.Note
 			}
 			mids.Table = append(mids.Table, []string{o.Label, midOf(m).Text(), m.Source, checked})
 		}
@@ -106,8 +106,9 @@ func (r *Report) docCosts() DocCosts {
 		"For each kind of device: what a year of it costs per resident (its price plus 52 weeks of monitoring), against the value of the changes in home care hours, falls and hospital admissions at 12 months, each priced with the unit costs below.",
 		"Signs: a positive figure is a saving (less home care, fewer ambulance call-outs to falls, fewer admissions); a negative figure is extra cost (more of them). The net figure is the savings less the device's cost, so a negative net figure means the device costs more than it saves. Every figure has its 95% range; the net range adds the ends of the ranges, which is wider, and more cautious, than a joint interval.",
 		"A saving rests on the comparison with residents without the device where there is one; otherwise on the change since baseline, which also holds what would have happened anyway. A dash means there is no figure: no pooled 12-month estimate of that consequence (fewer than 3 boroughs with enough residents), not a saving of zero.",
-		"Unit costs are in the price year of their source, not uprated to one year: the ambulance cost is of 2004 and understates today's.",
 	}}
+	c.Explain = append(c.Explain, r.UnitCosts.priceYearText())
+	c.PriceYear = r.UnitCosts.PriceYear
 	for _, cc := range r.CostConsequence {
 		row := DocCostRow{ID: cc.DeviceCategory, Category: CategoryTitle(cc.DeviceCategory), Residents: fmt.Sprint(cc.Residents),
 			DeviceCost: poundsText(float64(cc.DeviceCost)), CareHours: rangeText(cc.Savings, "home_care_hour"),
@@ -146,8 +147,14 @@ func (r *Report) docCosts() DocCosts {
 		c.Rows = append(c.Rows, row)
 	}
 	for _, u := range r.UnitCosts.Items {
-		c.UnitCosts = append(c.UnitCosts, DocUnitCost{Item: u.Label, Price: fmt.Sprintf("£%s", moneyFormat(u.Pounds)), Unit: u.Unit,
-			PriceYear: u.PriceYear, Source: u.Source, Verified: u.Verified})
+		d := DocUnitCost{Item: u.Label, Price: "£" + moneyFormat(u.Uprated), Unit: u.Unit, PriceYear: u.PriceYear,
+			SourcePrice: "£" + moneyFormat(u.Pounds), Source: u.Source, Verified: u.Verified, NotUprated: u.NotUprated}
+		if u.NotUprated == "" {
+			d.Uprating = fmt.Sprintf("£%s at %s prices × %.4f", moneyFormat(u.Pounds), u.PriceYear, u.Factor)
+		} else {
+			d.Price += " (at " + u.PriceYear + " prices: not uprated)"
+		}
+		c.UnitCosts = append(c.UnitCosts, d)
 	}
 	return c
 }

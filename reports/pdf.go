@@ -410,9 +410,13 @@ func (p *pdfWriter) costs() {
 		if !u.Verified {
 			src += " (not checked against the source: check before quoting)"
 		}
-		rows = append(rows, []string{u.Item, u.Price + " " + u.Unit, u.PriceYear, src})
+		from := u.Uprating
+		if from == "" {
+			from = u.SourcePrice + " at " + u.PriceYear + " prices. " + u.NotUprated
+		}
+		rows = append(rows, []string{u.Item, u.Price + " " + u.Unit, from, src})
 	}
-	p.table(7, []float64{0.2, 0.14, 0.1, 0.56}, []string{"Item", "Price", "Price year", "Source"}, rows)
+	p.table(7, []float64{0.18, 0.13, 0.2, 0.49}, []string{"Item", "Price at " + c.PriceYear + " prices", "At the source's prices", "Source"}, rows)
 }
 
 func (p *pdfWriter) followUp() {

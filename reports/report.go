@@ -64,10 +64,11 @@ type Options struct {
 	// Framework gives the schedule and the evaluation protocol (default
 	// forms.Default()).
 	Framework *forms.Framework
-	// Randomised are the boroughs that allocated residents to a device or
-	// to the comparison group at random; a comparison resting only on
-	// them starts at high certainty (GRADE), any other at low.
-	Randomised []string
+	// Trials are the boroughs' randomised trials: where a borough
+	// allocated the residents of a device category at random to the device
+	// or to its comparison group. A comparison resting only on randomised
+	// rows starts at high certainty (GRADE), any other at low.
+	Trials []ateval.RandomisedTrial
 	// BoroughNames name boroughs by slug ("kingston-upon-thames":
 	// "Kingston upon Thames"); a slug not named is spelt out from itself.
 	BoroughNames map[string]string
@@ -97,6 +98,12 @@ func (o Options) withDefaults() (Options, error) {
 		uc := DefaultUnitCosts()
 		o.UnitCosts = &uc
 	}
+	// Every price is uprated to one year, on a copy: the caller's table
+	// is left as they gave it.
+	uc := *o.UnitCosts
+	uc.Items = slices.Clone(uc.Items)
+	uc.Uprate(DefaultIndex())
+	o.UnitCosts = &uc
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -278,7 +285,7 @@ func (r *Report) judge(outcomes []Outcome, opt *Options) {
 	tests := r.assignQValues()
 	for i := range r.Analyses {
 		a := &r.Analyses[i]
-		a.Certainty = certainty(a, opt)
+		a.Certainty = certainty(a)
 		a.Sentence = sentence(byID[a.Outcome], a, tests)
 	}
 	r.buildSummary(byID)

@@ -42,7 +42,7 @@ func TestSentenceHeterogeneity(t *testing.T) {
 		if (a.Pooled.Tau2 == 0) != (c.name == "tau2 = 0") {
 			t.Fatalf("%s: τ² = %v", c.name, a.Pooled.Tau2)
 		}
-		a.Certainty = certainty(&a, nil)
+		a.Certainty = certainty(&a)
 		s := sentence(o, &a, 0)
 		if !strings.Contains(s, c.want) || strings.Contains(s, "consistent with one common effect") {
 			t.Errorf("%s: %q lacks %q", c.name, s, c.want)
@@ -59,7 +59,7 @@ func TestWithheld(t *testing.T) {
 	a.Pooled.Converged = false
 	a.Pooled.Notes = []string{"REML did not converge: the restricted likelihood still rises at τ² = 1e+12"}
 	a.Withheld = withhold(&a.Pooled)
-	a.Certainty = certainty(&a, nil)
+	a.Certainty = certainty(&a)
 	a.Sentence = sentence(o, &a, 0)
 	if !strings.Contains(a.Sentence, "is withheld: the estimate of the between-borough variance τ² did not converge") ||
 		a.Certainty.Level != "not judged" {

@@ -75,6 +75,9 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/admin/agreements/:id", "/admin/agreements/{agreement}", expect{see, forb, forb, forb, forb, forb, ok}},
 		{"POST", "/admin/agreements/:id/min-k", "/admin/agreements/{agreement}/min-k", expect{forb, forb, forb, forb, forb, forb, unpr}},
 		{"POST", "/admin/agreements/:id/end", "/admin/agreements/{agreement}/end", expect{forb, forb, forb, forb, forb, forb, see}}, // the last row to touch it: see TestAdminAgreements
+		{"GET", "/admin/trials", "/admin/trials", expect{see, forb, forb, forb, forb, forb, ok}},
+		{"POST", "/admin/trials", "/admin/trials", expect{forb, forb, forb, forb, forb, forb, unpr}}, // an empty form: see TestAdminTrials
+		{"POST", "/admin/trials/:id/remove", "/admin/trials/999/remove", expect{forb, forb, forb, forb, forb, forb, notf}},
 		{"GET", "/password-reset/:token", "/password-reset/no-such-link", expect{notf, notf, notf, notf, notf, notf, notf}},
 		{"POST", "/password-reset/:token", "/password-reset/no-such-link", expect{forb, forb, forb, forb, forb, forb, forb}}, // no form token: see TestAdminUsers
 		{"GET", "/admin/hub", "/admin/hub", expect{see, forb, forb, forb, forb, forb, ok}},

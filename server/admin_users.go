@@ -29,6 +29,9 @@ func (s *Server) adminRoutes(pages *gin.RouterGroup) {
 	pages.GET("/admin/agreements/:id", admin, s.handle(s.agreementPage))
 	pages.POST("/admin/agreements/:id/min-k", admin, s.handle(s.minKForm))
 	pages.POST("/admin/agreements/:id/end", admin, s.handle(s.endAgreementForm))
+	pages.GET("/admin/trials", admin, s.handle(s.trialsPage))
+	pages.POST("/admin/trials", admin, s.handle(s.recordTrialForm))
+	pages.POST("/admin/trials/:id/remove", admin, s.handle(s.removeTrialForm))
 	pages.GET("/password-reset/:token", s.handle(s.setPasswordPage))
 	pages.POST("/password-reset/:token", s.handle(s.setPasswordForm))
 }

@@ -192,6 +192,10 @@ func notice(c *gin.Context) string {
 		return "Assessment corrected: the answers it replaced are kept below as an earlier version"
 	case "assessment-in-error":
 		return "Assessment taken out of analysis as entered in error: it is kept, and its timepoint may be recorded again"
+	case "trial-recorded":
+		return "Randomised trial recorded: reports built from now on use it"
+	case "trial-removed":
+		return "Randomised trial removed"
 	case "category-added":
 		return "Category added"
 	case "user-changed":

@@ -31,7 +31,7 @@ func navFor(u *ateval.User, path string) []navLink {
 		links = []navLink{{"/exports", "Exports", false}, {"/reports", "Reports", false}, {"/devices", "Devices", false}}
 	case ateval.RoleAdmin:
 		links = []navLink{{"/admin/users", "Users", false}, {"/admin/agreements", "Agreements", false},
-			{"/admin/audit", "Audit log", false}, {"/devices", "Devices", false}}
+			{"/admin/trials", "Randomised trials", false}, {"/admin/audit", "Audit log", false}, {"/devices", "Devices", false}}
 	}
 	// The destination the path falls under is the current one (a section
 	// of a page, such as Data quality, never is); an assessment's or a

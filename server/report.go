@@ -57,11 +57,14 @@ func (h *reportHandlers) request(c *gin.Context) (reportQuery, []ateval.Borough,
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
 		opt.BoroughNames[b.Slug] = b.Name
 	}
+	if opt.Trials, err = h.s.db.RandomisedTrials(c.Request.Context()); err != nil {
+		return q, known, nil, err
+	}
 	var user int64
 	if u := currentUser(c); u != nil {
 		user = u.ID
 	}
-	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf), opt, user)
+	j, err := h.cache.job(cacheKey(opt.Filter, opt.Outcomes, opt.AsOf, opt.Trials), opt, user)
 	return q, known, j, err
 }
 

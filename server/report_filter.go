@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"sort"
@@ -131,7 +132,13 @@ func (q reportQuery) encode() string {
 
 // cacheKey identifies a report: its filters and the day follow-ups are
 // judged by.
-func cacheKey(f summary.Filter, outcomes []string, asOf ateval.Date) string {
+func cacheKey(f summary.Filter, outcomes []string, asOf ateval.Date, trials []ateval.RandomisedTrial) string {
+	// A trial recorded or removed changes the certainty of findings, so
+	// the randomised trials are part of the key.
+	var ts []string
+	for _, t := range trials {
+		ts = append(ts, fmt.Sprintf("%s/%s/%s/%s", t.Borough, t.DeviceCategory, t.From, t.To))
+	}
 	return strings.Join([]string{strings.Join(outcomes, ","), f.DeviceCategory, strings.Join(f.Boroughs, ","),
-		f.From.String(), f.To.String(), asOf.String()}, "|")
+		f.From.String(), f.To.String(), asOf.String(), strings.Join(ts, ",")}, "|")
 }

@@ -47,6 +47,7 @@ func migrations() []migration {
 		{17, "NHS numbers and postcodes stored one way", schemaV17, "", normalizeIdentities},
 		{18, "one-time links to set a password", schemaV18, "", nil},
 		{19, "federated evidence: trusted keys, imported bundles and their cells", schemaV19, "", nil},
+		{20, "randomised allocation by borough and device category", schemaV20, "", nil},
 	}
 }
 

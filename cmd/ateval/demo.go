@@ -46,6 +46,16 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Loaded %d boroughs, %d devices, %d residents, %d device issues, %d assessments.\n",
 		sum.Boroughs, sum.Devices, sum.Residents, sum.DeviceIssues, sum.Assessments)
+	trials, err := sampledata.Trials()
+	if err != nil {
+		return err
+	}
+	for i := range trials {
+		if err := db.RecordRandomisedTrial(ateval.SystemContext(ctx), &trials[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Recorded %d randomised trials (sample-data/design/randomised_trials.csv).\n", len(trials))
 	if err := createDemoAccounts(ctx, db, env.Stdout); err != nil {
 		return err
 	}

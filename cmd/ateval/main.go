@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"user":      {"add a user account (the password is read from standard input)", runUser},
 		"report":    {"write the comparative evidence report: HTML, PDF, charts and results.json", runReport},
 		"agreement": {"register a data sharing agreement for anonymised exports", runAgreement},
+		"trial":     {"record which boroughs allocated residents of a device category at random", runTrial},
 		"model":     {"fit the one-stage mixed model of an outcome across boroughs by REML", runModel},
 		"keygen":    {"write a borough's Ed25519 key pair for signing evidence bundles", runKeygen},
 		"share":     {"write the signed evidence bundle of a borough for a hub", runShare},

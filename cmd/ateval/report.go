@@ -89,6 +89,9 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		opt.Boroughs = append(opt.Boroughs, b.Slug)
 		opt.BoroughNames[b.Slug] = b.Name
 	}
+	if opt.Trials, err = db.RandomisedTrials(sys); err != nil {
+		return err
+	}
 	src, hubBoroughs, err := reportSource(ctx, db)
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func TestAccessibility(t *testing.T) {
 	}{
 		{"commissioner@demo.ateval", []string{"/reports"}},
 		{"evaluator@demo.ateval", []string{"/exports"}},
-		{"admin@demo.ateval", []string{"/admin/audit", "/admin/agreements"}},
+		{"admin@demo.ateval", []string{"/admin/audit", "/admin/agreements", "/admin/trials"}},
 	} {
 		b := site.NewBrowser(t)
 		b.Login(who.email)

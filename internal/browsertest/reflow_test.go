@@ -36,9 +36,9 @@ func TestEveryPageReflows(t *testing.T) {
 			{"residents", "/residents"}, {"reports", "/reports"}}},
 		{"commissioner@demo.ateval", []string{"Reports", "Devices"}, []struct{ name, path string }{{"reports", "/reports"}, {"devices", "/devices"}}},
 		{"evaluator@demo.ateval", []string{"Exports", "Reports", "Devices"}, []struct{ name, path string }{{"exports", "/exports"}}},
-		{"admin@demo.ateval", []string{"Users", "Agreements", "Audit log", "Devices"}, []struct{ name, path string }{
+		{"admin@demo.ateval", []string{"Users", "Agreements", "Randomised trials", "Audit log", "Devices"}, []struct{ name, path string }{
 			{"users", "/admin/users"}, {"user", "/admin/users/1"}, {"agreements", "/admin/agreements"},
-			{"register-agreement", "/admin/agreements/new"}, {"audit", "/admin/audit"}, {"devices", "/devices"}}},
+			{"register-agreement", "/admin/agreements/new"}, {"trials", "/admin/trials"}, {"audit", "/admin/audit"}, {"devices", "/devices"}}},
 	} {
 		b := site.NewBrowser(t)
 		b.Login(role.email)
