@@ -111,6 +111,9 @@ type Analysis struct {
 	Completeness jsonNumber `json:"completeness"`
 	// Chart names the forest plot's PNG under charts/, if drawn.
 	Chart string `json:"chart,omitempty"`
+	// OneStage is the one-stage model of the same residents, beside a
+	// primary analysis of a score comparing the groups; absent otherwise.
+	OneStage *OneStageEffect `json:"one_stage,omitempty"`
 
 	// imbalanced: with a comparison group, the two groups' baseline means
 	// (or rates) differ by more than the minimal important difference.

@@ -94,12 +94,15 @@ type DocFinding struct {
 	Estimate      string // "0.41 points (95% CI −0.35 to 1.16)"
 	Prediction    string
 	Heterogeneity string
-	Technical     string // the measure, estimator and interval, for analysts
-	Withheld      string
-	Notes         []string
-	Chart         string // its forest plot's name under charts/
-	ChartAlt      string
-	Rows          []DocRow
+	// OneStage is the one-stage model beside the pooled estimate, in
+	// words; "" when the analysis has none.
+	OneStage  string
+	Technical string // the measure, estimator and interval, for analysts
+	Withheld  string
+	Notes     []string
+	Chart     string // its forest plot's name under charts/
+	ChartAlt  string
+	Rows      []DocRow
 }
 
 // DocRow is one borough's row of a finding.
@@ -352,6 +355,7 @@ func (r *Report) docFinding(o Outcome, a *Analysis, c Chart) DocFinding {
 	f := DocFinding{Anchor: a.Anchor(), Role: a.Role, Sentence: a.Sentence, Certainty: a.Certainty.Level, Basis: a.Certainty.Basis,
 		Reasons: a.Certainty.Reasons, Estimate: estimateText(o, a), Withheld: a.Withheld, Notes: a.Notes, Chart: c.Name, ChartAlt: c.Alt,
 		Title: fmt.Sprintf("%s at %s, %s", o.Label, TimepointName(a.Timepoint), DesignName(a.Design))}
+	f.OneStage = a.OneStageText(o)
 	f.Prediction = "—"
 	if !math.IsNaN(p.PILower) {
 		f.Prediction = a.EffectText(p.PILower) + " to " + a.EffectText(p.PIUpper)

@@ -350,6 +350,9 @@ func (p *pdfWriter) finding(f DocFinding, width float64) {
 	}
 	rows := [][]string{{"Pooled estimate", f.Estimate}, {"In a new borough", f.Prediction + " (prediction interval)"},
 		{"Certainty", f.Certainty + ". " + f.Basis}, {"Between boroughs", f.Heterogeneity}}
+	if f.OneStage != "" {
+		rows = append(rows[:1], append([][]string{{"One-stage model", f.OneStage}}, rows[1:]...)...)
+	}
 	p.table(7.5, []float64{0.2, 0.8}, nil, rows)
 	if f.Chart != "" {
 		p.image(f.Chart, width)

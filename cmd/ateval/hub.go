@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/ateval/ateval"
@@ -144,4 +145,29 @@ func reportSource(ctx context.Context, db *storage.DB) (src reports.Source, hubB
 		return nil, nil, err
 	}
 	return h, h.Boroughs(), nil
+}
+
+// reportSourceFor returns reportSource's source and sets opt's boroughs
+// and their names: every borough the database knows and, on a hub, every
+// borough that shared, so that a report and a model build one gate.
+func reportSourceFor(ctx context.Context, db *storage.DB, opt *reports.Options) (reports.Source, []string, error) {
+	known, err := db.View(ateval.SystemContext(ctx)).Boroughs()
+	if err != nil {
+		return nil, nil, err
+	}
+	opt.BoroughNames = map[string]string{}
+	for _, b := range known {
+		opt.Boroughs = append(opt.Boroughs, b.Slug)
+		opt.BoroughNames[b.Slug] = b.Name
+	}
+	src, hubBoroughs, err := reportSource(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, b := range hubBoroughs {
+		if !slices.Contains(opt.Boroughs, b) {
+			opt.Boroughs = append(opt.Boroughs, b)
+		}
+	}
+	return src, hubBoroughs, nil
 }
