@@ -40,6 +40,7 @@ type federationKeyRow struct {
 	KeyID     string `gorm:"primaryKey"`
 	PublicKey string
 	TrustedAt string
+	RetiredAt *string
 }
 
 func (federationKeyRow) TableName() string { return "federation_keys" }
@@ -75,28 +76,13 @@ type federationCellRow struct {
 func (federationCellRow) TableName() string { return "federation_cells" }
 
 // TrustKey registers a borough's public key: bundles signed with it are
-// taken as that borough's, and no other borough's. Trusting a key twice is
-// no change. The trust is audited.
+// taken as that borough's, and no other borough's. A borough may have
+// several keys trusted at once (a new key beside the old while it
+// rotates); trusting a key twice is no change, and a retired key is never
+// trusted again. The trust is audited.
 func (db *DB) TrustKey(ctx context.Context, borough string, pub []byte) (err error) {
 	defer ateval.Wrap(&err, "TrustKey(%q)", borough)
-	if err := hubScope(ctx); err != nil {
-		return err
-	}
-	if len(pub) != 32 {
-		return ateval.Errorf(ateval.EINVALID, "not an Ed25519 public key")
-	}
-	id := federation.KeyID(pub)
-	return db.InTx(ctx, func(tx *Tx) error {
-		var n int64
-		if err := tx.g.Model(&federationKeyRow{}).Where("borough = ? AND key_id = ?", borough, id).Count(&n).Error; err != nil || n > 0 {
-			return err
-		}
-		row := federationKeyRow{Borough: borough, KeyID: id, PublicKey: hex.EncodeToString(pub), TrustedAt: db.Now().UTC().Format(time.RFC3339)}
-		if err := tx.g.Create(&row).Error; err != nil {
-			return translate(err, "key")
-		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ActionTrustKey, ObjectType: "borough", Detail: "key " + id})
-	})
+	return db.trustKey(ctx, borough, pub, false)
 }
 
 // bundleSender lets the operator and an administrator import any
@@ -147,6 +133,10 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 		}
 		if err != nil {
 			return err
+		}
+		if key.RetiredAt != nil {
+			return ateval.Errorf(ateval.EUNAUTHORIZED, "the bundle of %s is signed with key %s, which this hub retired on %s: a bundle signed with a retired key is refused; ask %s for one signed with its current key",
+				b.Borough, b.KeyID, dayOf(*key.RetiredAt), b.Borough)
 		}
 		pub, err := hex.DecodeString(key.PublicKey)
 		if err != nil {
