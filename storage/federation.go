@@ -157,7 +157,13 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 			PeriodFrom: b.PeriodFrom, PeriodTo: b.PeriodTo, Made: b.Made.UTC().Format(time.RFC3339),
 			ImportedAt: db.Now().UTC().Format(time.RFC3339), Digest: hex.EncodeToString(digest[:])}
 		if err := tx.g.Create(&row).Error; err != nil {
-			return translate(err, "bundle")
+			if isUniqueViolation(err) {
+				// Another request imported the same number meanwhile
+				// (two servers of one hub): the database's unique
+				// sequence keeps it once.
+				return ateval.Errorf(ateval.ECONFLICT, "the bundle of %s numbered %d was imported at the same moment by another request: it is stored once", b.Borough, b.Sequence)
+			}
+			return err
 		}
 		var cells []federationCellRow
 		for _, s := range b.Statistics {
