@@ -112,11 +112,13 @@ func FitReleased(outcome, timepoint string, rel []disclosure.Released, category 
 }
 
 // ReleasedCrossProducts turns released cells of a change outcome into the
-// units' cross-products: each released cell becomes one summary of its
-// unit (keyed by the unit's boroughs, so that a combined unit's
-// intervention and comparison cells are one level), and CrossProductsOf
-// sums them. Cells of the intervention arm of another category than
-// category (when given) are left out.
+// levels' cross-products: each released cell becomes one summary of its
+// level, and CrossProductsOf sums them. A named borough is its own level;
+// the small boroughs the gate combines are one level per partnership,
+// whichever of them each category and arm combines (the gate combines per
+// category and arm, so the members of two combined cells may differ; the
+// partnership is what they share). Cells of the intervention arm of
+// another category than category (when given) are left out.
 func ReleasedCrossProducts(rel []disclosure.Released, category string) []evaluation.CrossProducts {
 	var cs []summary.Change
 	for _, x := range rel {
@@ -127,7 +129,11 @@ func ReleasedCrossProducts(rel []disclosure.Released, category string) []evaluat
 			continue
 		}
 		c := cellOf(KindChange, x.N, x.Key, x.Sums)
-		cs = append(cs, summary.Change{Key: summary.Key{Borough: strings.Join(x.Unit.Boroughs, ","), Group: x.Arm},
+		level := strings.Join(x.Unit.Boroughs, ",")
+		if !x.Unit.Named {
+			level = "other boroughs:" + x.Unit.Group
+		}
+		cs = append(cs, summary.Change{Key: summary.Key{Borough: level, Group: x.Arm},
 			N: c.N, SumB: c.SumB, SumF: c.SumF, SumBB: c.SumBB, SumFF: c.SumFF, SumBF: c.SumBF})
 	}
 	return CrossProductsOf(cs)

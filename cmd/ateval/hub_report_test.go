@@ -23,7 +23,8 @@ import (
 // boroughs combined cannot be (a lone borough's small cells never leave
 // it), and the test reports how many there are. The one-stage model is
 // shown beside the primary comparisons at the hub too, and equals
-// `ateval model` run on the hub's database.
+// `ateval model` run on the hub's database, which agrees with lme4 on the
+// hub's cells (checkModelAgainstLme4).
 func TestHubReportEqualsCentral(t *testing.T) {
 	dsn := sampleDB(t)
 	dir := t.TempDir()
@@ -113,6 +114,7 @@ func TestHubReportEqualsCentral(t *testing.T) {
 	} else {
 		t.Logf("%d one-stage models at the hub equal to ateval model on the hub", n)
 	}
+	checkModelAgainstLme4(t, hub, "ons4_happy", "m12")
 	if named == 0 {
 		t.Fatal("no analysis of named boroughs to compare")
 	}
