@@ -129,6 +129,9 @@ type Analysis struct {
 	Completeness jsonNumber `json:"completeness"`
 	// Chart names the forest plot's PNG under charts/, if drawn.
 	Chart string `json:"chart,omitempty"`
+	// OneStage is the one-stage model of the same residents, beside a
+	// primary analysis of a score comparing the groups; absent otherwise.
+	OneStage *OneStageEffect `json:"one_stage,omitempty"`
 
 	// Adjusted is, for a difference in change of scores, the sensitivity
 	// analysis adjusted for the baseline score (see Sensitivity); nil

@@ -94,8 +94,11 @@ type DocFinding struct {
 	Estimate      string // "0.41 points (95% CI −0.35 to 1.16)"
 	Prediction    string
 	Heterogeneity string
-	Technical     string // the measure, estimator and interval, for analysts
-	Withheld      string
+	// OneStage is the one-stage model beside the pooled estimate, in
+	// words; "" when the analysis has none.
+	OneStage  string
+	Technical string // the measure, estimator and interval, for analysts
+	Withheld  string
 	// Adjusted is the sensitivity analysis adjusted for the baseline
 	// score, in words ("" when there is none).
 	Adjusted string
@@ -386,6 +389,7 @@ func (r *Report) docFinding(o Outcome, a *Analysis, c Chart) DocFinding {
 		Reasons: a.Certainty.Reasons, Estimate: estimateText(o, a), Withheld: a.Withheld, Notes: a.Notes, Chart: c.Name, ChartAlt: c.Alt,
 		Title: fmt.Sprintf("%s at %s, %s", o.Label, TimepointName(a.Timepoint), DesignName(a.Design))}
 	f.Adjusted = adjustedText(o, a)
+	f.OneStage = a.OneStageText(o)
 	f.Prediction = "—"
 	if !math.IsNaN(p.PILower) {
 		f.Prediction = a.EffectText(p.PILower) + " to " + a.EffectText(p.PIUpper)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/evaluation"
 	"github.com/ateval/ateval/reports/summary"
 )
@@ -45,11 +47,17 @@ type RandomEffects struct {
 }
 
 // FitOneStage fits the one-stage model of an outcome (an id of Outcomes,
-// of kind change) at a follow-up from src's change summaries under f. The
-// residents are those ChangeSummaries covers: enrolled, in a group, not
-// objecting, scored at baseline and at the follow-up. A borough's cells
-// (device categories, periods) are summed by group into its cross-products.
-func FitOneStage(ctx context.Context, src Source, f summary.Filter, outcome, timepoint string) (_ OneStage, err error) {
+// of kind change) at a follow-up from src's change summaries, through the
+// disclosure gate exactly as Build passes them: the summaries of every
+// borough are read, the report's gate (opt's rules, groups and boroughs)
+// releases its cells, the filter picks whole released cells, and the model
+// is fitted from those cells only (ReleasedCrossProducts). A unit of the
+// gate (a named borough, or small boroughs combined) is one level of the
+// random effects. The residents are those ChangeSummaries covers:
+// enrolled, in a group, not objecting, scored at baseline and at the
+// follow-up; with opt.Filter.DeviceCategory, the intervention arm is that
+// category's residents, the comparison arm everyone's.
+func FitOneStage(ctx context.Context, src Source, opt Options, outcome, timepoint string) (_ OneStage, err error) {
 	defer ateval.Wrap(&err, "one-stage model of %s at %s", outcome, timepoint)
 	o, ok := OutcomeByID(outcome)
 	if !ok || o.Kind != KindChange {
@@ -58,11 +66,35 @@ func FitOneStage(ctx context.Context, src Source, f summary.Filter, outcome, tim
 	if !slices.Contains(o.Timepoints, timepoint) {
 		return OneStage{}, ateval.Errorf(ateval.EINVALID, "%s is not followed up at %q (one of %v)", outcome, timepoint, o.Timepoints)
 	}
-	cs, err := src.ChangeSummaries(ctx, f, o.Instrument, o.Score, timepoint)
+	if opt, err = opt.withDefaults(); err != nil {
+		return OneStage{}, err
+	}
+	if k, ok := src.(interface{ RecordKeys(context.Context) error }); ok {
+		if err := k.RecordKeys(ctx); err != nil {
+			return OneStage{}, err
+		}
+	}
+	ens, err := src.Enrolments(ctx, summary.Filter{})
 	if err != nil {
 		return OneStage{}, err
 	}
-	fit, err := evaluation.MixedModel(CrossProductsOf(cs))
+	r := &Report{}
+	if err := r.selectCells(ens, &opt); err != nil {
+		return OneStage{}, err
+	}
+	cells, err := fetchCells(ctx, src, summary.Filter{DeviceCategory: opt.Filter.DeviceCategory}, o, timepoint)
+	if err != nil {
+		return OneStage{}, err
+	}
+	rel, _ := r.gate.Release(cells)
+	return FitReleased(outcome, timepoint, r.sel.Pick(rel), opt.Filter.DeviceCategory)
+}
+
+// FitReleased fits the one-stage model from a change outcome's released
+// cells: those of the intervention arm of category ("" for every
+// category) and those of the comparison arm.
+func FitReleased(outcome, timepoint string, rel []disclosure.Released, category string) (OneStage, error) {
+	fit, err := evaluation.MixedModel(ReleasedCrossProducts(rel, category))
 	if err != nil {
 		return OneStage{}, err
 	}
@@ -77,6 +109,34 @@ func FitOneStage(ctx context.Context, src Source, f summary.Filter, outcome, tim
 		out.Random.Rho = &rho
 	}
 	return out, nil
+}
+
+// ReleasedCrossProducts turns released cells of a change outcome into the
+// levels' cross-products: each released cell becomes one summary of its
+// level, and CrossProductsOf sums them. A named borough is its own level;
+// the small boroughs the gate combines are one level per partnership,
+// whichever of them each category and arm combines (the gate combines per
+// category and arm, so the members of two combined cells may differ; the
+// partnership is what they share). Cells of the intervention arm of
+// another category than category (when given) are left out.
+func ReleasedCrossProducts(rel []disclosure.Released, category string) []evaluation.CrossProducts {
+	var cs []summary.Change
+	for _, x := range rel {
+		if x.Arm != summary.Intervention && x.Arm != summary.Comparison {
+			continue
+		}
+		if x.Arm == summary.Intervention && category != "" && x.Category != category {
+			continue
+		}
+		c := cellOf(KindChange, x.N, x.Key, x.Sums)
+		level := strings.Join(x.Unit.Boroughs, ",")
+		if !x.Unit.Named {
+			level = "other boroughs:" + x.Unit.Group
+		}
+		cs = append(cs, summary.Change{Key: summary.Key{Borough: level, Group: x.Arm},
+			N: c.N, SumB: c.SumB, SumF: c.SumF, SumBB: c.SumBB, SumFF: c.SumFF, SumBF: c.SumBF})
+	}
+	return CrossProductsOf(cs)
 }
 
 // CrossProductsOf sums change summaries over device category and period

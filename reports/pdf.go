@@ -348,7 +348,11 @@ func (p *pdfWriter) finding(f DocFinding, width float64) {
 	if f.Withheld != "" {
 		p.para(9, "Pooled estimate withheld: "+f.Withheld+".")
 	}
-	rows := [][]string{{"Pooled estimate", f.Estimate}, {"In a new borough", f.Prediction + " (prediction interval)"}}
+	rows := [][]string{{"Pooled estimate", f.Estimate}}
+	if f.OneStage != "" {
+		rows = append(rows, []string{"One-stage model", f.OneStage})
+	}
+	rows = append(rows, []string{"In a new borough", f.Prediction + " (prediction interval)"})
 	if f.Adjusted != "" {
 		rows = append(rows, []string{"Adjusted for the baseline score", f.Adjusted + " (sensitivity analysis)"})
 	}

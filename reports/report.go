@@ -228,6 +228,9 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 						continue
 					}
 					a.Completeness = jsonNumber(r.completeness(tp))
+					if d == DifferenceInChange && r.primaryScore(o, tp) {
+						a.OneStage = r.oneStageOf(o, c, tp, cells)
+					}
 					r.Analyses = append(r.Analyses, a)
 				}
 			}

@@ -30,7 +30,9 @@ type sharedView struct {
 	Stale bool
 }
 
-// hubPage lists each borough's latest bundle, flagging stale ones.
+// hubPage lists each borough's latest bundle, flagging stale ones, and
+// the keys the hub trusts for each borough: since when, and which are
+// retired.
 func (s *Server) hubPage(c *gin.Context) error {
 	bs, err := hub.Of(s.db).LatestBundles(c.Request.Context())
 	if err != nil {
@@ -41,7 +43,11 @@ func (s *Server) hubPage(c *gin.Context) error {
 	for _, b := range bs {
 		views = append(views, sharedView{SharedBundle: b, Stale: now.Sub(b.Made) > staleDays*24*time.Hour})
 	}
-	s.render(c, http.StatusOK, "hub", pageData{Title: "Shared evidence", Data: gin.H{"Bundles": views, "StaleDays": staleDays}})
+	keys, err := hub.Of(s.db).TrustedKeys(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "hub", pageData{Title: "Shared evidence", Data: gin.H{"Bundles": views, "StaleDays": staleDays, "Keys": keys}})
 	return nil
 }
 

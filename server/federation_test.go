@@ -88,3 +88,25 @@ func TestPostBundle(t *testing.T) {
 		t.Errorf("the hub holds %+v, want Camden's bundle 1 and Sutton's", bs)
 	}
 }
+
+// TestHubPageKeys: the hub page lists each borough's keys, since when
+// they are trusted, and which are retired.
+func TestHubPageKeys(t *testing.T) {
+	w := newWorld(t)
+	sys := ateval.SystemContext(context.Background())
+	oldPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	newPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	if err := hub.Of(w.db).TrustKey(sys, "camden", oldPub); err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.Of(w.db).RotateKey(sys, "camden", newPub); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := w.session("admin", auth.CookieSession)
+	rec := w.do(request{path: "/admin/hub", cookie: admin})
+	page := rec.Body.String()
+	want := `(?s)<h2[^>]*>Keys</h2>.*` + federation.KeyID(oldPub) + `.*Retired.*` + federation.KeyID(newPub) + `.*In use`
+	if rec.Code != http.StatusOK || !regexp.MustCompile(want).MatchString(page) {
+		t.Errorf("hub page: %d, want Camden's old key retired and its new key in use:\n%s", rec.Code, page)
+	}
+}

@@ -48,6 +48,7 @@ func migrations() []migration {
 		{18, "one-time links to set a password", schemaV18, "", nil},
 		{19, "federated evidence: trusted keys, imported bundles and their cells", schemaV19, "", nil},
 		{20, "randomised allocation by borough and device category", schemaV20, "", nil},
+		{21, "federated evidence: retired keys, and a borough's share ledger", schemaV21, "", nil},
 	}
 }
 

@@ -23,7 +23,9 @@ import (
 // same rows and pooled estimate to 1e-9; an analysis with a row of small
 // boroughs combined cannot be (a lone borough's small cells never leave
 // it), and the test reports how many there are. The one-stage model is
-// compared the same way where the central cells are all shared.
+// shown beside the primary comparisons at the hub too, and equals
+// `ateval model` run on the hub's database, which agrees with lme4 on the
+// hub's cells (checkModelAgainstLme4).
 func TestHubReportEqualsCentral(t *testing.T) {
 	dsn := sampleDB(t)
 	dir := t.TempDir()
@@ -108,6 +110,12 @@ func TestHubReportEqualsCentral(t *testing.T) {
 		}
 	}
 	t.Logf("%d analyses of named boroughs equal at the hub; %d with a row of small boroughs combined, which a hub cannot rebuild", named, combined)
+	if n := checkOneStage(t, hub); n == 0 {
+		t.Error("the hub's report shows no one-stage model")
+	} else {
+		t.Logf("%d one-stage models at the hub equal to ateval model on the hub", n)
+	}
+	checkModelAgainstLme4(t, hub, "ons4_happy", "m12")
 	if named == 0 {
 		t.Fatal("no analysis of named boroughs to compare")
 	}

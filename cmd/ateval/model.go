@@ -12,12 +12,19 @@ import (
 
 // runModel fits the one-stage model of an outcome at a follow-up,
 // y(TP) ~ y(baseline) + intervention + (1 + intervention | borough), by
-// REML from the boroughs' cross-products, and prints it.
+// REML from the cross-products of the cells the disclosure gate releases
+// (as the report does: reports.FitOneStage), and prints it.
 func runModel(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "model", "model --db PATH|URL --outcome ID --timepoint TP [--json]")
+	fs := newFlagSet(env, "model", "model --db PATH|URL --outcome ID --timepoint TP [--device-category ID] [--json]\n\n"+
+		"Fits y(TP) ~ y(baseline) + intervention + (1 + intervention | borough) by REML, as lme4's lmer does.\n"+
+		"The model is fitted from the cells the disclosure gate releases, never from residents' rows or\n"+
+		"unreleased sums: every borough's summaries pass the gate as the report's do, a small borough is\n"+
+		"combined with others of its partnership (one level of the model) or withheld, and a hub's\n"+
+		"database fits from the cells boroughs shared, so the figures are the report's one-stage model.")
 	dsn := dbFlag(fs, env)
 	outcome := fs.String("outcome", "", "outcome id, a score measured at baseline and follow-up (e.g. swemwbs_raw)")
 	tp := fs.String("timepoint", "", "follow-up (w6, m3, m6, m12)")
+	category := fs.String("device-category", "", "only residents given this category of device, against the whole comparison group (default every device)")
 	asJSON := fs.Bool("json", false, "print the fit as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -32,11 +39,12 @@ func runModel(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	src, _, err := reportSource(ctx, db)
+	opt := reports.Options{Filter: summary.Filter{DeviceCategory: *category}}
+	src, _, err := reportSourceFor(ctx, db, &opt)
 	if err != nil {
 		return err
 	}
-	m, err := reports.FitOneStage(ateval.ReportContext(ctx), src, summary.Filter{}, *outcome, *tp)
+	m, err := reports.FitOneStage(ateval.ReportContext(ctx), src, opt, *outcome, *tp)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/ateval/ateval"
@@ -79,27 +78,9 @@ func runReport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer db.Close()
-	sys := ateval.SystemContext(ctx)
-	known, err := db.View(sys).Boroughs()
+	src, hubBoroughs, err := reportSourceFor(ctx, db, &opt)
 	if err != nil {
 		return err
-	}
-	opt.BoroughNames = map[string]string{}
-	for _, b := range known {
-		opt.Boroughs = append(opt.Boroughs, b.Slug)
-		opt.BoroughNames[b.Slug] = b.Name
-	}
-	if opt.Trials, err = db.RandomisedTrials(sys); err != nil {
-		return err
-	}
-	src, hubBoroughs, err := reportSource(ctx, db)
-	if err != nil {
-		return err
-	}
-	for _, b := range hubBoroughs {
-		if !slices.Contains(opt.Boroughs, b) {
-			opt.Boroughs = append(opt.Boroughs, b)
-		}
 	}
 	if hubBoroughs != nil {
 		fmt.Fprintf(env.Stderr, "ateval report: a hub: built from the bundles of %d boroughs (no follow-up, quality, cost or abandonment sections)\n", len(hubBoroughs))

@@ -15,6 +15,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/forms"
 	"github.com/ateval/ateval/reports"
+	"github.com/ateval/ateval/storage/hub"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -63,18 +64,37 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	body := bundleBody(*borough, rules, stats)
-	if len(body.Statistics) == 0 {
-		return ateval.Errorf(ateval.EINVALID, "%s has no cell the disclosure gate releases: nothing to share", *borough)
-	}
-	seq, err := nextSequence(*keyPath + ".seq")
+	// The share ledger: what the borough's bundles last released, so that
+	// this one cannot be subtracted from them to a resident
+	// (federation.Successive), and its bundle number, which runs on
+	// across its keys.
+	sys := ateval.SystemContext(ctx)
+	last, ledger, err := hub.Of(db).ShareLedger(sys, *borough)
 	if err != nil {
 		return err
+	}
+	fileSeq, err := nextSequence(*keyPath + ".seq")
+	if err != nil {
+		return err
+	}
+	seq := max(last+1, fileSeq)
+	var entries map[hub.LedgerKey][]federation.Cell
+	var unchanged int
+	body.Statistics, entries, unchanged = applyLedger(body.Statistics, ledger, rules.MinCell)
+	setPeriods(&body)
+	if len(body.Statistics) == 0 {
+		return ateval.Errorf(ateval.EINVALID, "%s has no cell the disclosure gate releases: nothing to share", *borough)
 	}
 	body.Sequence = seq
 	body.Made = time.Now()
 	b := federation.Sign(body, key)
 	var buf bytes.Buffer
 	if err := b.Encode(&buf); err != nil {
+		return err
+	}
+	// The ledger is written before the file: a bundle written but not
+	// recorded could be followed by one that differences to it.
+	if err := hub.Of(db).RecordShare(sys, *borough, seq, b.KeyID, b.Made, entries); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
@@ -85,14 +105,80 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "wrote bundle %d of %s to %s: %d statistics, financial years %d to %d; %d cells of %d residents withheld by the gate\n",
 		seq, *borough, *out, len(body.Statistics), body.PeriodFrom, body.PeriodTo, withheld.Cells, withheld.Residents)
+	if unchanged > 0 {
+		fmt.Fprintf(env.Stdout, "%d groups of cells are as in bundle %d, or held back, because fewer than %d residents changed in them since\n", unchanged, last, rules.MinCell)
+	}
 	return nil
+}
+
+// applyLedger passes each family of cells (a statistic's device category
+// and arm) through federation.Successive against the ledger, and returns
+// the statistics to send (those with a cell left), the ledger's new
+// entries, and how many families were not sent as released now.
+func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federation.Cell, minChange int) ([]federation.Statistic, map[hub.LedgerKey][]federation.Cell, int) {
+	entries := map[hub.LedgerKey][]federation.Cell{}
+	held := 0
+	var out []federation.Statistic
+	seen := map[hub.LedgerKey]bool{}
+	for _, st := range stats {
+		var keys []hub.LedgerKey
+		fam := map[hub.LedgerKey][]federation.Cell{}
+		for _, c := range st.Cells {
+			k := hub.LedgerKey{Outcome: st.Outcome, Timepoint: st.Timepoint, Category: c.Category, Arm: c.Arm}
+			if _, ok := fam[k]; !ok {
+				keys = append(keys, k)
+			}
+			fam[k] = append(fam[k], c)
+		}
+		sent := federation.Statistic{Outcome: st.Outcome, Timepoint: st.Timepoint, Kind: st.Kind}
+		for _, k := range keys {
+			seen[k] = true
+			send, keep := federation.Successive(ledger[k], fam[k], minChange)
+			entries[k] = keep
+			if !slices.EqualFunc(send, fam[k], sameCell) {
+				held++
+			}
+			sent.Cells = append(sent.Cells, send...)
+		}
+		if len(sent.Cells) > 0 {
+			out = append(out, sent)
+		}
+	}
+	for k := range ledger {
+		if !seen[k] {
+			held++ // released before, withheld by the gate now: its entry stays
+		}
+	}
+	return out, entries, held
+}
+
+func sameCell(a, b federation.Cell) bool {
+	return a.Category == b.Category && a.Arm == b.Arm && a.N == b.N && a.Key == b.Key && slices.Equal(a.Periods, b.Periods) && slices.Equal(a.Sums, b.Sums)
+}
+
+// setPeriods sets the bundle's period to the financial years its cells
+// cover.
+func setPeriods(body *federation.Body) {
+	first := true
+	for _, st := range body.Statistics {
+		for _, c := range st.Cells {
+			for _, p := range c.Periods {
+				if first || p < body.PeriodFrom {
+					body.PeriodFrom = p
+				}
+				if first || p > body.PeriodTo {
+					body.PeriodTo = p
+				}
+				first = false
+			}
+		}
+	}
 }
 
 // bundleBody turns the released cells into a bundle's body, leaving out
 // statistics with no released cell.
 func bundleBody(borough string, rules disclosure.Rules, stats []reports.SharedStatistic) federation.Body {
 	body := federation.Body{Borough: borough, FrameworkVersion: forms.CurrentVersion, MinBoroughN: rules.MinBoroughN, MinCell: rules.MinCell}
-	first := true
 	for _, s := range stats {
 		if len(s.Cells) == 0 {
 			continue
@@ -102,23 +188,19 @@ func bundleBody(borough string, rules disclosure.Rules, stats []reports.SharedSt
 			c := federation.Cell{Category: r.Category, Arm: r.Arm, N: r.N, Key: r.Key, Sums: slices.Clone(r.Sums)}
 			for _, p := range r.Periods {
 				c.Periods = append(c.Periods, int(p))
-				if first || int(p) < body.PeriodFrom {
-					body.PeriodFrom = int(p)
-				}
-				if first || int(p) > body.PeriodTo {
-					body.PeriodTo = int(p)
-				}
-				first = false
 			}
 			st.Cells = append(st.Cells, c)
 		}
 		body.Statistics = append(body.Statistics, st)
 	}
+	setPeriods(&body)
 	return body
 }
 
 // nextSequence reads the last sequence number from path (none: 0) and
-// returns the next.
+// returns the next. The borough's database holds its number too (its
+// share ledger), which runs on across keys; this file, beside the key,
+// is kept for bundles made before the ledger.
 func nextSequence(path string) (int64, error) {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {

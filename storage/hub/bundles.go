@@ -33,6 +33,7 @@ type federationKeyRow struct {
 	KeyID     string `gorm:"primaryKey"`
 	PublicKey string
 	TrustedAt string
+	RetiredAt *string
 }
 
 func (federationKeyRow) TableName() string { return "federation_keys" }
@@ -68,28 +69,13 @@ type federationCellRow struct {
 func (federationCellRow) TableName() string { return "federation_cells" }
 
 // TrustKey registers a borough's public key: bundles signed with it are
-// taken as that borough's, and no other borough's. Trusting a key twice is
-// no change. The trust is audited.
+// taken as that borough's, and no other borough's. A borough may have
+// several keys trusted at once (a new key beside the old while it
+// rotates); trusting a key twice is no change, and a retired key is never
+// trusted again. The trust is audited.
 func (db *DB) TrustKey(ctx context.Context, borough string, pub []byte) (err error) {
 	defer ateval.Wrap(&err, "TrustKey(%q)", borough)
-	if err := hubScope(ctx); err != nil {
-		return err
-	}
-	if len(pub) != 32 {
-		return ateval.Errorf(ateval.EINVALID, "not an Ed25519 public key")
-	}
-	id := federation.KeyID(pub)
-	return db.store.InTx(ctx, func(tx *storage.Tx) error {
-		var n int64
-		if err := tx.Gorm().Model(&federationKeyRow{}).Where("borough = ? AND key_id = ?", borough, id).Count(&n).Error; err != nil || n > 0 {
-			return err
-		}
-		row := federationKeyRow{Borough: borough, KeyID: id, PublicKey: hex.EncodeToString(pub), TrustedAt: db.store.Now().UTC().Format(time.RFC3339)}
-		if err := tx.Gorm().Create(&row).Error; err != nil {
-			return storage.Translate(err, "key")
-		}
-		return tx.Audit(ateval.AuditEntry{Action: ActionTrustKey, ObjectType: "borough", Detail: "key " + id})
-	})
+	return db.trustKey(ctx, borough, pub, false)
 }
 
 // bundleSender lets the operator and an administrator import any
@@ -141,6 +127,10 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 		if err != nil {
 			return err
 		}
+		if key.RetiredAt != nil {
+			return ateval.Errorf(ateval.EUNAUTHORIZED, "the bundle of %s is signed with key %s, which this hub retired on %s: a bundle signed with a retired key is refused; ask %s for one signed with its current key",
+				b.Borough, b.KeyID, dayOf(*key.RetiredAt), b.Borough)
+		}
 		pub, err := hex.DecodeString(key.PublicKey)
 		if err != nil {
 			return err
@@ -160,7 +150,13 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 			PeriodFrom: b.PeriodFrom, PeriodTo: b.PeriodTo, Made: b.Made.UTC().Format(time.RFC3339),
 			ImportedAt: db.store.Now().UTC().Format(time.RFC3339), Digest: hex.EncodeToString(digest[:])}
 		if err := tx.Gorm().Create(&row).Error; err != nil {
-			return storage.Translate(err, "bundle")
+			if err := storage.Translate(err, "bundle"); ateval.ErrorCode(err) != ateval.ECONFLICT {
+				return err
+			}
+			// Another request imported the same number meanwhile (two
+			// servers of one hub): the database's unique sequence keeps it
+			// once.
+			return ateval.Errorf(ateval.ECONFLICT, "the bundle of %s numbered %d was imported at the same moment by another request: it is stored once", b.Borough, b.Sequence)
 		}
 		var cells []federationCellRow
 		for _, s := range b.Statistics {
