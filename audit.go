@@ -18,6 +18,10 @@ const (
 	ActionReadAuditLog   = "read_audit_log"
 	ActionExport         = "export"
 	ActionExportRefused  = "export_refused" // with the agreement and the reason, never a resident
+	// ActionExportCodebook records a codebook, disclosure report or the
+	// R, Stata or SPSS syntax that reads an export downloaded: it names
+	// the agreement, the layout, k and the file's kind.
+	ActionExportCodebook = "export_codebook"
 
 	// The practitioner's register.
 	ActionUpdateResident    = "update_resident"
@@ -63,7 +67,7 @@ func AuditActions() []string {
 		ActionAccessDenied,
 		ActionCreateUser, ActionUpdateUser, ActionDisableUser, ActionEnableUser, ActionIssuePasswordReset, ActionResetPassword,
 		ActionCreateCategory, ActionReadAuditLog,
-		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportRefused,
+		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportCodebook, ActionExportRefused,
 	}
 }
 
@@ -111,6 +115,7 @@ var actionLabels = map[string]string{
 	ActionEndAgreement:       "Ended an agreement early",
 	ActionExport:             "Exported anonymised data",
 	ActionExportRefused:      "Was refused an export",
+	ActionExportCodebook:     "Downloaded an export's codebook or the files that read it",
 }
 
 // AuditEntry is one row of the audit log.
