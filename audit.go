@@ -18,6 +18,10 @@ const (
 	ActionReadAuditLog   = "read_audit_log"
 	ActionExport         = "export"
 	ActionExportRefused  = "export_refused" // with the agreement and the reason, never a resident
+	// ActionExportCodebook records a codebook, disclosure report or the
+	// R, Stata or SPSS syntax that reads an export downloaded: it names
+	// the agreement, the layout, k and the file's kind.
+	ActionExportCodebook = "export_codebook"
 
 	// The practitioner's register.
 	ActionUpdateResident    = "update_resident"
@@ -51,6 +55,12 @@ const (
 	// or in storage (the action the operation would have recorded). The
 	// detail names the role, which may have changed since.
 	ActionAccessDenied = "access_denied"
+
+	// The hub's keys and bundles, and a borough's bundles (federation).
+	ActionTrustKey     = "trust_bundle_key"
+	ActionRetireKey    = "retire_bundle_key"
+	ActionImportBundle = "import_bundle"
+	ActionShareBundle  = "share_bundle"
 )
 
 // AuditActions lists every action, in the order the audit log's viewer
@@ -65,8 +75,9 @@ func AuditActions() []string {
 		ActionAccessDenied,
 		ActionCreateUser, ActionUpdateUser, ActionDisableUser, ActionEnableUser, ActionIssuePasswordReset, ActionResetPassword,
 		ActionCreateCategory, ActionReadAuditLog,
-		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportRefused,
+		ActionCreateAgreement, ActionAddAgreementMember, ActionSetAgreementMinK, ActionEndAgreement, ActionExport, ActionExportCodebook, ActionExportRefused,
 		ActionRecordTrial, ActionRemoveTrial,
+		ActionShareBundle, ActionTrustKey, ActionRetireKey, ActionImportBundle,
 	}
 }
 
@@ -116,6 +127,11 @@ var actionLabels = map[string]string{
 	ActionRemoveTrial:        "Removed a randomised trial",
 	ActionExport:             "Exported anonymised data",
 	ActionExportRefused:      "Was refused an export",
+	ActionShareBundle:        "Made a borough's evidence bundle",
+	ActionTrustKey:           "Trusted a borough's key",
+	ActionRetireKey:          "Retired a borough's key",
+	ActionImportBundle:       "Imported a borough's evidence bundle",
+	ActionExportCodebook:     "Downloaded an export's codebook or the files that read it",
 }
 
 // AuditEntry is one row of the audit log.

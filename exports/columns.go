@@ -132,17 +132,8 @@ func itemColumn(in *forms.Instrument, it *forms.Item) Column {
 }
 
 func scoreColumn(f *forms.Framework, in *forms.Instrument, r *forms.ScoreRule) Column {
-	return Column{Name: SafeName(scoreBase(f, in, r)), Label: in.Name + ": " + r.Name + " score", Type: "decimal",
+	return Column{Name: SafeName(scoreBase(f, in, r)), Label: in.ShortName() + ": " + in.ScoreLabel(r.Name), Type: "decimal",
 		Instrument: in.ID, Score: r.Name, Scoring: r.MethodID(), MissingCodes: []string{NotScorable}}
-}
-
-// missingLabels say what each missing reason means.
-var missingLabels = map[string]string{
-	string(forms.Refused):       "refused: asked, and declined to answer",
-	string(forms.NotApplicable): "not_applicable: the question does not apply to the resident",
-	string(forms.Unable):        "unable: asked, and could not answer",
-	string(forms.NotAsked):      "not_asked: not asked",
-	NotScorable:                 "not_scorable: the score could not be computed from the answers (too many items missing, or no value set loaded)",
 }
 
 // missingColumn is the companion of a value column c: a category holding
@@ -152,7 +143,7 @@ func missingColumn(c Column) Column {
 		Label:      "Why " + c.Name + " has no value; blank when it has one, or when it does not apply to the row",
 		Instrument: c.Instrument, Item: c.Item, Score: c.Score, Scoring: c.Scoring, Timepoint: c.Timepoint}
 	for _, code := range c.MissingCodes {
-		m.Levels = append(m.Levels, ColumnLevel{Code: code, Label: missingLabels[code]})
+		m.Levels = append(m.Levels, ColumnLevel{Code: code, Label: missingLevelLabel(code)})
 	}
 	return m
 }

@@ -46,7 +46,7 @@ func (p *Plan) buildColumns() error {
 			seen[e.qis[j]] = true
 		}
 		for v := range seen {
-			c.Levels = append(c.Levels, ColumnLevel{Code: v, Label: levelLabel(v)})
+			c.Levels = append(c.Levels, ColumnLevel{Code: v, Label: qiLevelLabel(x.name, v)})
 		}
 		sort.Slice(c.Levels, func(a, b int) bool { return c.Levels[a].Code < c.Levels[b].Code })
 		fixed = append(fixed, c)
@@ -63,10 +63,7 @@ func (p *Plan) buildColumns() error {
 				inst.Levels = append(inst.Levels, ColumnLevel{Code: in.ID, Label: in.Name})
 			}
 		}
-		tp := Column{Name: "timepoint", Type: "category", Label: "Scheduled timepoint"}
-		for _, t := range forms.Timepoints() {
-			tp.Levels = append(tp.Levels, ColumnLevel{Code: string(t), Label: timepointLabel(t)})
-		}
+		tp := Column{Name: "timepoint", Type: "category", Label: "Scheduled timepoint", Levels: timepointLevels()}
 		for _, c := range []Column{inst, tp,
 			{Name: "day", Type: "integer", Unit: "days", Label: dayLabel},
 			{Name: "respondent", Type: "category", Label: "Who answered", Levels: respondentLevels()},
@@ -201,24 +198,4 @@ var qiLabels = map[string]string{
 	QIDeviceCategory: "Category of the first device issued, or its broader group if generalised; none for no device; * suppressed",
 	QILivingAlone:    "Living alone; * suppressed",
 	QIGroup:          "Evaluation arm (intervention or comparison), a quasi-identifier like the columns before it; * suppressed",
-}
-
-func levelLabel(v string) string {
-	if v == Suppressed {
-		return "suppressed for disclosure control"
-	}
-	return v
-}
-
-func timepointLabel(t forms.Timepoint) string {
-	return map[forms.Timepoint]string{forms.Baseline: "baseline", forms.Week6: "6 weeks", forms.Month3: "3 months",
-		forms.Month6: "6 months", forms.Month12: "12 months"}[t]
-}
-
-func respondentLevels() []ColumnLevel {
-	var out []ColumnLevel
-	for _, r := range forms.Respondents() {
-		out = append(out, ColumnLevel{Code: string(r), Label: string(r)})
-	}
-	return out
 }

@@ -119,6 +119,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"PATCH", "/api/v1/device-issues/:id", "/api/v1/device-issues/{issue}", expect{unau, ok, ok, notf, forb, forb, forb}},
 		{"GET", "/api/v1/residents/:id/assessments", "/api/v1/residents/{cam}/assessments", expect{unau, ok, ok, notf, forb, forb, forb}},
 		{"POST", "/api/v1/residents/:id/assessments", "/api/v1/residents/{cam}/assessments", expect{unau, unpr, unpr, notf, forb, forb, forb}},
+		{"GET", "/api/v1/assessments/:id", "/api/v1/assessments/{assessment}", expect{unau, ok, ok, notf, forb, forb, forb}},
+		{"PATCH", "/api/v1/assessments/:id", "/api/v1/assessments/{assessment}", expect{unau, unpr, unpr, notf, forb, forb, forb}}, // no reason: see TestAssessmentAPI
 		{"GET", "/api/v1/due", "/api/v1/due", expect{unau, ok, ok, ok, forb, forb, forb}},
 		{"GET", "/api/v1/framework", "/api/v1/framework", expect{unau, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/api/v1/devices", "/api/v1/devices", expect{unau, ok, ok, ok, ok, ok, ok}},

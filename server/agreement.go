@@ -131,7 +131,8 @@ func (s *Server) renderExports(c *gin.Context, r exportRequest, failed error) er
 	if r.Layout == "" {
 		r.Layout = exports.LayoutLong
 	}
-	data := gin.H{"Agreements": as, "Request": r, "K": strconv.Itoa(r.K), "Layout": r.Layout}
+	data := gin.H{"Agreements": as, "Request": r, "K": strconv.Itoa(r.K), "Layout": r.Layout,
+		"Layouts": []string{exports.LayoutLong, exports.LayoutWide}}
 	if r.K == 0 {
 		// The minimum k of the agreement the form has chosen: the one
 		// asked for, or the first listed.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +17,9 @@ import (
 // instruments by name, and how late it is or how long it has left.
 type dueVisit struct {
 	storage.DueVisit
+	// Name is the resident's, which the page's users (practitioners and
+	// borough leads of the borough) may read; "" if none is recorded.
+	Name              string
 	Names             []dueInstrument
 	DaysOverdue, Left int
 }
@@ -37,7 +41,7 @@ type timepointFilter struct {
 // visit on one page, to print.
 func (s *Server) duePage(c *gin.Context) error {
 	fw := s.framework()
-	items, err := s.db.DueList(c.Request.Context(), fw)
+	items, names, err := s.db.DueListNamed(c.Request.Context(), fw)
 	if err != nil {
 		return err
 	}
@@ -74,7 +78,8 @@ func (s *Server) duePage(c *gin.Context) error {
 	}
 	rows := make([]dueVisit, 0, pg.To-pg.From)
 	for _, v := range shown[pg.From:pg.To] {
-		r := dueVisit{DueVisit: v, DaysOverdue: v.DaysOverdue(today), Left: v.DaysLeft(today)}
+		n := names[v.ResidentID]
+		r := dueVisit{DueVisit: v, Name: strings.TrimSpace(n.GivenName + " " + n.FamilyName), DaysOverdue: v.DaysOverdue(today), Left: v.DaysLeft(today)}
 		for _, id := range v.Instruments {
 			d := dueInstrument{ID: id, Name: id, Short: id}
 			if in, ok := fw.Instrument(id); ok {

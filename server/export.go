@@ -160,6 +160,9 @@ func (s *Server) exportCodebook(c *gin.Context) error {
 	base := fmt.Sprintf("ateval-agreement-%d-%s", a.ID, plan.Codebook().Layout)
 	cb := plan.Codebook()
 	if c.Query("format") == "json" {
+		if err := s.auditExportFile(c, plan, "codebook as JSON"); err != nil {
+			return err
+		}
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.codebook.json"`, base))
 		c.Header("Content-Type", "application/json")
 		return cb.WriteJSON(c.Writer)
@@ -167,12 +170,29 @@ func (s *Server) exportCodebook(c *gin.Context) error {
 	// The R, Stata and SPSS syntax that reads the CSV the same request
 	// downloads (named as its Content-Disposition names it).
 	if write, ext, ok := syntaxWriter(cb, c.Query("format")); ok {
+		if err := s.auditExportFile(c, plan, c.Query("format")+" syntax"); err != nil {
+			return err
+		}
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, base, ext))
 		c.Header("Content-Type", "text/plain; charset=utf-8")
 		return write(c.Writer, base+".csv")
 	}
+	if err := s.auditExportFile(c, plan, "codebook"); err != nil {
+		return err
+	}
 	c.Header("Content-Type", "text/markdown; charset=utf-8")
 	return plan.Codebook().WriteText(c.Writer)
+}
+
+// auditExportFile records, before a byte of it is sent, that the acting
+// user downloaded a file describing an export (its kind, the agreement,
+// layout and k), as the export itself is recorded: what an evaluator
+// learned of the data under an agreement is in the log. A file that
+// cannot be recorded is not sent.
+func (s *Server) auditExportFile(c *gin.Context, plan *exports.Plan, kind string) error {
+	cb := plan.Codebook()
+	return s.db.Audit(c.Request.Context(), ateval.AuditEntry{Action: ateval.ActionExportCodebook, ObjectType: "agreement",
+		ObjectID: cb.Agreement.ID, Detail: fmt.Sprintf("%s, %s layout, k %d", kind, cb.Layout, cb.Disclosure.K)})
 }
 
 // syntaxWriter is the codebook's syntax writer for a format: r, stata or
@@ -198,6 +218,9 @@ func (s *Server) exportDisclosure(c *gin.Context) error {
 	}
 	plan, _, err := s.prepareExport(c.Request.Context(), r)
 	if err != nil {
+		return err
+	}
+	if err := s.auditExportFile(c, plan, "disclosure report"); err != nil {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")

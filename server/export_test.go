@@ -62,7 +62,7 @@ func TestExportPage(t *testing.T) {
 	}
 	// The newest agreement, listed and chosen first, sets k at least 8:
 	// the form offers 8.
-	if !strings.Contains(body, `<td class="app-table__cell">8</td>`) || !strings.Contains(body, `name="k" type="text" inputmode="numeric" value="8"`) {
+	if !strings.Contains(body, `<td class="app-table__cell" data-label="Minimum k">8</td>`) || !strings.Contains(body, `name="k" type="text" inputmode="numeric" value="8"`) {
 		t.Errorf("GET /exports: want each agreement's minimum k, and the chosen one's as the form's k\n%.3000s", body)
 	}
 	if !csrfRE.MatchString(body) {

@@ -46,6 +46,7 @@ func newContract(t *testing.T, w *world) *contract {
 	if err := doc.Validate(loader.Context); err != nil {
 		t.Fatalf("openapi.json is not a valid OpenAPI 3 document: %v", err)
 	}
+	closeSchemas(doc)
 	// The document's server is relative (/api/v1); the router matches a
 	// request's whole URL against it, so give it the test's host.
 	doc.Servers = openapi3.Servers{{URL: "http://example.com/api/v1"}}
@@ -187,8 +188,36 @@ func TestAPIAgainstDocument(t *testing.T) {
 	// Assessments: recorded, listed (JSON), refused.
 	good := `{"instrument":"ons4","timepoint":"baseline","assessed_on":"` + today + `","respondent":"resident","answers":[
 		{"item":"ons4_satisfied","value":7},{"item":"ons4_worthwhile","value":8},{"item":"ons4_happy","missing":"refused"},{"item":"ons4_anxious","value":2}]}`
-	if rec := k.do(request{method: "POST", path: res + "/assessments", bearer: prac, json: good}); rec.Code != http.StatusCreated {
+	rec = k.do(request{method: "POST", path: res + "/assessments", bearer: prac, json: good})
+	var recorded struct {
+		Assessment struct{ ID int64 } `json:"assessment"`
+	}
+	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &recorded) != nil {
 		t.Fatalf("assessment: %d %s", rec.Code, rec.Body.String())
+	}
+	// One assessment read, corrected, refused, and taken out as entered
+	// in error, after which it is not corrected.
+	one := fmt.Sprintf("/api/v1/assessments/%d", recorded.Assessment.ID)
+	k.do(request{path: one, bearer: prac})
+	k.do(request{path: one, bearer: eval})
+	k.do(request{path: "/api/v1/assessments/999999", bearer: prac})
+	k.do(request{method: "PATCH", path: one, bearer: prac, json: `{"answers":[{"item":"ons4_satisfied","value":6},{"item":"ons4_worthwhile","value":8},
+		{"item":"ons4_happy","value":5},{"item":"ons4_anxious","value":2}],"reason":"question 3 was answered; typed as refused"}`})
+	k.do(request{method: "PATCH", path: one, bearer: prac, json: `{"respondent":"carer"}`})
+	if rec := k.do(request{method: "PATCH", path: one, bearer: prac, json: `{"entered_in_error":true,"reason":"recorded for the wrong resident"}`}); rec.Code != ok {
+		t.Errorf("entered in error: %d %s", rec.Code, rec.Body.String())
+	}
+	k.do(request{method: "PATCH", path: one, bearer: prac, json: `{"respondent":"proxy","reason":"too late"}`})
+	k.do(request{path: one, bearer: prac})
+	// An objection recorded and withdrawn: the record then lists the
+	// withdrawal, and its assessments the one entered in error.
+	k.do(request{method: "PATCH", path: res, bearer: prac, json: `{"objected_on":"` + today + `"}`})
+	k.do(request{method: "PATCH", path: res, bearer: prac, json: `{"objected_on":null}`})
+	record := k.do(request{path: res, bearer: prac}).Body.String()
+	for _, want := range []string{`"objection_withdrawals":[{`, `"entered_in_error":true`} {
+		if !strings.Contains(record, want) {
+			t.Errorf("the record lacks %s: %s", want, record[max(0, len(record)-3000):])
+		}
 	}
 	k.do(request{method: "POST", path: res + "/assessments", bearer: prac, json: good})
 	k.do(request{method: "POST", path: res + "/assessments", bearer: prac, json: `{"instrument":"ons4","answers":[{"item":"ons4_satisfied","value":11}]}`})
@@ -253,4 +282,76 @@ func documentedOperations(t *testing.T) []string {
 		}
 	}
 	return out
+}
+
+// closeSchemas makes every object schema of the document that lists its
+// properties refuse any property it does not list, as though each said
+// "additionalProperties": false, and merges an allOf of objects into one
+// such schema. The document leaves answers open, so that a client keeps
+// working when a field is added; the test closes them, so that a field an
+// answer gives but the document does not describe fails here. A schema
+// that lists no properties ({"type": "object"}) stays open.
+func closeSchemas(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(r *openapi3.SchemaRef)
+	walk = func(r *openapi3.SchemaRef) {
+		if r == nil || r.Value == nil || seen[r.Value] {
+			return
+		}
+		s := r.Value
+		seen[s] = true
+		for _, parts := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, p := range parts {
+				walk(p)
+			}
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		if len(s.AllOf) > 0 {
+			merged := openapi3.Schemas{}
+			for _, p := range s.AllOf {
+				if p.Value == nil || len(p.Value.Properties) == 0 {
+					return // not a union of objects: left as it is
+				}
+				for k, v := range p.Value.Properties {
+					merged[k] = v
+				}
+			}
+			for k, v := range s.Properties {
+				merged[k] = v
+			}
+			s.AllOf, s.Properties, s.Type = nil, merged, &openapi3.Types{openapi3.TypeObject}
+		}
+		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+			s.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.Ptr(false)}
+		}
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			walk(mt.Schema)
+		}
+	}
+	for _, r := range doc.Components.Schemas {
+		walk(r)
+	}
+	for _, r := range doc.Components.Responses {
+		if r.Value != nil {
+			content(r.Value.Content)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				content(op.RequestBody.Value.Content)
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value != nil {
+					content(r.Value.Content)
+				}
+			}
+		}
+	}
 }

@@ -43,6 +43,8 @@ func (s *Server) practitionerRoutes(pages, api *gin.RouterGroup) {
 	api.PATCH("/device-issues/:id", local, s.handle(s.apiUpdateDeviceIssue))
 	api.GET("/residents/:id/assessments", local, s.handle(s.apiAssessments))
 	api.POST("/residents/:id/assessments", local, s.handle(s.apiRecordAssessment))
+	api.GET("/assessments/:id", local, s.handle(s.apiAssessment))
+	api.PATCH("/assessments/:id", local, s.handle(s.apiPatchAssessment))
 	api.GET("/due", local, s.handle(s.apiDue))
 	api.GET("/framework", anyone, s.handle(s.apiFramework))
 	api.GET("/devices", anyone, s.handle(s.apiDevices))

@@ -32,26 +32,41 @@ type DueItem struct {
 // schedule is worked out and no assessment row is read.
 func (db *DB) DueList(ctx context.Context, fw *forms.Framework) (_ []DueItem, err error) {
 	defer ateval.Wrap(&err, "DueList")
+	out, _, err := db.dueList(ctx, fw, false)
+	return out, err
+}
+
+// dueList is DueList, with the residents' names if named (see
+// DueListNamed).
+func (db *DB) dueList(ctx context.Context, fw *forms.Framework, named bool) (_ []DueItem, _ map[int64]ResidentName, err error) {
 	defer db.denied(ctx, &err, ateval.ActionReadDueList, ateval.AuditEntry{})
 	borough, all, err := residentScope(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if all {
-		return nil, ateval.Errorf(ateval.EINVALID, "the due list is of one borough; act as a user of it")
+		return nil, nil, ateval.Errorf(ateval.EINVALID, "the due list is of one borough; act as a user of it")
 	}
 	today := db.today()
 	open := fw.OpenOn(today)
 	var out []DueItem
+	var names map[int64]ResidentName
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if len(open) > 0 {
 			if out, err = tx.openWindows(open, borough, today); err != nil {
 				return err
 			}
 		}
-		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadDueList, BoroughID: borough, Detail: strconv.Itoa(len(out)) + " due"})
+		detail := strconv.Itoa(len(out)) + " due"
+		if named {
+			if names, err = tx.dueNames(out, borough); err != nil {
+				return err
+			}
+			detail += ", with names"
+		}
+		return db.audit(ctx, tx.g, ateval.AuditEntry{Action: ateval.ActionReadDueList, BoroughID: borough, Detail: detail})
 	})
-	return out, err
+	return out, names, err
 }
 
 // openWindows lists the instruments not yet taken of every window open

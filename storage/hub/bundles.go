@@ -18,8 +18,8 @@ import (
 // The audit actions of a hub: trusting a borough's key, importing a
 // bundle.
 const (
-	ActionTrustKey     = "trust_bundle_key"
-	ActionImportBundle = "import_bundle"
+	ActionTrustKey     = ateval.ActionTrustKey
+	ActionImportBundle = ateval.ActionImportBundle
 )
 
 // hubScope lets only an administrator or the command-line operator keep a

@@ -13,7 +13,7 @@ import (
 )
 
 // ActionRetireKey is the audit action of retiring a borough's key.
-const ActionRetireKey = "retire_bundle_key"
+const ActionRetireKey = ateval.ActionRetireKey
 
 // trustKey trusts pub for borough and, with retireOthers, retires every
 // other key of the borough in the same transaction (a rotation).

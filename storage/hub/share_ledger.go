@@ -12,7 +12,7 @@ import (
 )
 
 // ActionShareBundle is the audit action of a borough making a bundle.
-const ActionShareBundle = "share_bundle"
+const ActionShareBundle = ateval.ActionShareBundle
 
 // LedgerKey names a family of a bundle's cells: one statistic's cells of
 // one device category and arm.
