@@ -41,8 +41,9 @@ var peakHeapRE = regexp.MustCompile(`peak Go heap ([0-9.]+) MB`)
 // or the committed sample (or a generated dataset of
 // ATEVAL_BENCH_ASSESSMENTS) imported into a fresh SQLite file. It reports
 // the medians over the iterations of the report's wall time, the
-// reference's, their ratio, the report's peak Go heap (ATEVAL_MEMSTATS)
-// and its maximum resident set; each iteration and the load average are
+// reference's, their ratio, the ratio of their CPU times (steadier on a
+// machine others load), the report's peak Go heap (ATEVAL_MEMSTATS) and
+// its maximum resident set; each iteration and the load average are
 // logged (-v). ATEVAL_BENCH_BIN runs another build instead. See
 // BENCHMARKS.md.
 //
@@ -77,11 +78,13 @@ func BenchmarkReportCommand(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := b.TempDir()
-	var reports, refs, ratios, heaps, rss []float64
+	var reports, refs, ratios, cpuRatios, heaps, rss []float64
 	i := 0
 	for b.Loop() {
 		b.StopTimer()
+		cpu0 := selfCPU()
 		ref, err := benchutil.Reference(sqlDB, db.Dialect())
+		refCPU := selfCPU() - cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,8 +109,9 @@ func BenchmarkReportCommand(b *testing.B) {
 		usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 		maxRSS := float64(usage.Maxrss) / 1024 // KiB on Linux
 		cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
-		b.Logf("run %d: load %s; grouped SELECT %.2f s; report %.2f s (CPU %.1f s), ratio %.2f; peak Go heap %.0f MB; max RSS %.0f MB",
-			i+1, load, ref.Seconds(), took.Seconds(), cpu.Seconds(), took.Seconds()/ref.Seconds(), heap, maxRSS)
+		b.Logf("run %d: load %s; grouped SELECT %.2f s (CPU %.1f s); report %.2f s (CPU %.1f s), ratio %.2f (of CPU %.2f); peak Go heap %.0f MB; max RSS %.0f MB",
+			i+1, load, ref.Seconds(), refCPU.Seconds(), took.Seconds(), cpu.Seconds(), took.Seconds()/ref.Seconds(), cpu.Seconds()/refCPU.Seconds(), heap, maxRSS)
+		cpuRatios = append(cpuRatios, cpu.Seconds()/refCPU.Seconds())
 		reports, refs, ratios = append(reports, took.Seconds()), append(refs, ref.Seconds()), append(ratios, took.Seconds()/ref.Seconds())
 		heaps, rss = append(heaps, heap), append(rss, maxRSS)
 		os.RemoveAll(filepath.Join(out, strconv.Itoa(i)))
@@ -117,8 +121,19 @@ func BenchmarkReportCommand(b *testing.B) {
 	b.ReportMetric(median(reports), "report-s")
 	b.ReportMetric(median(refs), "grouped-select-s")
 	b.ReportMetric(median(ratios), "ratio")
+	b.ReportMetric(median(cpuRatios), "cpu-ratio")
 	b.ReportMetric(median(heaps), "peak-heap-MB")
 	b.ReportMetric(median(rss), "max-rss-MB")
+}
+
+// selfCPU is the CPU time this process has used: around the reference,
+// which runs in it while it does nothing else, the reference's.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func median(v []float64) float64 {

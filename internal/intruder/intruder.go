@@ -41,6 +41,9 @@ type Release struct {
 			Combined int     `json:"combined"`
 		} `json:"boroughs"`
 		Pooled struct {
+			// K is the studies pooled: above the rows where small
+			// boroughs shown combined were pooled apart.
+			K        int     `json:"k"`
 			Estimate float64 `json:"estimate"`
 			SE       float64 `json:"se"`
 			Tau2     float64 `json:"tau2"`
