@@ -43,6 +43,9 @@ type Options struct {
 	// Today is the day of the export, checked against the agreement's
 	// expiry; required.
 	Today ateval.Date
+	// BoroughNames names each borough slug for the codebook's value
+	// labels ("Kingston upon Thames"); a slug it lacks is shown as it is.
+	BoroughNames map[string]string
 }
 
 // Plan is a prepared export: the residents, their pseudonyms and

@@ -12,8 +12,8 @@ import (
 
 // qiLevelLabel names a value of a quasi-identifier column as the pages
 // would: "Female", "Asian or Asian British", "Fall detector". A value the
-// generalisation made is named by generalisedLabels; an age band, a
-// borough slug or an unknown code is shown as it is.
+// generalisation made is named by generalisedLabels; an age band or an
+// unknown code is shown as it is, and a borough by Options.BoroughNames.
 func qiLevelLabel(column, v string) string {
 	if l, ok := generalisedLabels[column][v]; ok {
 		return l

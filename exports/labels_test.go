@@ -19,7 +19,8 @@ func TestCodebookLabelsAreThePages(t *testing.T) {
 		categories[c.ID] = c.Name
 	}
 	for _, layout := range []string{LayoutLong, LayoutWide} {
-		p, _, _ := export(t, population(60), Options{Agreement: agreement(1), Layout: layout})
+		names := map[string]string{"camden": "Camden", "sutton": "Sutton"}
+		p, _, _ := export(t, population(60), Options{Agreement: agreement(1), Layout: layout, BoroughNames: names})
 		seen := map[string]int{}
 		for _, c := range p.Codebook().Columns {
 			for _, l := range c.Levels {
@@ -37,6 +38,8 @@ func TestCodebookLabelsAreThePages(t *testing.T) {
 					want = devices.Group(l.Code).Label()
 				case c.Name == QIDeviceCategory && categories[l.Code] != "":
 					want = categories[l.Code]
+				case c.Name == QIBorough:
+					want = names[l.Code]
 				case c.Name == "timepoint":
 					want = forms.Timepoint(l.Code).Label()
 				case c.Name == "respondent" || strings.HasSuffix(c.Name, "_resp"):
@@ -61,7 +64,7 @@ func TestCodebookLabelsAreThePages(t *testing.T) {
 				}
 			}
 		}
-		for _, name := range []string{QISex, QIEthnicGroup, QIGroup, QIDeviceCategory} {
+		for _, name := range []string{QISex, QIEthnicGroup, QIGroup, QIDeviceCategory, QIBorough} {
 			if seen[name] == 0 {
 				t.Errorf("%s: no level of %s was checked", layout, name)
 			}

@@ -46,7 +46,11 @@ func (p *Plan) buildColumns() error {
 			seen[e.qis[j]] = true
 		}
 		for v := range seen {
-			c.Levels = append(c.Levels, ColumnLevel{Code: v, Label: qiLevelLabel(x.name, v)})
+			label := qiLevelLabel(x.name, v)
+			if name, ok := p.opt.BoroughNames[v]; ok && x.name == QIBorough {
+				label = name
+			}
+			c.Levels = append(c.Levels, ColumnLevel{Code: v, Label: label})
 		}
 		sort.Slice(c.Levels, func(a, b int) bool { return c.Levels[a].Code < c.Levels[b].Code })
 		fixed = append(fixed, c)
@@ -194,7 +198,7 @@ var qiLabels = map[string]string{
 	QIAgeBand:        "Age at enrolment, from the year of birth, in bands (see the disclosure report for the width); * suppressed",
 	QISex:            "Sex as recorded; * suppressed",
 	QIEthnicGroup:    "Ethnic group (ONS 2021 high-level), or white / ethnic_minority / not_stated if generalised; * suppressed",
-	QIBorough:        "Borough (slug); * suppressed",
+	QIBorough:        "Borough (its short code, labelled with its name); * suppressed",
 	QIDeviceCategory: "Category of the first device issued, or its broader group if generalised; none for no device; * suppressed",
 	QILivingAlone:    "Living alone; * suppressed",
 	QIGroup:          "Evaluation arm (intervention or comparison), a quasi-identifier like the columns before it; * suppressed",

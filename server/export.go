@@ -12,6 +12,7 @@ import (
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/exports"
 	"github.com/ateval/ateval/forms"
+	"github.com/ateval/ateval/storage"
 )
 
 // exportRoutes registers anonymised exports for evaluators and the
@@ -73,8 +74,12 @@ func (s *Server) prepareExport(ctx context.Context, r exportRequest) (*exports.P
 	if err != nil {
 		return nil, a, s.db.ExportRefused(ctx, r.Agreement, err)
 	}
+	names, err := boroughSlugNames(s.db.View(ctx))
+	if err != nil {
+		return nil, a, err
+	}
 	plan, err := exports.Prepare(ctx, s.db, exports.Options{Agreement: &a, Layout: r.Layout, K: r.K,
-		Framework: forms.Default(), Today: s.db.View(ctx).Today()})
+		Framework: forms.Default(), Today: s.db.View(ctx).Today(), BoroughNames: names})
 	if err != nil {
 		return nil, a, s.db.ExportRefused(ctx, a.ID, err)
 	}
@@ -227,4 +232,18 @@ func (s *Server) exportDisclosure(c *gin.Context) error {
 	c.Header("Content-Type", "text/markdown; charset=utf-8")
 	d := plan.Disclosure()
 	return d.WriteText(c.Writer)
+}
+
+// boroughSlugNames names each borough by its slug, for an export's
+// codebook: "kingston-upon-thames" is "Kingston upon Thames".
+func boroughSlugNames(v *storage.Tx) (map[string]string, error) {
+	bs, err := v.Boroughs()
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(bs))
+	for _, b := range bs {
+		names[b.Slug] = b.Name
+	}
+	return names, nil
 }

@@ -47,8 +47,16 @@ func runExport(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return db.ExportRefused(ctx, *agreement, err)
 	}
+	known, err := db.View(ctx).Boroughs()
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(known))
+	for _, b := range known {
+		names[b.Slug] = b.Name
+	}
 	plan, err := exports.Prepare(ctx, db, exports.Options{Agreement: &a, Boroughs: bs, Layout: *layout, K: *k,
-		MaxSuppression: *maxSupp, Framework: forms.Default(), Today: db.View(ctx).Today()})
+		MaxSuppression: *maxSupp, Framework: forms.Default(), Today: db.View(ctx).Today(), BoroughNames: names})
 	if err != nil {
 		return db.ExportRefused(ctx, a.ID, err)
 	}
