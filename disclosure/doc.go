@@ -89,9 +89,10 @@
 //     value of that resident's change, and the few the mean's rounding
 //     leaves open have different sums of squares, which even the variance
 //     rounded to viStep (Ambiguity units of the sum of squares) told apart
-//     (reports' TestAttackOnNamedRowsVariance: some 350 of 658 residents
-//     alone on their enrolment day pinned in one run, each named row of
-//     wellbeing, community alarms, 6 months, in every design). See Methods.
+//     (reports' TestAttackOnNamedRowsVariance: 415 of 819 residents
+//     alone on their enrolment day pinned in one run, every named row of
+//     wellbeing at 6 months, every category and design; none by our vi).
+//     See Methods.
 //   - One set of cells per installation. The rules that decide cells are
 //     fixed; a report may raise only the minimum with which a borough is
 //     shown, which hides rows and never regroups a cell.

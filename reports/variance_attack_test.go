@@ -16,7 +16,7 @@ import (
 
 // TestAttackOnNamedRowsVariance is the intruder who knows every resident
 // of a named borough's row but one (of at least MinBoroughN), and wants
-// that resident's change in wellbeing. The committed sample is imported
+// that resident's change in wellbeing at 6 months. The committed sample is imported
 // into SQLite and the report built from it; the intruder reads a row's
 // published N, yi and vi, knows the other residents' scores exactly (taken
 // from the database) and every record key, tries every value the target's
@@ -24,7 +24,9 @@ import (
 // adjusted row, knowing the baseline, every follow-up score from 7 to 35)
 // and keeps those that reproduce the row's N, yi and vi exactly. Targets
 // are the residents alone on their enrolment day in their borough and
-// device category, whose scores the database gives one by one.
+// device category, whose scores the database gives one by one, in every
+// named row of every device category and design (before-after,
+// difference in change, adjusted).
 //
 // Against the release that publishes each row's own variance (ownVariance:
 // the release before references), the variance tells apart the few
@@ -45,7 +47,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	const category, tp = "community-alarm", "m6"
+	const tp = "m6"
 	o, _ := OutcomeByID("swemwbs_raw")
 	lo, hi := 7.0, 35.0 // SWEMWBS raw score: 7 items scored 1–5
 	enrolled := enrolmentDates(t)
@@ -56,9 +58,9 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 		borough string
 		one     cell
 	}
-	targetsOf := map[string][]resident{}
-	targetsIn := func(b string) []resident {
-		if ts, ok := targetsOf[b]; ok {
+	targetsOf := map[[2]string][]resident{}
+	targetsIn := func(b, category string) []resident {
+		if ts, ok := targetsOf[[2]string{b, category}]; ok {
 			return ts
 		}
 		var out []resident
@@ -77,7 +79,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 				out = append(out, resident{b, one})
 			}
 		}
-		targetsOf[b] = out
+		targetsOf[[2]string{b, category}] = out
 		return out
 	}
 
@@ -92,13 +94,14 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 		}
 		released, _ := r.gate.Release(cells)
 		refs := r.references(o, released)
-		order, T := byUnit(o.Kind, r.sel.Pick(released), category, summary.Intervention)
 		_, C := byUnit(o.Kind, r.sel.Pick(released), "", summary.Comparison)
 		fewest = math.MaxInt
 		for _, a := range r.Analyses {
-			if a.Outcome != o.ID || a.DeviceCategory != category || a.Timepoint != tp {
+			if a.Outcome != o.ID || a.Timepoint != tp {
 				continue
 			}
+			category := a.DeviceCategory
+			order, T := byUnit(o.Kind, r.sel.Pick(released), category, summary.Intervention)
 			designs := []struct {
 				name string
 				rows []BoroughEffect
@@ -123,7 +126,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 					if id == "" {
 						t.Fatalf("%s: no cells for the row %s", d.name, row.Borough)
 					}
-					for _, x := range targetsIn(T[id].unit.Boroughs[0]) {
+					for _, x := range targetsIn(T[id].unit.Boroughs[0], category) {
 						known := T[id].c
 						known.N--
 						known.Key -= x.one.Key
@@ -175,7 +178,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 						if len(got) == 1 {
 							pinned++
 							if !own {
-								t.Logf("pinned: %s, %s, truth %g (baseline %g), row %+v", d.name, row.Borough, truth, x.one.SumB, row)
+								t.Logf("pinned: %s, %s, %s, truth %g (baseline %g), row %+v", category, d.name, row.Borough, truth, x.one.SumB, row)
 							}
 						}
 						fewest = min(fewest, len(got))
