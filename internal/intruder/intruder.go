@@ -44,6 +44,9 @@ type Release struct {
 			Estimate float64 `json:"estimate"`
 			SE       float64 `json:"se"`
 			Tau2     float64 `json:"tau2"`
+			// K is how many studies were pooled: more than the rows
+			// where small boroughs shown combined were pooled apart.
+			K int `json:"k"`
 		} `json:"pooled"`
 	} `json:"analyses"`
 	Trajectories []struct {
