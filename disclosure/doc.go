@@ -65,8 +65,9 @@
 //     rounded to the step of the member's published count (Ambiguity whole
 //     units of its sum stay unknown), rates and shares from published,
 //     perturbed counts; and a score's sampling variance is not the
-//     member's own but the combined row's shared out by the published
-//     counts, since the variance of a few residents' changes, even
+//     member's own but the unit's reference variance over the member's
+//     published counts (see Methods), since the variance of a few
+//     residents' changes, even
 //     rounded, tells apart the changes that the rounded mean leaves open
 //     (the attack test shows it pinning a resident); (4) anything shown by
 //     borough (rows, leave-one-out, influence, counts, notes) is by row
