@@ -243,6 +243,17 @@ func (r *Report) analyse(o Outcome, category, timepoint, design string, rel []di
 	withC := design == DifferenceInChange
 	order, T := byUnit(o.Kind, rel, category, summary.Intervention)
 	_, C := byUnit(o.Kind, rel, "", summary.Comparison)
+	// The units' reference variances: Build's, from every cell released
+	// whatever the selection; an analysis built from cells alone (tests)
+	// takes them from those cells.
+	refs := r.refs
+	if refs == nil {
+		refs = r.references(o, rel)
+	}
+	for id, u := range T {
+		u.ref = refs[id]
+		T[id] = u
+	}
 	a := Analysis{Outcome: o.ID, DeviceCategory: category, Timepoint: timepoint, Design: design,
 		Measure: measure(o.Kind, design), Method: opt.Method, Test: opt.Test}
 	d := r.Disclosure.Rules
@@ -346,7 +357,7 @@ func (r *Report) rows(o Outcome, design, category string, order []string, T, C m
 			rs.hidden++
 			continue
 		}
-		e, err := r.rowEffect(o, design, t.c, c.c)
+		e, err := r.rowEffect(o, design, t.c, c.c, t.ref)
 		if err != nil {
 			rs.hidden++
 			continue
@@ -373,14 +384,32 @@ func (r *Report) rows(o Outcome, design, category string, order []string, T, C m
 
 // rowEffect is the effect of one row's cells (t given devices, c the
 // comparison group) in a design, at the precision the gate publishes it;
-// an error when it cannot be estimated or published.
-func (r *Report) rowEffect(o Outcome, design string, t, c cell) (evaluation.Effect, error) {
+// an error when it cannot be estimated or published. A score's mean (or
+// adjusted difference) is the row's own, rounded to the step of its
+// published counts; its sampling variance is not the row's own but its
+// unit's reference variance (ref, see references) over the published
+// counts: σ²/n for a mean change, σ²(1/n₁ + 1/n₀) for a difference in
+// change, and the residual σ²(1/n₁ + 1/n₀) for the adjusted difference,
+// which is itself made with the unit's common slope on the baseline.
+// The row's own variance, even rounded, tells apart the changes of one
+// resident that the rounded mean leaves open (package disclosure's doc,
+// "Methods"; TestAttackOnNamedRowsVariance).
+func (r *Report) rowEffect(o Outcome, design string, t, c cell, ref spread) (evaluation.Effect, error) {
 	var e evaluation.Effect
 	var err error
 	switch {
 	case design == AdjustedForBaseline:
 		if e, err = evaluation.ANCOVA(pairedSums(t), pairedSums(c)); err == nil {
 			e = evaluation.Effect{Yi: disclosure.Round(e.Yi, r.yiStep(o, t, c)), Vi: disclosure.Round(e.Vi, r.viStep(o, t, c))}
+			if !r.ownVariance {
+				// With the unit's common slope, the difference is linear
+				// in each resident's follow-up score, with weight 1/n,
+				// like a mean: the row's own slope would carry its
+				// residents' second moments into yi.
+				nt, nc := float64(t.N), float64(c.N)
+				d := t.SumF/nt - c.SumF/nc - ref.slope*(t.SumB/nt-c.SumB/nc)
+				e = evaluation.Effect{Yi: disclosure.Round(d, r.yiStep(o, t, c)), Vi: ref.residual * (1/r.n(t) + 1/r.n(c))}
+			}
 		}
 	case o.Kind == KindProportion:
 		// Pooled as log odds, from the published counts.
@@ -392,14 +421,22 @@ func (r *Report) rowEffect(o Outcome, design string, t, c cell) (evaluation.Effe
 			var ec evaluation.Effect
 			if ec, err = r.published(o, c); err == nil {
 				e = evaluation.Effect{Yi: disclosure.Round(e.Yi-ec.Yi, r.yiStep(o, t, c)), Vi: disclosure.Round(e.Vi+ec.Vi, r.viStep(o, t, c))}
+				if !r.ownVariance {
+					e.Vi = ref.change * (1/r.n(t) + 1/r.n(c))
+				}
 			}
+		} else if err == nil && o.Kind == KindChange && !r.ownVariance {
+			e.Vi = ref.change / r.n(t)
 		}
 	}
-	if err == nil && (!(e.Vi > 0) || math.IsNaN(e.Yi)) {
+	if err == nil && (!(e.Vi > 0) || math.IsNaN(e.Yi) || math.IsInf(e.Vi, 0)) {
 		err = errNoEffect
 	}
 	return e, err
 }
+
+// n is a cell's published count, as a number.
+func (r *Report) n(x cell) float64 { return float64(r.count(x.N, x.Key)) }
 
 var errNoEffect = errors.New("no effect can be estimated")
 
@@ -439,7 +476,7 @@ func (r *Report) hiddenStudies(o Outcome, design string, t, c unitCell) ([]evalu
 				return nil, false
 			}
 		}
-		e, err := r.memberEffect(o, design, t.c, c.c, tm, cm)
+		e, err := r.memberEffect(o, design, t.c, c.c, tm, cm, t.ref)
 		if err != nil {
 			return nil, false
 		}
@@ -450,27 +487,33 @@ func (r *Report) hiddenStudies(o Outcome, design string, t, c unitCell) ([]evalu
 }
 
 // memberEffect is the effect pooled for one member borough (tm, cm) of an
-// unnamed unit (t, c). Rates and shares are made from published counts,
-// as any row's; a change in scores is the member's mean rounded to the
-// step of its published count (so that Ambiguity whole units of its sum
-// stay unknown, as for any published mean), with the unit's sampling
-// variance shared out by the published counts: the member's own variance
-// would add its residents' spread of change, at a precision that can pin
-// one resident's change among the few others an intruder might know.
-// The shared variance assumes that the spread of change is the same in
-// the unit's boroughs.
-func (r *Report) memberEffect(o Outcome, design string, t, c, tm, cm cell) (evaluation.Effect, error) {
-	e, err := r.rowEffect(o, design, tm, cm)
+// unnamed unit (t, c) whose reference variances are ref. Rates and shares
+// are made from published counts, as any row's; a change in scores is the
+// member's mean rounded to the step of its published count (so that
+// Ambiguity whole units of its sum stay unknown, as for any published
+// mean), with the unit's reference variance over the member's published
+// counts, as rowEffect makes a row's: the member's own variance would add
+// its residents' spread of change, at a precision that can pin one
+// resident's change among the few others an intruder might know. It
+// assumes that the spread is the same in the unit's boroughs. (With
+// ownVariance, the release before references: the combined row's own
+// variance shared out by the published counts.)
+func (r *Report) memberEffect(o Outcome, design string, t, c, tm, cm cell, ref spread) (evaluation.Effect, error) {
+	e, err := r.rowEffect(o, design, tm, cm, ref)
 	if err != nil || o.Kind != KindChange {
 		return e, err
 	}
-	n := func(x cell) float64 { return float64(r.count(x.N, x.Key)) }
+	n := r.n
 	if n(tm) <= 0 || (design != BeforeAfter && n(cm) <= 0) {
 		return e, errNoEffect
 	}
+	if !r.ownVariance {
+		// rowEffect made it from ref and the member's published counts.
+		return e, nil
+	}
 	switch design {
 	case AdjustedForBaseline:
-		u, err := r.rowEffect(o, design, t, c)
+		u, err := r.rowEffect(o, design, t, c, ref)
 		if err != nil {
 			return e, err
 		}

@@ -104,10 +104,18 @@ func arm(group string) string {
 // release passes one statistic's atomic cells through the gate and keeps
 // the released cells the report's selection covers wholly.
 func (r *Report) release(cells []disclosure.Cell) []disclosure.Released {
+	_, picked := r.releaseAll(cells)
+	return picked
+}
+
+// releaseAll passes one statistic's atomic cells through the gate and
+// returns every released cell, whatever the selection, and those the
+// selection covers wholly.
+func (r *Report) releaseAll(cells []disclosure.Cell) (all, picked []disclosure.Released) {
 	rel, held := r.gate.Release(cells)
 	r.Disclosure.WithheldCells += held.Cells
 	r.Disclosure.WithheldResidents += held.Residents
-	return r.sel.Pick(rel)
+	return rel, r.sel.Pick(rel)
 }
 
 // unitCell is one unit's picked cells of one category and arm, summed.
@@ -119,6 +127,9 @@ type unitCell struct {
 	members map[string]cell
 	// periods are the financial years of enrolment the cells hold.
 	periods []disclosure.Period
+	// ref is the unit's reference variances (references), from which a
+	// score's rows' sampling variances are made.
+	ref spread
 }
 
 // byUnit sums the picked cells of a category and arm per unit, keyed by

@@ -47,7 +47,12 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 		return err
 	})
 	add(func(ctx context.Context) (err error) { a.taken, err = src.Taken(ctx, summary.Filter{}); return err })
-	shared := sharedCells(src, f, outcomes)
+	// The outcomes' cells are read for every device category, whatever the
+	// filter: a row's sampling variance is taken from all its unit's
+	// released cells (references), which must not depend on the filter.
+	// The selection then picks the category's cells.
+	every := summary.Filter{}
+	shared := sharedCells(src, every, outcomes)
 	type place struct {
 		i         int
 		score, tp string
@@ -61,7 +66,10 @@ func ask(ctx context.Context, src Source, f summary.Filter, outcomes []Outcome) 
 			g := cellGroup{o.Kind, o.Instrument}
 			get := shared[g]
 			if get == nil {
-				add(func(ctx context.Context) (err error) { a.cells[i], err = fetchCells(ctx, src, f, o, tp); return err })
+				add(func(ctx context.Context) (err error) {
+					a.cells[i], err = fetchCells(ctx, src, every, o, tp)
+					return err
+				})
 				continue
 			}
 			places[g] = append(places[g], place{i, o.Score, tp})

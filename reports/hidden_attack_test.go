@@ -154,7 +154,7 @@ func TestAttackOnSmallBoroughsAnalysedApart(t *testing.T) {
 			at := slices.IndexFunc(studies, func(s evaluation.Study) bool { return s.Label == target.label })
 			x := target.known
 			x.add(cell{N: 1, SumF: v, SumFF: v * v})
-			e, err := all.rowEffect(o, a.Design, x, target.cm)
+			e, err := all.rowEffect(o, a.Design, x, target.cm, target.ref)
 			if err != nil {
 				return intruder.Pooled{}, err
 			}
@@ -188,6 +188,8 @@ type target struct {
 	known, t, c, cm cell
 	change          float64
 	members         []member
+	// ref is the row's unit's reference variances.
+	ref spread
 }
 
 // effect rebuilds the target borough's study with the target's change v:
@@ -200,7 +202,7 @@ func (g *target) effect(r *Report, o Outcome, design string, v float64, exact bo
 	if exact {
 		return exactEffect(o, design, x, g.cm)
 	}
-	return r.memberEffect(o, design, g.t, g.c, x, g.cm)
+	return r.memberEffect(o, design, g.t, g.c, x, g.cm, g.ref)
 }
 
 // exactEffect is a borough's effect unrounded, with its own variance.
@@ -224,6 +226,7 @@ func findTarget(ctx context.Context, t *testing.T, db *storage.DB, r *Report, a 
 	}
 	released, _ := r.gate.Release(cells)
 	rel := r.sel.Pick(released)
+	refs := r.references(o, released)
 	order, T := byUnit(o.Kind, rel, a.DeviceCategory, summary.Intervention)
 	_, C := byUnit(o.Kind, rel, "", summary.Comparison)
 	for _, id := range order {
@@ -267,7 +270,7 @@ func findTarget(ctx context.Context, t *testing.T, db *storage.DB, r *Report, a 
 				known.SumFF -= one.SumFF
 				known.SumBF -= one.SumBF
 				return &target{borough: b, row: u.unit.Label, label: ms[k].label, group: u.unit.Group, known: known,
-					t: u.c, c: C[id].c, cm: C[id].members[b], change: one.SumF - one.SumB, members: ms}, true
+					t: u.c, c: C[id].c, cm: C[id].members[b], change: one.SumF - one.SumB, members: ms, ref: refs[id]}, true
 			}
 		}
 	}

@@ -72,6 +72,12 @@ type Options struct {
 	// BoroughNames name boroughs by slug ("kingston-upon-thames":
 	// "Kingston upon Thames"); a slug not named is spelt out from itself.
 	BoroughNames map[string]string
+
+	// ownVariance publishes each row's own sampling variance (rounded to
+	// viStep) instead of its unit's reference variance: the release before
+	// the fix, which an intruder who knows all but one resident of a row
+	// can solve. For the attack test only (TestAttackOnNamedRowsVariance).
+	ownVariance bool
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -149,6 +155,10 @@ type Report struct {
 	protocol *forms.Protocol
 	names    map[string]string // borough slug: name
 	all      []string          // every borough there is, by slug
+	// refs are the reference variances of the outcome and follow-up being
+	// analysed, by unit (see references); ownVariance is Options'.
+	refs        map[string]spread
+	ownVariance bool
 }
 
 // FilterJSON is the filter as results.json records it.
@@ -181,7 +191,7 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 	f := opt.Filter
 	r := &Report{FrameworkVersion: opt.Framework.Version(), GeneratedAt: opt.Now().UTC().Truncate(time.Second), AsOf: opt.AsOf,
 		Disclosure: Disclosure{Rules: opt.Disclosure, Statement: opt.Disclosure.Statement()}, UnitCosts: *opt.UnitCosts,
-		protocol: opt.Framework.Protocol(), names: opt.BoroughNames}
+		protocol: opt.Framework.Protocol(), names: opt.BoroughNames, ownVariance: opt.ownVariance}
 	// The summaries are read for every borough and enrolment date: the gate
 	// fixes its cells from all the data, never from the query, and the
 	// filter then selects whole cells.
@@ -214,7 +224,8 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 			if err := ans.next(); err != nil {
 				return nil, err
 			}
-			cells := r.release(ans.cells[i])
+			all, cells := r.releaseAll(ans.cells[i])
+			r.refs = r.references(o, all)
 			i++
 			r.addTrajectory(o, tp, cells, &opt)
 			for _, c := range cats {
