@@ -46,8 +46,11 @@ func TestEveryPageReflows(t *testing.T) {
 		for _, p := range role.pages {
 			b.Visit(p.path)
 			deadline := time.Now().Add(time.Minute)
-			for b.Exists(".app-report-building") && time.Now().Before(deadline) {
-				time.Sleep(500 * time.Millisecond) // the report page refreshes itself
+			// The report page refreshes itself while it builds: wait for a
+			// page that is loaded (its navigation there) and not building,
+			// so that no reload falls between the check and the reading.
+			for (b.Exists(".app-report-building") || !b.Exists(".app-service-nav")) && time.Now().Before(deadline) {
+				time.Sleep(500 * time.Millisecond)
 			}
 			if got := b.Text(".app-service-nav"); got != strings.Join(role.nav, " ") {
 				t.Errorf("%s on %s: navigation %q, want %q", role.email, p.path, got, strings.Join(role.nav, " "))
