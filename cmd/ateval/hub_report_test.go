@@ -27,6 +27,9 @@ import (
 // `ateval model` run on the hub's database, which agrees with lme4 on the
 // hub's cells (checkModelAgainstLme4).
 func TestHubReportEqualsCentral(t *testing.T) {
+	if testing.Short() {
+		t.Skip("shares all sixteen boroughs of the sample; TestHubImport and storage/hub check a hub in short")
+	}
 	dsn := sampleDB(t)
 	dir := t.TempDir()
 	hub := filepath.Join(dir, "hub.db")
