@@ -405,7 +405,7 @@ func (p *pdfWriter) costs() {
 		}
 		rows = append(rows, []string{r.Category, r.Residents, r.DeviceCost, r.CareHours, r.Falls, r.Admissions, r.Net, note})
 	}
-	p.table(6.8, []float64{0.125, 0.09, 0.11, 0.12, 0.11, 0.11, 0.125, 0.21},
+	p.table(6.8, []float64{0.125, 0.105, 0.11, 0.12, 0.11, 0.11, 0.125, 0.195},
 		[]string{"Device", "Residents", "Device and monitoring a year", "Home care saved", "Falls avoided", "Admissions avoided", "Net saving", "Notes"}, rows)
 	p.heading(10.5, "Unit costs")
 	rows = nil
