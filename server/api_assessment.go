@@ -38,11 +38,7 @@ func recordJSON(rec storage.AssessmentRecord) assessmentRecordJSON {
 // resident's borough; another borough's is not found) and audits the
 // reading.
 func (s *Server) apiAssessment(c *gin.Context) error {
-	id, err := assessmentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.Assessment(c.Request.Context(), id)
+	rec, err := s.recordedAssessment(c)
 	if err != nil {
 		return err
 	}

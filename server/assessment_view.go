@@ -23,6 +23,17 @@ func assessmentID(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
+// recordedAssessment reads the assessment the route's id names, as storage
+// gives it to the user: one of their borough's, its reading audited;
+// another borough's is not found.
+func (s *Server) recordedAssessment(c *gin.Context) (storage.AssessmentRecord, error) {
+	id, err := assessmentID(c)
+	if err != nil {
+		return storage.AssessmentRecord{}, err
+	}
+	return s.db.Assessment(c.Request.Context(), id)
+}
+
 // assessmentPath is the path of a recorded assessment's page.
 func assessmentPath(id int64) string { return "/assessments/" + strconv.FormatInt(id, 10) }
 
@@ -134,11 +145,7 @@ func changeLabel(change string) string {
 // earlier versions, with the ways to correct it or take it out as entered
 // in error. The reading is audited by storage.
 func (s *Server) assessmentPage(c *gin.Context) error {
-	id, err := assessmentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.Assessment(c.Request.Context(), id)
+	rec, err := s.recordedAssessment(c)
 	if err != nil {
 		return err
 	}
@@ -157,14 +164,11 @@ func (s *Server) assessmentPage(c *gin.Context) error {
 // correctionPage is the instrument's form, filled in with the assessment
 // as recorded, and a reason to give.
 func (s *Server) correctionPage(c *gin.Context) error {
-	id, err := assessmentID(c)
+	rec, err := s.recordedAssessment(c)
 	if err != nil {
 		return err
 	}
-	rec, err := s.db.Assessment(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
+	id := rec.Assessment.ID
 	if rec.Assessment.EnteredInError {
 		return errCorrectInError
 	}
@@ -184,14 +188,11 @@ var errCorrectInError = ateval.Errorf(ateval.ECONFLICT, "This assessment was ent
 // correctAssessmentForm saves a correction: storage keeps the assessment
 // as it stood as a version, with who, when and why, and audits it.
 func (s *Server) correctAssessmentForm(c *gin.Context) error {
-	id, err := assessmentID(c)
+	rec, err := s.recordedAssessment(c)
 	if err != nil {
 		return err
 	}
-	rec, err := s.db.Assessment(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
+	id := rec.Assessment.ID
 	in, ok := s.framework().Instrument(rec.Assessment.Instrument)
 	if !ok {
 		return ateval.Errorf(ateval.EINVALID, "This assessment's instrument is not in the framework, so it cannot be corrected here.")
@@ -220,11 +221,7 @@ func (s *Server) correctAssessmentForm(c *gin.Context) error {
 // enteredInErrorPage asks why the assessment was entered in error before
 // it is taken out of analysis.
 func (s *Server) enteredInErrorPage(c *gin.Context) error {
-	id, err := assessmentID(c)
-	if err != nil {
-		return err
-	}
-	rec, err := s.db.Assessment(c.Request.Context(), id)
+	rec, err := s.recordedAssessment(c)
 	if err != nil {
 		return err
 	}
