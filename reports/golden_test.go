@@ -161,14 +161,7 @@ func TestReportStructure(t *testing.T) {
 // every chart (drawn when first asked for, here by charts/), the page,
 // the PDF and results.json. See BENCHMARKS.md.
 func BenchmarkReport(b *testing.B) {
-	db := storagetest.Open(b, filepath.Join(b.TempDir(), "ateval.db"))
-	srcs, err := importer.FromFS(sampledata.Committed())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := importer.Import(ateval.SystemContext(context.Background()), db, srcs, importer.Options{}); err != nil {
-		b.Fatal(err)
-	}
+	db := reports.CommittedSample(b)
 	opt := reports.Options{AsOf: sampledata.AsOf()}
 	var analyses int
 	for b.Loop() {

@@ -6,18 +6,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/evaluation"
-	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/internal/intruder"
 	"github.com/ateval/ateval/reports/summary"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage"
-	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -46,14 +43,7 @@ func TestAttackOnSmallBoroughsAnalysedApart(t *testing.T) {
 		t.Skip("imports the committed sample")
 	}
 	ctx := ateval.SystemContext(context.Background())
-	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
-	srcs, err := importer.FromFS(sampledata.Committed())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	db := CommittedSample(t)
 	all, err := Build(ctx, summaries.Of(db), Options{AsOf: sampledata.AsOf()})
 	if err != nil {
 		t.Fatal(err)

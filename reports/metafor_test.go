@@ -13,10 +13,8 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/evaluation"
-	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/reports"
 	sampledata "github.com/ateval/ateval/sample-data"
-	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -76,15 +74,8 @@ func TestReportAgreesWithMetafor(t *testing.T) {
 		t.Skip("imports the committed sample")
 	}
 	rscript := metaforR(t)
-	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
-	srcs, err := importer.FromFS(sampledata.Committed())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := reports.CommittedSample(t)
 	ctx := ateval.SystemContext(context.Background())
-	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	r, err := reports.Build(ctx, summaries.Of(db), reports.Options{AsOf: sampledata.AsOf()})
 	if err != nil {
 		t.Fatal(err)

@@ -3,14 +3,11 @@ package reports
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/importer"
 	"github.com/ateval/ateval/reports/summary"
 	sampledata "github.com/ateval/ateval/sample-data"
-	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
 
@@ -25,14 +22,7 @@ func TestReferenceVarianceIgnoresFilter(t *testing.T) {
 		t.Skip("imports the committed sample")
 	}
 	ctx := ateval.SystemContext(context.Background())
-	db := storagetest.Open(t, filepath.Join(t.TempDir(), "ateval.db"))
-	srcs, err := importer.FromFS(sampledata.Committed())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := importer.Import(ctx, db, srcs, importer.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	db := CommittedSample(t)
 	build := func(f summary.Filter) *Report {
 		r, err := Build(ctx, summaries.Of(db), Options{AsOf: sampledata.AsOf(), Outcomes: []string{"swemwbs_raw"}, Filter: f, MinBoroughs: 1})
 		if err != nil {
