@@ -14,7 +14,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"math"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/ateval/ateval"
@@ -24,7 +26,7 @@ import (
 // other format and any version it does not know.
 const (
 	Format        = "ateval-evidence-bundle"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
 // MaxSize is the largest bundle file a hub reads: a borough's cells for
@@ -73,30 +75,59 @@ type Body struct {
 type Statistic struct {
 	Outcome   string `json:"outcome"`
 	Timepoint string `json:"timepoint"`
-	// Kind is change, events or proportion, which fixes the sums.
-	Kind  string `json:"kind"`
-	Cells []Cell `json:"cells"`
+	// Kind is change, events or proportion, which fixes the values.
+	Kind string `json:"kind"`
+	// Reference is, for a score (change), the borough's reference spread;
+	// absent when it has none (its rows are then hidden).
+	Reference *Reference `json:"reference,omitempty"`
+	Cells     []Cell     `json:"cells"`
+}
+
+// Reference is a borough's reference spread of a score at a follow-up, as
+// in a regression of the follow-up score on the baseline score with the
+// borough's released cells as groups: the variance of the baseline score,
+// the common slope of the follow-up score on it, and the residual variance
+// about the slope, each pooled within every cell the gate releases of the
+// borough (all device categories, arms and financial years) and rounded
+// to two significant figures or, where coarser, to a step of 1, 2 or 5
+// times a power of ten spanning two of its standard errors. A row's
+// sampling variance is made from it, never from its own residents
+// (package disclosure, "Methods").
+type Reference struct {
+	Baseline float64 `json:"var_baseline"`
+	Slope    float64 `json:"slope"`
+	Residual float64 `json:"var_residual"`
 }
 
 // Cell is one released cell of the borough: its residents of one device
 // category ("" for the comparison arm) and arm over a block of whole
-// financial years, with their number, the sum of their record keys (for
-// the cell-key perturbation of published counts) and the statistic's sums:
+// financial years, with their number, the sum of their record keys (from
+// which the hub perturbs a count of several cells as the borough would)
+// and what leaves the disclosure gate of the cell, by kind:
 //
-//	change:     Σb, Σf, Σb², Σf², Σbf (b baseline, f follow-up score)
-//	events:     events before, days before, events after, days after
-//	proportion: yes, the sum of the record keys of those answering yes
+//	change:     mean baseline score, mean change from baseline, each
+//	            rounded to the step of the cell's published count
+//	events:     events before, days before, events after, days after:
+//	            counts perturbed and rounded as published, days rounded
+//	            to 30
+//	proportion: the count answering yes, perturbed and rounded as
+//	            published
+//
+// No sum of a resident's scores, squares or cross-products is in it: a
+// hub that knew every resident of a cell but one would learn of that
+// resident no more than a published report says (version 1 carried the
+// exact sums, which told it everything).
 type Cell struct {
 	Category string    `json:"device_category"`
 	Arm      string    `json:"arm"`
 	Periods  []int     `json:"periods"`
 	N        int       `json:"n"`
 	Key      int64     `json:"key"`
-	Sums     []float64 `json:"sums"`
+	Values   []float64 `json:"values"`
 }
 
-// SumsOf is the number of sums a cell of each kind carries.
-var sumsOf = map[string]int{"change": 5, "events": 4, "proportion": 2}
+// valuesOf is the number of values a cell of each kind carries.
+var valuesOf = map[string]int{"change": 2, "events": 4, "proportion": 1}
 
 // Canonical returns the encoding a signature covers: the body as
 // encoding/json marshals it, with no whitespace, fields in the order
@@ -160,6 +191,9 @@ func Parse(r io.Reader) (Bundle, error) {
 	if b.Format != Format {
 		return Bundle{}, errShape("format %q, want %q", b.Format, Format)
 	}
+	if b.FormatVersion == 1 {
+		return Bundle{}, ateval.Errorf(ateval.EINVALID, "bundle format version 1 carried each cell's exact sums and is no longer read: ask the borough to share again with this version of ateval (format %d)", FormatVersion)
+	}
 	if b.FormatVersion != FormatVersion {
 		return Bundle{}, ateval.Errorf(ateval.EINVALID, "bundle format version %d: this ateval reads version %d only", b.FormatVersion, FormatVersion)
 	}
@@ -181,13 +215,19 @@ func Parse(r io.Reader) (Bundle, error) {
 		return Bundle{}, errShape("the signature is not a base64 Ed25519 signature")
 	}
 	for _, s := range b.Statistics {
-		width, ok := sumsOf[s.Kind]
+		width, ok := valuesOf[s.Kind]
 		if !ok || !word.MatchString(s.Outcome) || !word.MatchString(s.Timepoint) || s.Outcome == "" || s.Timepoint == "" {
 			return Bundle{}, errShape("statistic %q at %q of kind %q", s.Outcome, s.Timepoint, s.Kind)
 		}
+		if r := s.Reference; r != nil && (s.Kind != "change" || !(r.Baseline > 0 && r.Residual >= 0)) {
+			return Bundle{}, errShape("the reference of %s at %s is not a positive variance, a slope and a residual variance of a score", s.Outcome, s.Timepoint)
+		}
 		for _, c := range s.Cells {
-			if len(c.Sums) != width || c.N < 1 || len(c.Periods) == 0 || !word.MatchString(c.Category) || (c.Arm != "intervention" && c.Arm != "comparison") {
+			if len(c.Values) != width || c.N < 1 || len(c.Periods) == 0 || !word.MatchString(c.Category) || (c.Arm != "intervention" && c.Arm != "comparison") {
 				return Bundle{}, errShape("a cell of %s at %s is malformed", s.Outcome, s.Timepoint)
+			}
+			if s.Kind != "change" && slices.ContainsFunc(c.Values, func(v float64) bool { return v < 0 || v != math.Trunc(v) }) {
+				return Bundle{}, errShape("a cell of %s at %s has a negative or broken count", s.Outcome, s.Timepoint)
 			}
 			for _, p := range c.Periods {
 				if p < b.PeriodFrom || p > b.PeriodTo {

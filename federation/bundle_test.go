@@ -14,9 +14,13 @@ import (
 func testBody() Body {
 	return Body{Borough: "camden", FrameworkVersion: "2026.1", PeriodFrom: 2024, PeriodTo: 2025,
 		Made: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Sequence: 3, MinBoroughN: 10, MinCell: 8,
-		Statistics: []Statistic{{Outcome: "swemwbs_raw", Timepoint: "m6", Kind: "change", Cells: []Cell{
-			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Sums: []float64{682, 711, 15480, 16901, 15990}},
-			{Category: "", Arm: "comparison", Periods: []int{2024}, N: 12, Key: 1500, Sums: []float64{260, 262, 5800, 5870, 5790}},
+		Statistics: []Statistic{{Outcome: "swemwbs_raw", Timepoint: "m6", Kind: "change", Reference: &Reference{Baseline: 14, Slope: 0.72, Residual: 9.5}, Cells: []Cell{
+			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Values: []float64{22.5, 0.75}},
+			{Category: "", Arm: "comparison", Periods: []int{2024}, N: 12, Key: 1500, Values: []float64{21.6, -0.2}},
+		}}, {Outcome: "falls", Timepoint: "m6", Kind: "events", Cells: []Cell{
+			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Values: []float64{25, 2790, 15, 2790}},
+		}}, {Outcome: "still_using", Timepoint: "m6", Kind: "proportion", Cells: []Cell{
+			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Values: []float64{25}},
 		}}}}
 }
 
@@ -46,8 +50,11 @@ func TestSignParseVerify(t *testing.T) {
 	if err := b.Verify(k.Public().(ed25519.PublicKey)); err != nil {
 		t.Errorf("Verify of an untouched bundle: %v", err)
 	}
-	if got := b.Statistics[0].Cells[0].Sums[4]; got != 15990 {
-		t.Errorf("sum read back as %g", got)
+	if got := b.Statistics[0].Cells[1].Values[1]; got != -0.2 {
+		t.Errorf("mean change read back as %g", got)
+	}
+	if got := b.Statistics[0].Reference.Residual; got != 9.5 {
+		t.Errorf("reference read back as %g", got)
 	}
 	// Whitespace is not content: the re-indented bundle still verifies.
 	var flat bytes.Buffer
@@ -68,7 +75,8 @@ func TestTamper(t *testing.T) {
 	data := string(encode(t, Sign(testBody(), k)))
 	for _, tc := range []struct{ from, to string }{
 		{`"n": 31`, `"n": 32`},
-		{`682`, `683`},
+		{`22.5`, `22.6`},
+		{`9.5`, `9.6`},
 		{`"borough": "camden"`, `"borough": "sutton"`},
 		{`"sequence": 3`, `"sequence": 4`},
 		{`"arm": "comparison"`, `"arm": "intervention"`},
@@ -95,11 +103,18 @@ func TestParseRefuses(t *testing.T) {
 		{"empty", "", "not an evidence bundle"},
 		{"not json", "hello", "not an evidence bundle"},
 		{"other format", strings.Replace(good, Format, "something-else", 1), "format"},
-		{"later version", strings.Replace(good, `"format_version": 1`, `"format_version": 2`, 1), "reads version 1 only"},
+		{"later version", strings.Replace(good, `"format_version": 2`, `"format_version": 3`, 1), "reads version 2 only"},
+		{"version 1", strings.Replace(good, `"format_version": 2`, `"format_version": 1`, 1), "exact sums and is no longer read"},
+		{"version 1 sums", strings.Replace(good, `"values": [`, `"sums": [`, 1), "unknown field"},
 		{"unknown field", strings.Replace(good, `"borough":`, `"resident_ref": "CAM-000001", "borough":`, 1), "unknown field"},
 		{"two bundles", good + good, "text after"},
 		{"bad slug", strings.Replace(good, `"borough": "camden"`, `"borough": "Camden Council"`, 1), "not a slug"},
-		{"short sums", strings.Replace(good, `682,`, ``, 1), "malformed"},
+		{"short values", strings.Replace(good, `22.5,`, ``, 1), "malformed"},
+		{"exact sums as values", strings.Replace(good, `22.5,`, `682, 711, 15480, 16901,`, 1), "malformed"},
+		{"no reference variance", strings.Replace(good, `"var_baseline": 14`, `"var_baseline": 0`, 1), "not a positive variance"},
+		{"negative residual", strings.Replace(good, `"var_residual": 9.5`, `"var_residual": -1`, 1), "not a positive variance"},
+		{"broken count", strings.Replace(good, `2790,`, `2790.5,`, 1), "broken count"},
+		{"negative count", strings.Replace(good, `2790,`, `-2790,`, 1), "negative"},
 		{"cell outside period", strings.Replace(good, `"period_from": 2024`, `"period_from": 2025`, 1), "outside"},
 		{"no signature", strings.Replace(good, `"signature": "`, `"signature": "x`, 1), "signature"},
 		{"oversized", `{"format": "` + strings.Repeat("a", MaxSize) + `"}`, "larger than"},
@@ -117,6 +132,7 @@ func FuzzParse(f *testing.F) {
 	k := key(f)
 	f.Add(encode(f, Sign(testBody(), k)))
 	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":1}`))
+	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":2,"statistics":[{"kind":"change","reference":{"var_baseline":-1,"slope":2}}]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Parse(bytes.NewReader(data))

@@ -20,11 +20,12 @@ import (
 // be unsafe (ONS, Policy on protecting confidentiality in tables of birth
 // and death statistics, section on differencing; Hundepool A et al.,
 // Statistical Disclosure Control, Wiley 2012, section 5.2 on linked
-// tables — neither checked here against the full text). The cell-key
-// perturbation the gate applies to published counts does not protect the
-// bundle's sums, which go to the hub exactly so that its model equals the
-// central one; the rule here is therefore a threshold on the change, as
-// a minimum frequency rule is a threshold on the count:
+// tables — neither checked here against the full text). A bundle's cells
+// carry rounded means and published counts, not sums, but the count and
+// record keys of a cell are exact, and two rounded means of 20 and 21
+// residents narrow the 21st's scores more than one does; the rule here is
+// therefore a threshold on the change, as a minimum frequency rule is a
+// threshold on the count:
 //
 // The cells of both bundles are grouped into the smallest blocks of
 // financial years that are unions of whole cells of each (the only sums
@@ -124,7 +125,7 @@ func sameCells(a, b []Cell) bool {
 	slices.SortFunc(a, byFirst)
 	slices.SortFunc(b, byFirst)
 	for i := range a {
-		if !slices.Equal(a[i].Periods, b[i].Periods) || a[i].N != b[i].N || a[i].Key != b[i].Key || !slices.Equal(a[i].Sums, b[i].Sums) ||
+		if !slices.Equal(a[i].Periods, b[i].Periods) || a[i].N != b[i].N || a[i].Key != b[i].Key || !slices.Equal(a[i].Values, b[i].Values) ||
 			a[i].Category != b[i].Category || a[i].Arm != b[i].Arm {
 			return false
 		}

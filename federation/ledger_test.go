@@ -5,7 +5,7 @@ import (
 )
 
 func cellOf(n int, sum float64, periods ...int) Cell {
-	return Cell{Arm: "comparison", Periods: periods, N: n, Key: int64(n), Sums: []float64{sum, sum, 0, 0, 0}}
+	return Cell{Arm: "comparison", Periods: periods, N: n, Key: int64(n), Values: []float64{sum / float64(n), 0}}
 }
 
 // TestSuccessive: each case is a family's last released cells, the gate's

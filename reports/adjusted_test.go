@@ -13,30 +13,38 @@ import (
 // ancovaBoroughs are evaluation's TestANCOVAMetafor's six simulated
 // boroughs: the sums of the residents given devices, then of the
 // comparison group (n, ΣB, ΣF, ΣB², ΣF², ΣBF), and R's lm(F ~ B + G)
-// coefficient of G with its variance, and the coefficient of B with the
-// residual variance (the common slope and σ² that the unit's reference
-// gives, each borough's two cells being all its cells),
+// coefficient of G with its variance and coefficient of B; then the slope
+// and residual variance of the unit's reference, each borough's two cells
+// being all its cells (references): pooled within cells, each rounded to
+// two significant figures or to a step of 1, 2 or 5 times a power of ten
+// spanning two of its standard errors,
 //
+//	ceil125 <- function(x) { p <- 10^floor(log10(x)); for (m in c(1,2,5,10)) if (m*p >= x*(1-1e-12)) return(m*p) }
+//	roundse <- function(x, se) { s2 <- 10^(floor(log10(x))-1); v <- round(x/s2)*s2
+//	  step <- ceil125(2*se); if (step <= s2) return(v); r <- round(x/step)*step; if (r > 0) r else NA }
 //	set.seed(15)
 //	for (b in 1:6) {
 //	  nT <- sample(12:40, 1); nC <- sample(10:30, 1)
 //	  G <- c(rep(1, nT), rep(0, nC))
 //	  B <- round(rnorm(nT+nC, 20, 4))
 //	  F <- round(8 + 0.6*B + (1 + b/5)*G + rnorm(nT+nC, 0, 3))
-//	  m <- lm(F ~ B + G); coef(m)["G"]; vcov(m)["G", "G"]
-//	  print(c(coef(m)["B"], sigma(m)^2), digits=15)
+//	  m <- lm(F ~ B + G); coef(m)["G"]; vcov(m)["G", "G"]; coef(m)["B"]
+//	  w <- function(x, y = x) sum((x[G==1]-mean(x[G==1]))*(y[G==1]-mean(y[G==1]))) + sum((x[G==0]-mean(x[G==0]))*(y[G==0]-mean(y[G==0])))
+//	  df <- nT + nC - 2; bb <- w(B); bf <- w(B, F); ff <- w(F)
+//	  slope <- bf/bb; res <- max(0, ff - bf*slope)/(df-1)
+//	  print(c(sign(slope)*roundse(abs(slope), sqrt(res/bb)), roundse(res, res*sqrt(2/(df-1)))))
 //	}
 var ancovaBoroughs = []struct {
 	t, c            [6]float64
-	yi, vi          float64
+	yi, vi, lmSlope float64
 	slope, residual float64
 }{
-	{[6]float64{16, 330, 368, 7000, 8624, 7658}, [6]float64{24, 500, 474, 10674, 9612, 9990}, 3.33451875115463, 0.94754879480004, 0.405690005542214, 9.088073756372300},
-	{[6]float64{30, 624, 669, 13300, 15173, 14055}, [6]float64{27, 546, 543, 11460, 11231, 11186}, 1.91922106022358, 0.529696837566102, 0.466732780382258, 7.479289377729684},
-	{[6]float64{34, 674, 744, 13942, 16752, 15160}, [6]float64{16, 314, 308, 6336, 6116, 6154}, 2.49535259845282, 0.585325347791113, 0.690075800385822, 6.364723280706038},
-	{[6]float64{13, 266, 293, 5612, 6759, 6088}, [6]float64{17, 339, 356, 6983, 7710, 7259}, 1.26197069343487, 1.24980746698014, 0.644386754355602, 9.160322466229935},
-	{[6]float64{27, 552, 632, 11806, 15256, 13305}, [6]float64{22, 447, 433, 9461, 8839, 9075}, 3.63275104021023, 0.525590382176141, 0.73527842820163, 6.37007387854680},
-	{[6]float64{13, 240, 263, 4570, 5449, 4927}, [6]float64{28, 578, 565, 12364, 11977, 12010}, 1.64871878664386, 1.26749189199257, 0.731906345514312, 10.478537260762099},
+	{[6]float64{16, 330, 368, 7000, 8624, 7658}, [6]float64{24, 500, 474, 10674, 9612, 9990}, 3.33451875115463, 0.94754879480004, 0.405690005542214, 0.5, 10},
+	{[6]float64{30, 624, 669, 13300, 15173, 14055}, [6]float64{27, 546, 543, 11460, 11231, 11186}, 1.91922106022358, 0.529696837566102, 0.466732780382258, 0.5, 5},
+	{[6]float64{34, 674, 744, 13942, 16752, 15160}, [6]float64{16, 314, 308, 6336, 6116, 6154}, 2.49535259845282, 0.585325347791113, 0.690075800385822, 0.6, 5},
+	{[6]float64{13, 266, 293, 5612, 6759, 6088}, [6]float64{17, 339, 356, 6983, 7710, 7259}, 1.26197069343487, 1.24980746698014, 0.644386754355602, 0.5, 10},
+	{[6]float64{27, 552, 632, 11806, 15256, 13305}, [6]float64{22, 447, 433, 9461, 8839, 9075}, 3.63275104021023, 0.525590382176141, 0.73527842820163, 0.8, 5},
+	{[6]float64{13, 240, 263, 4570, 5449, 4927}, [6]float64{28, 578, 565, 12364, 11977, 12010}, 1.64871878664386, 1.26749189199257, 0.731906345514312, 0.5, 10},
 }
 
 // released makes a named borough's released cell of a score's sums.
@@ -47,17 +55,18 @@ func released(borough, category, arm string, s [6]float64, key int64) disclosure
 
 // TestAdjustedSensitivity: with a comparison group, a score's difference
 // in change carries the baseline-adjusted sensitivity analysis, whose
-// rows are R's lm() coefficients of the group made with lm()'s common
-// slope and residual variance to two significant figures (the unit's
-// reference, see references), at the precision the gate publishes them,
-// and whose pooled estimate is metafor's on those rows:
+// rows are the difference at follow-up adjusted with the unit's reference
+// slope (above, from R), at the precision the gate publishes them, within
+// the step and the slopes' difference of lm()'s coefficient of the group,
+// with the reference's residual variance over the published counts; its
+// pooled estimate is metafor's on those rows:
 //
-//	yi <- c(3.5, 2, 2.5, 1.5, 3.6, 1.5)   # the rows as published
-//	# σ² of lm() to 2 significant figures × (1/n₁ + 1/n₀), published counts
-//	vi <- c(0.97066666666666657, 0.55000000000000004, 0.60952380952380958,
-//	        1.2266666666666666, 0.57599999999999996, 1)
+//	yi <- c(3.5, 2, 2.5, 1.5, 3.6, 1)   # the rows as published
+//	res2 <- c(10, 5, 5, 10, 5, 10)
+//	n1 <- c(15, 30, 35, 15, 25, 15); n0 <- c(25, 25, 15, 15, 20, 30)  # published
+//	vi <- res2 * (1/n1 + 1/n0)
 //	r <- rma(yi, vi, method="REML", test="adhoc", control=list(threshold=1e-12, tol=1e-12))
-//	print(c(r$beta, r$se, r$ci.lb, r$ci.ub, r$tau2), digits=15)  # metafor 3.8-1
+//	print(c(r$beta, r$se, r$ci.lb, r$ci.ub, r$tau2), digits=17)  # metafor 3.8-1
 func TestAdjustedSensitivity(t *testing.T) {
 	o, _ := OutcomeByID("swemwbs_raw")
 	var rel []disclosure.Released
@@ -79,23 +88,21 @@ func TestAdjustedSensitivity(t *testing.T) {
 	for i, b := range s.Boroughs {
 		want := ancovaBoroughs[i]
 		tc, cc := cellOf(KindChange, int(want.t[0]), int64(100*i+7), want.t[1:]), cellOf(KindChange, int(want.c[0]), int64(100*i+61), want.c[1:])
-		// The row is the difference made with the common slope of lm() to
-		// two significant figures, at the gate's step, with the residual
-		// variance of lm() to two significant figures over the published
-		// counts; the difference is lm()'s within the step and what the
-		// slope's rounding moves it.
+		// The row is the difference made with the reference's slope, at
+		// the gate's step, with the reference's residual variance over
+		// the published counts; lm()'s coefficient is within the step
+		// and what the slope's difference from lm()'s moves it.
 		ys := r.yiStep(o, tc, cc)
 		db := want.t[1]/want.t[0] - want.c[1]/want.c[0]
-		slope := significant2(want.slope)
-		yi := disclosure.Round(want.t[2]/want.t[0]-want.c[2]/want.c[0]-slope*db, ys)
-		vi := significant2(want.residual) * (1/float64(b.N) + 1/float64(b.NComparison))
-		if b.Yi != yi || math.Abs(b.Vi-vi) > 1e-12*vi || math.Abs(b.Yi-want.yi) > ys/2+math.Abs(slope-want.slope)*math.Abs(db)+1e-12 || b.NComparison == 0 {
+		yi := disclosure.Round(want.t[2]/want.t[0]-want.c[2]/want.c[0]-want.slope*db, ys)
+		vi := want.residual * (1/float64(b.N) + 1/float64(b.NComparison))
+		if b.Yi != yi || math.Abs(b.Vi-vi) > 1e-12*vi || math.Abs(b.Yi-want.yi) > ys/2+math.Abs(want.slope-want.lmSlope)*math.Abs(db)+1e-12 || b.NComparison == 0 {
 			t.Errorf("row %d: %g (%g), want %g (%g); lm() %g (%g) at step %g", i+1, b.Yi, b.Vi, yi, vi, want.yi, want.vi, ys)
 		}
 	}
 	p := s.Pooled
 	got := []float64{p.Estimate, p.SE, p.CILower, p.CIUpper, p.Tau2}
-	want := []float64{2.5215687701081677, 0.3677078715256642, 1.5763455947438034, 3.4667919454725320, 0.0600164062369765}
+	want := []float64{2.45042788715910209, 0.40174033528027109, 1.41772147864519416, 3.48313429567301025, 0.28183139136513108}
 	for i := range got {
 		if math.Abs(got[i]-want[i]) > 1e-9 {
 			t.Errorf("pooled value %d = %.15g, metafor %.15g", i, got[i], want[i])

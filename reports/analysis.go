@@ -412,8 +412,9 @@ func (r *Report) rowEffect(o Outcome, design string, t, c cell, ref spread) (eva
 			}
 		}
 	case o.Kind == KindProportion:
-		// Pooled as log odds, from the published counts.
-		n, yes := r.count(t.N, t.Key), r.count(t.Yes, t.YesKey)
+		// Pooled as log odds, from the published counts (a protected
+		// cell's yes is published already).
+		n, yes := r.count(t.N, t.Key), t.Yes
 		e, err = evaluation.LogitProportion(min(yes, n), n)
 	default:
 		e, err = r.published(o, t)
@@ -591,16 +592,17 @@ func withhold(p *evaluation.Pooled) string {
 func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
 	switch o.Kind {
 	case KindProportion:
-		n, yes := r.count(c.N, c.Key), r.count(c.Yes, c.YesKey)
+		n, yes := r.count(c.N, c.Key), c.Yes // published already (protect)
 		return evaluation.Proportion(min(yes, n), n)
 	case KindEvents:
 		// From the published counts of events, as shares from published
 		// counts: a ratio of rounded rates would give small counts back
-		// (the red team solved 57 rows so). A rate resting on fewer than
-		// MinEvents events in either period is not published.
-		before, okB := r.Disclosure.Events(int(c.CountBefore), c.Key)
-		after, okA := r.Disclosure.Events(int(c.CountAfter), c.Key)
-		if !okB || !okA {
+		// (the red team solved 57 rows so). A protected cell's counts of
+		// events are published already (protect: perturbed, rounded, and
+		// summed over whole cells); a rate whose published count of events
+		// in either period is under MinEvents is not published.
+		before, after := int(c.CountBefore), int(c.CountAfter)
+		if before < r.Disclosure.MinEvents || after < r.Disclosure.MinEvents {
 			return evaluation.Effect{}, errTooFewEvents
 		}
 		e, err := evaluation.LogRateRatio(evaluation.Events{Count: float64(after), PersonTime: c.DaysAfter},

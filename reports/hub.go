@@ -85,11 +85,49 @@ func at(s []float64, i int) float64 {
 	return 0
 }
 
-// ChangeSummaries returns the imported cells of the score outcome.
+// Protected says that a hub's cells are protected already: each is what
+// left a borough's gate (protect), rebuilt as protect made it, so Build
+// and the one-stage model take them as they are.
+func (h *HubSource) Protected() bool { return true }
+
+// split parts a cell's stored values from the reference variances a
+// score's cell carries after them at the hub (storage keeps them there).
+func split(c summary.Imported, width int) (values, reference []float64) {
+	if len(c.Sums) > width {
+		return c.Sums[:width], c.Sums[width:]
+	}
+	return c.Sums, nil
+}
+
+// references are each borough's reference variances of a score at a
+// follow-up, as its bundle carried them (references, at the borough):
+// keyed by borough, as byUnit keys a named unit.
+func (h *HubSource) references(o Outcome, tp string) map[string]spread {
+	if o.Kind != KindChange {
+		return nil
+	}
+	out := map[string]spread{}
+	for _, c := range h.matching(summary.Filter{}, func(x Outcome) bool { return x.ID == o.ID }, tp) {
+		if _, ref := split(c, 2); len(ref) == 3 {
+			out[c.Borough] = spreadOf(ref[0], ref[1], ref[2])
+		} else {
+			out[c.Borough] = noSpread()
+		}
+	}
+	return out
+}
+
+// ChangeSummaries returns the imported cells of the score outcome, each
+// rebuilt as the borough's gate protected it.
 func (h *HubSource) ChangeSummaries(_ context.Context, f summary.Filter, instrument, score, tp string) ([]summary.Change, error) {
 	var out []summary.Change
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindChange && o.Instrument == instrument && o.Score == score }, tp) {
-		out = append(out, summary.Change{Key: keyOf(c), N: c.N, Keys: c.Keys, SumB: at(c.Sums, 0), SumF: at(c.Sums, 1), SumBB: at(c.Sums, 2), SumFF: at(c.Sums, 3), SumBF: at(c.Sums, 4)})
+		values, ref := split(c, 2)
+		if len(ref) != 3 {
+			continue // no reference: no figure of the score (protect)
+		}
+		p := importedCell(KindChange, c.N, c.Keys, values, ref)
+		out = append(out, summary.Change{Key: keyOf(c), N: c.N, Keys: c.Keys, SumB: p.SumB, SumF: p.SumF, SumBB: p.SumBB, SumFF: p.SumFF, SumBF: p.SumBF})
 	}
 	return out, nil
 }
@@ -98,7 +136,8 @@ func (h *HubSource) ChangeSummaries(_ context.Context, f summary.Filter, instrum
 func (h *HubSource) EventSummaries(_ context.Context, f summary.Filter, score, tp string) ([]summary.Event, error) {
 	var out []summary.Event
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindEvents && o.Score == score }, tp) {
-		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: at(c.Sums, 0), DaysBefore: at(c.Sums, 1), CountAfter: at(c.Sums, 2), DaysAfter: at(c.Sums, 3)})
+		p := importedCell(KindEvents, c.N, c.Keys, c.Sums, nil)
+		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: p.CountBefore, DaysBefore: p.DaysBefore, CountAfter: p.CountAfter, DaysAfter: p.DaysAfter})
 	}
 	return out, nil
 }
@@ -109,7 +148,8 @@ func (h *HubSource) ProportionSummaries(_ context.Context, f summary.Filter, ins
 	for _, c := range h.matching(f, func(o Outcome) bool {
 		return o.Kind == KindProportion && o.Instrument == instrument && o.Score == score
 	}, tp) {
-		out = append(out, summary.Proportion{Key: keyOf(c), N: c.N, Keys: c.Keys, Yes: int(at(c.Sums, 0)), YesKeys: int64(at(c.Sums, 1))})
+		p := importedCell(KindProportion, c.N, c.Keys, c.Sums, nil)
+		out = append(out, summary.Proportion{Key: keyOf(c), N: c.N, Keys: c.Keys, Yes: p.Yes})
 	}
 	return out, nil
 }

@@ -56,7 +56,10 @@ type RandomEffects struct {
 // random effects. The residents are those ChangeSummaries covers:
 // enrolled, in a group, not objecting, scored at baseline and at the
 // follow-up; with opt.Filter.DeviceCategory, the intervention arm is that
-// category's residents, the comparison arm everyone's.
+// category's residents, the comparison arm everyone's. The cells are
+// protected (protect) before the fit: each is its residents' rounded
+// means with its unit's reference variances within it, so the model is
+// fitted to what a hub holds, and gives the same there.
 func FitOneStage(ctx context.Context, src Source, opt Options, outcome, timepoint string) (_ OneStage, err error) {
 	defer ateval.Wrap(&err, "one-stage model of %s at %s", outcome, timepoint)
 	o, ok := OutcomeByID(outcome)
@@ -82,11 +85,18 @@ func FitOneStage(ctx context.Context, src Source, opt Options, outcome, timepoin
 	if err := r.selectCells(ens, &opt); err != nil {
 		return OneStage{}, err
 	}
-	cells, err := fetchCells(ctx, src, summary.Filter{DeviceCategory: opt.Filter.DeviceCategory}, o, timepoint)
+	// Every category is read, as Build reads them: a unit's reference
+	// variances come from all its cells, whatever the filter.
+	cells, err := fetchCells(ctx, src, summary.Filter{}, o, timepoint)
 	if err != nil {
 		return OneStage{}, err
 	}
 	rel, _ := r.gate.Release(cells)
+	// Protected as Build protects them: every figure, this model's
+	// cross-products included, is made from what leaves the gate.
+	if !protected(src) {
+		rel = protect(opt.Disclosure, o, r.references(o, rel), rel)
+	}
 	return FitReleased(outcome, timepoint, r.sel.Pick(rel), opt.Filter.DeviceCategory)
 }
 

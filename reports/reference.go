@@ -7,40 +7,75 @@ import (
 	"github.com/ateval/ateval/disclosure"
 )
 
-// spread is a unit's reference variances of a score at a follow-up, from
-// which its rows' sampling variances are made (references): the variance
-// of residents' change from baseline, and the residual variance of the
-// follow-up score on the baseline score, each pooled within the unit's
-// released cells and rounded to two significant figures. NaN where the
-// unit's cells cannot give one.
+// spread is a unit's reference spread of a score at a follow-up, from
+// which its rows' sampling variances are made (references) and with which
+// its cells' protected sums are rebuilt (protect). Three numbers are the
+// reference, pooled within the unit's released cells as in a regression
+// of the follow-up score on the baseline score with the cells as groups,
+// each rounded to a precision tied to the residents it rests on
+// (referenceRound): the variance of the baseline score, the common slope
+// of the follow-up score on it, and the residual variance about the
+// slope. The rest is derived from them, and every variance so derived is
+// positive. Everything is NaN where the unit's cells cannot give the
+// three.
 type spread struct {
-	change, residual float64
-	// slope is the follow-up score's common slope on the baseline score
-	// within the unit's cells, to two significant figures: the adjusted
-	// difference is made with it (rowEffect), so that it is linear in each
-	// resident's scores like a mean and the mean's rounding hides them.
-	slope float64
+	// baseline, slope and residual are the reference: what a borough's
+	// bundle carries of its residents' spread (federation.Reference). The
+	// adjusted difference is made with the slope (rowEffect), so that it
+	// is linear in each resident's scores like a mean and the mean's
+	// rounding hides them.
+	baseline, slope, residual float64
+	// cov is the within-cell covariance of baseline and follow-up scores,
+	// slope × baseline; followup the follow-up score's variance,
+	// residual + slope × cov; change the variance of the change from
+	// baseline, baseline + followup − 2 cov.
+	cov, followup, change float64
 }
 
-// references returns, for a score, each unit's reference variances from
-// every released cell of that unit (all its device categories, arms and
+// noSpread is a unit with no reference: its rows of a score are hidden.
+func noSpread() spread {
+	nan := math.NaN()
+	return spread{nan, nan, nan, nan, nan, nan}
+}
+
+// spreadOf derives a unit's spread from its reference: NaN throughout
+// unless the baseline variance is positive, the residual variance not
+// negative, the slope a number and the variance of change they give
+// positive. A residual variance of nothing (the follow-up score a line in
+// the baseline's, to its precision) gives no adjusted rows.
+func spreadOf(baseline, slope, residual float64) spread {
+	if !(baseline > 0 && residual >= 0) || math.IsNaN(slope) || math.IsInf(slope, 0) {
+		return noSpread()
+	}
+	s := spread{baseline: baseline, slope: slope, residual: residual, cov: slope * baseline}
+	s.followup = residual + slope*s.cov
+	s.change = baseline + s.followup - 2*s.cov
+	if !(s.change > 0) {
+		return noSpread()
+	}
+	return s
+}
+
+// references returns, for a score, each unit's reference from every
+// released cell of that unit (all its device categories, arms and
 // financial years), keyed as byUnit keys units: its boroughs. all must be
 // every cell the gate released for the outcome and follow-up, never the
-// report's selection of them, so that a unit's reference is one number in
-// every release whatever the filter (package disclosure's doc, "Methods").
+// report's selection of them, so that a unit's reference is the same in
+// every release whatever the filter (package disclosure's doc,
+// "Methods").
 //
-// The variances are pooled within cells (each cell's sums of squares
-// about its own means, over the residents less one degree of freedom a
-// cell; for the residual, a common slope on the baseline within cells, as
-// in an analysis of covariance with the cells as groups), so that the
-// differences between categories, arms and years do not inflate them.
+// The variances and the slope are pooled within cells (each cell's sums
+// of squares and products about its own means, over the residents less
+// one degree of freedom a cell, and one more for the slope), so that the
+// differences between categories, arms and years do not inflate them; a
+// hub takes them from the bundles (HubSource.references).
 func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spread {
 	if o.Kind != KindChange {
 		return nil
 	}
 	type acc struct {
-		n, k           int
-		dd, bb, bf, ff float64
+		n, k       int
+		bb, bf, ff float64
 	}
 	sums := map[string]*acc{}
 	for _, x := range all {
@@ -55,23 +90,26 @@ func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spr
 			sums[id] = a
 		}
 		n := float64(c.N)
-		sd, sdd := c.SumF-c.SumB, c.SumFF-2*c.SumBF+c.SumBB
 		a.n += c.N
 		a.k++
-		a.dd += sdd - sd*sd/n
 		a.bb += c.SumBB - c.SumB*c.SumB/n
 		a.bf += c.SumBF - c.SumB*c.SumF/n
 		a.ff += c.SumFF - c.SumF*c.SumF/n
 	}
 	out := make(map[string]spread, len(sums))
 	for id, a := range sums {
-		s := spread{change: math.NaN(), residual: math.NaN(), slope: math.NaN()}
-		if df := a.n - a.k; df > 0 {
-			s.change = significant2(a.dd / float64(df))
-		}
-		if df := a.n - a.k - 1; df > 0 && a.bb > 0 {
-			s.residual = significant2(math.Max(0, a.ff-a.bf*a.bf/a.bb) / float64(df))
-			s.slope = significant2(math.Abs(a.bf/a.bb)) * math.Copysign(1, a.bf)
+		s := noSpread()
+		if df := float64(a.n - a.k); df > 2 && a.bb > 0 {
+			slope := a.bf / a.bb
+			// The residual about the common slope has one degree of
+			// freedom fewer; the slope's standard error is its variance
+			// over the baseline's sum of squares.
+			res := math.Max(0, a.ff-a.bf*slope) / (df - 1)
+			rr := 0.0 // within its step of none: no adjusted rows
+			if v := referenceRound(res, df-1); v > 0 {
+				rr = v
+			}
+			s = spreadOf(referenceRound(a.bb/df, df), slopeRound(slope, math.Sqrt(res/a.bb)), rr)
 		}
 		out[id] = s
 	}
@@ -85,4 +123,61 @@ func significant2(x float64) float64 {
 		return math.NaN()
 	}
 	return disclosure.Round(x, math.Pow(10, math.Floor(math.Log10(x))-1))
+}
+
+// ReferenceSEs is how many of its own standard errors a reference's
+// rounding step spans at the least.
+const referenceSEs = 2
+
+// referenceRound rounds a pooled variance x of df degrees of freedom to
+// two significant figures, or, where that is coarser, to a step of 1, 2 or
+// 5 times a power of ten spanning at least referenceSEs of its standard
+// errors, x·√(2/df) (normal theory): a variance is given no more
+// precisely than the residents it rests on can tell, so that one of them,
+// however extreme, rarely moves it across a rounding boundary (package
+// disclosure's doc, "Methods"; TestAttackOnBundle). For a few dozen
+// residents the step is coarse (a variance of 23 on 60 degrees of
+// freedom is 20, step 10, as its own 95% interval, 16 to 33, is wide);
+// for thousands it is the two significant figures. A variance that
+// rounds to nothing at its step is none: the unit's score rows are
+// hidden.
+func referenceRound(x, df float64) float64 {
+	return roundSE(x, x*math.Sqrt(2/df))
+}
+
+// slopeRound rounds a slope likewise, to two significant figures or a
+// step spanning referenceSEs of its standard error se.
+func slopeRound(b, se float64) float64 {
+	if math.IsNaN(b) || math.IsInf(b, 0) {
+		return math.NaN()
+	}
+	if b == 0 {
+		return 0
+	}
+	v := math.Copysign(roundSE(math.Abs(b), se), b)
+	if math.IsNaN(v) {
+		return 0 // a slope within its step of none
+	}
+	return v
+}
+
+// roundSE rounds a positive x to two significant figures or to a step of
+// 1, 2 or 5 times a power of ten spanning referenceSEs standard errors
+// se, whichever is coarser; NaN when that leaves nothing.
+func roundSE(x, se float64) float64 {
+	v := significant2(x)
+	if math.IsNaN(v) {
+		return v
+	}
+	if !(se > 0) {
+		return v
+	}
+	step := disclosure.Ceil125(referenceSEs * se)
+	if step <= math.Pow(10, math.Floor(math.Log10(x))-1) {
+		return v
+	}
+	if r := disclosure.Round(x, step); r > 0 {
+		return r
+	}
+	return math.NaN()
 }

@@ -225,7 +225,16 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 				return nil, err
 			}
 			all, cells := r.releaseAll(ans.cells[i])
-			r.refs = r.references(o, all)
+			if h, ok := src.(*HubSource); ok {
+				// A hub takes each borough's reference as its bundle
+				// carried it: the same numbers the borough's gate used.
+				r.refs = h.references(o, tp)
+			} else {
+				r.refs = r.references(o, all)
+			}
+			if !protected(src) {
+				cells = r.protect(o, cells)
+			}
 			i++
 			r.addTrajectory(o, tp, cells, &opt)
 			for _, c := range cats {

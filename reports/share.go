@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/ateval/ateval"
@@ -10,11 +11,60 @@ import (
 )
 
 // SharedStatistic is one outcome at one follow-up of a borough's evidence
-// bundle: the cells of the borough the gate releases.
+// bundle: what leaves the gate of each cell of the borough it releases
+// (protect), and for a score the borough's reference variances.
 type SharedStatistic struct {
 	Outcome   Outcome
 	Timepoint string
-	Cells     []disclosure.Released
+	// Reference is a score's reference over every released cell of the
+	// borough (baseline variance, slope, residual variance: references),
+	// nil when the outcome is not a score or the borough has none; its
+	// rows of the score are then hidden, at the hub as centrally.
+	Reference []float64
+	Cells     []SharedCell
+}
+
+// SharedCell is what leaves the gate of one released cell: its category,
+// arm, financial years, count and record keys, and its protected values
+// (package federation's Cell documents them by kind).
+type SharedCell struct {
+	Category string
+	Arm      string
+	Periods  []disclosure.Period
+	N        int
+	Key      int64
+	Values   []float64
+}
+
+// sharedValues are a released cell's values in a bundle: a score's
+// rounded mean baseline score and mean change; a yes/no answer's published
+// count of yes; events' published counts and rounded days.
+func sharedValues(rules disclosure.Rules, o Outcome, c cell) []float64 {
+	switch o.Kind {
+	case KindChange:
+		b, d := roundedMeans(rules, o, c)
+		return []float64{b, d}
+	case KindProportion:
+		return []float64{float64(protectCell(rules, o, c, noSpread()).Yes)}
+	}
+	return sumsOf(KindEvents, protectCell(rules, o, c, noSpread()))
+}
+
+// importedCell rebuilds a protected cell from what a bundle carried of it
+// (sharedValues) and, for a score, the borough's reference: the cell
+// protect makes of it centrally.
+func importedCell(k Kind, n int, key int64, values, reference []float64) cell {
+	switch k {
+	case KindChange:
+		sp := noSpread()
+		if len(reference) == 3 {
+			sp = spreadOf(reference[0], reference[1], reference[2])
+		}
+		return scoreCell(n, key, at(values, 0), at(values, 1), sp)
+	case KindProportion:
+		return cell{N: n, Key: key, Yes: int(at(values, 0))}
+	}
+	return cellOf(KindEvents, n, key, values)
 }
 
 // Shared returns what a borough may share of every outcome at every
@@ -51,11 +101,20 @@ func Shared(ctx context.Context, src Source, borough string, rules disclosure.Ru
 			held.Cells += h.Cells
 			held.Residents += h.Residents
 			s := SharedStatistic{Outcome: o, Timepoint: tp}
+			if sp, ok := (&Report{}).references(o, rel)[borough]; ok && !math.IsNaN(sp.change) {
+				s.Reference = []float64{sp.baseline, sp.slope, sp.residual}
+			}
 			for _, r := range rel {
 				// A gate over one borough combines nobody; an unnamed
-				// unit here would be that borough unnamed, and stays.
+				// unit here would be that borough unnamed, and stays. A
+				// score with no reference gives no figure (protect), so
+				// its cells stay too.
+				if o.Kind == KindChange && s.Reference == nil {
+					continue
+				}
 				if r.Unit.Named && len(r.Unit.Boroughs) == 1 && r.Unit.Boroughs[0] == borough {
-					s.Cells = append(s.Cells, r)
+					s.Cells = append(s.Cells, SharedCell{Category: r.Category, Arm: r.Arm, Periods: r.Periods, N: r.N, Key: r.Key,
+						Values: sharedValues(rules, o, cellOf(o.Kind, r.N, r.Key, r.Sums))})
 				}
 			}
 			out = append(out, s)

@@ -41,7 +41,7 @@ func (r *Report) addTrajectory(o Outcome, tp string, cells []disclosure.Released
 		case o.Kind == KindProportion:
 			// A share of published counts, with Wilson's interval, which
 			// stays within 0 and 1.
-			n, yes := r.count(c.N, c.Key), r.count(c.Yes, c.YesKey)
+			n, yes := r.count(c.N, c.Key), c.Yes // published already (protect)
 			if n > 0 {
 				p := float64(min(yes, n)) / float64(n)
 				lo, hi := Wilson(p, float64(n))

@@ -3,9 +3,12 @@ package reports
 import (
 	"context"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/reports/summary"
 	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage/summaries"
@@ -46,6 +49,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 	// enrolment day, with their scores.
 	type resident struct {
 		borough string
+		period  disclosure.Period
 		one     cell
 	}
 	targetsOf := map[[2]string][]resident{}
@@ -66,7 +70,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 				}
 			}
 			if one.N == 1 {
-				out = append(out, resident{b, one})
+				out = append(out, resident{b, disclosure.PeriodOf(d), one})
 			}
 		}
 		targetsOf[[2]string{b, category}] = out
@@ -84,7 +88,6 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 		}
 		released, _ := r.gate.Release(cells)
 		refs := r.references(o, released)
-		_, C := byUnit(o.Kind, r.sel.Pick(released), "", summary.Comparison)
 		fewest = math.MaxInt
 		for _, a := range r.Analyses {
 			if a.Outcome != o.ID || a.Timepoint != tp {
@@ -116,8 +119,23 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 					if id == "" {
 						t.Fatalf("%s: no cells for the row %s", d.name, row.Borough)
 					}
+					// The unit's released cells, as the intruder rebuilds
+					// them: the target's block is the one of its category,
+					// the intervention arm and its year of enrolment.
+					var unit []disclosure.Released
+					for _, x := range r.sel.Pick(released) {
+						if strings.Join(x.Unit.Boroughs, ",") == id {
+							unit = append(unit, x)
+						}
+					}
 					for _, x := range targetsIn(T[id].unit.Boroughs[0], category) {
-						known := T[id].c
+						block := slices.IndexFunc(unit, func(u disclosure.Released) bool {
+							return u.Category == category && u.Arm == summary.Intervention && slices.Contains(u.Periods, x.period)
+						})
+						if block < 0 {
+							t.Fatalf("%s: no released cell holds a target enrolled in %d", row.Borough, x.period)
+						}
+						known := cellOf(o.Kind, unit[block].N, unit[block].Key, unit[block].Sums)
 						known.N--
 						known.Key -= x.one.Key
 						known.SumB -= x.one.SumB
@@ -129,8 +147,19 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 						try := func(v float64, guess cell) {
 							g := known
 							g.add(guess)
-							e, err := r.rowEffect(o, d.name, g, C[id].c, refs[id])
-							if err != nil || r.count(g.N, g.Key) != row.N || e.Yi != row.Yi {
+							// The release's row from the unit's cells with
+							// the guess in place: each cell protected (ours;
+							// the release of rows' own variances publishes
+							// them exact), then summed into the row.
+							cells := slices.Clone(unit)
+							cells[block].N, cells[block].Key, cells[block].Sums = g.N, g.Key, sumsOf(o.Kind, g)
+							if !own {
+								cells = protect(r.Disclosure.Rules, o, refs, cells)
+							}
+							_, T2 := byUnit(o.Kind, cells, category, summary.Intervention)
+							_, C2 := byUnit(o.Kind, cells, "", summary.Comparison)
+							e, err := r.rowEffect(o, d.name, T2[id].c, C2[id].c, refs[id])
+							if err != nil || r.count(T2[id].c.N, T2[id].c.Key) != row.N || e.Yi != row.Yi {
 								return
 							}
 							byMean = append(byMean, v)

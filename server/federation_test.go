@@ -36,7 +36,7 @@ func TestPostBundle(t *testing.T) {
 	bundle := func(k ed25519.PrivateKey, borough string, seq int64) string {
 		b := federation.Sign(federation.Body{Borough: borough, FrameworkVersion: forms.CurrentVersion, PeriodFrom: 2025, PeriodTo: 2025,
 			Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change",
-				Cells: []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Sums: []float64{60, 55, 320, 270, 290}}}}}}, k)
+				Cells: []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Values: []float64{5, -0.4}}}}}}, k)
 		var buf bytes.Buffer
 		if err := b.Encode(&buf); err != nil {
 			t.Fatal(err)

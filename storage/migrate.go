@@ -49,6 +49,7 @@ func migrations() []migration {
 		{19, "federated evidence: trusted keys, imported bundles and their cells", schemaV19, "", nil},
 		{20, "randomised allocation by borough and device category", schemaV20, "", nil},
 		{21, "federated evidence: retired keys, and a borough's share ledger", schemaV21, "", nil},
+		{22, "federated evidence: the exact sums of bundles of format 1 deleted", schemaV22, "", nil},
 	}
 }
 

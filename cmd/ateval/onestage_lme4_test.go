@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
+	"github.com/ateval/ateval/reports"
+	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
@@ -64,26 +66,31 @@ func checkModelAgainstLme4(t *testing.T, hub, outcome, timepoint string) {
 	if m.Singular || m.Random.Rho == nil {
 		t.Fatalf("%s at %s is singular at the hub: pick a fit that is not", outcome, timepoint)
 	}
-	// The hub's cells of the outcome, summed by borough and arm.
+	// The hub's cells of the outcome, as the hub rebuilds them from what
+	// the boroughs shared (rounded means, reference variances), summed by
+	// borough and arm: the data ateval model fitted.
 	hdb := storagetest.Open(t, hub)
-	cells, err := summaries.Of(hdb).ImportedCells(ateval.ReportContext(context.Background()))
+	rctx := ateval.ReportContext(context.Background())
+	hs, err := reports.NewHubSource(rctx, summaries.Of(hdb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := reports.OutcomeByID(outcome)
+	cells, err := hs.ChangeSummaries(rctx, summary.Filter{}, o.Instrument, o.Score, timepoint)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sums := map[string][]float64{}
 	n := 0
 	for _, c := range cells {
-		if c.Outcome != outcome || c.Timepoint != timepoint {
-			continue
-		}
-		k := c.Borough + "," + c.Arm
+		k := c.Borough + "," + c.Group
 		s := sums[k]
 		if s == nil {
 			s = make([]float64, 6)
 		}
 		s[0] += float64(c.N)
-		for i := range 5 {
-			s[i+1] += c.Sums[i]
+		for i, v := range []float64{c.SumB, c.SumF, c.SumBB, c.SumFF, c.SumBF} {
+			s[i+1] += v
 		}
 		sums[k] = s
 		n += c.N
@@ -113,7 +120,11 @@ func checkModelAgainstLme4(t *testing.T, hub, outcome, timepoint string) {
 	theta := fmt.Sprintf("%.17g,%.17g,%.17g", r.TauIntercept/s, *r.Rho*r.TauIntervention/s, r.TauIntervention*math.Sqrt(1-*r.Rho**r.Rho)/s)
 	res, err := exec.Command(bin, "testdata/onestage_lme4.R", path, theta).Output()
 	if err != nil {
-		t.Fatalf("Rscript: %v", err)
+		var stderr []byte
+		if e, ok := err.(*exec.ExitError); ok {
+			stderr = e.Stderr
+		}
+		t.Fatalf("Rscript: %v\n%s", err, stderr)
 	}
 	f := strings.Fields(string(res))
 	num := func(i int) float64 {

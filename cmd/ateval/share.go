@@ -130,10 +130,15 @@ func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federa
 			}
 			fam[k] = append(fam[k], c)
 		}
-		sent := federation.Statistic{Outcome: st.Outcome, Timepoint: st.Timepoint, Kind: st.Kind}
+		sent := federation.Statistic{Outcome: st.Outcome, Timepoint: st.Timepoint, Kind: st.Kind, Reference: st.Reference}
 		for _, k := range keys {
 			seen[k] = true
 			send, keep := federation.Successive(ledger[k], fam[k], minChange)
+			// A ledger entry of a bundle of format 1 holds that bundle's
+			// exact sums, not values this format carries: such a cell is
+			// held back, not sent again, until the block has grown
+			// minChange residents past it.
+			send = slices.DeleteFunc(send, func(c federation.Cell) bool { return len(c.Values) == 0 })
 			entries[k] = keep
 			if !slices.EqualFunc(send, fam[k], sameCell) {
 				held++
@@ -153,7 +158,7 @@ func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federa
 }
 
 func sameCell(a, b federation.Cell) bool {
-	return a.Category == b.Category && a.Arm == b.Arm && a.N == b.N && a.Key == b.Key && slices.Equal(a.Periods, b.Periods) && slices.Equal(a.Sums, b.Sums)
+	return a.Category == b.Category && a.Arm == b.Arm && a.N == b.N && a.Key == b.Key && slices.Equal(a.Periods, b.Periods) && slices.Equal(a.Values, b.Values)
 }
 
 // setPeriods sets the bundle's period to the financial years its cells
@@ -184,8 +189,11 @@ func bundleBody(borough string, rules disclosure.Rules, stats []reports.SharedSt
 			continue
 		}
 		st := federation.Statistic{Outcome: s.Outcome.ID, Timepoint: s.Timepoint, Kind: string(s.Outcome.Kind)}
+		if len(s.Reference) == 3 {
+			st.Reference = &federation.Reference{Baseline: s.Reference[0], Slope: s.Reference[1], Residual: s.Reference[2]}
+		}
 		for _, r := range s.Cells {
-			c := federation.Cell{Category: r.Category, Arm: r.Arm, N: r.N, Key: r.Key, Sums: slices.Clone(r.Sums)}
+			c := federation.Cell{Category: r.Category, Arm: r.Arm, N: r.N, Key: r.Key, Values: slices.Clone(r.Values)}
 			for _, p := range r.Periods {
 				c.Periods = append(c.Periods, int(p))
 			}

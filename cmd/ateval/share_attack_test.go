@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/federation"
-	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
+	"github.com/ateval/ateval/storage"
 	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
@@ -27,54 +28,99 @@ type recovered struct {
 	base, after float64
 }
 
+// sumCell is a released cell of SWEMWBS at 6 months as an intruder sums
+// it: its residents, and their baseline and follow-up scores summed
+// (exactly, in a bundle of format 1; as count × rounded mean, in ours).
+type sumCell struct {
+	n    int
+	b, f float64
+}
+
+// bundleCells are a bundle's cells of SWEMWBS at 6 months, keyed by
+// category, arm and years.
+func bundleCells(b federation.Body) map[string]sumCell {
+	out := map[string]sumCell{}
+	for _, s := range b.Statistics {
+		if s.Outcome != "swemwbs_raw" || s.Timepoint != "m6" {
+			continue
+		}
+		for _, c := range s.Cells {
+			n := float64(c.N)
+			out[fmt.Sprint(c.Category, "|", c.Arm, "|", c.Periods)] = sumCell{c.N, n * c.Values[0], n * (c.Values[0] + c.Values[1])}
+		}
+	}
+	return out
+}
+
+// exactCells are what a bundle of format 1 carried of SWEMWBS at 6
+// months: the cells the gate releases of the borough alone, with their
+// exact sums (the unsafe release).
+func exactCells(t *testing.T, ctx context.Context, db *storage.DB, borough string) map[string]sumCell {
+	t.Helper()
+	cs, err := summaries.Of(db).ChangeSummaries(ctx, summary.Filter{Boroughs: []string{borough}}, "swemwbs", "raw", "m6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []disclosure.Cell
+	for _, c := range cs {
+		cat := c.Category
+		if c.Group == summary.Comparison {
+			cat = ""
+		} else if c.Group != summary.Intervention {
+			continue
+		}
+		cells = append(cells, disclosure.Cell{Borough: c.Borough, Period: disclosure.Period(c.Period), Category: cat, Arm: c.Group, N: c.N, Key: c.Keys, Sums: []float64{c.SumB, c.SumF}})
+	}
+	g, err := disclosure.NewGate(disclosure.Defaults(), nil, []string{borough})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := g.Release(cells)
+	out := map[string]sumCell{}
+	for _, r := range rel {
+		var ps []int
+		for _, p := range r.Periods {
+			ps = append(ps, int(p))
+		}
+		out[fmt.Sprint(r.Category, "|", r.Arm, "|", ps)] = sumCell{r.N, r.Sums[0], r.Sums[1]}
+	}
+	return out
+}
+
 // differenceBundles is the intruder of issue 13's temporal gap, turned on
-// a borough's evidence bundles: holding bundles t1 and t2 of one borough
-// and knowing that one resident was added between them, it subtracts t1
-// from t2 cell by cell (same statistic, category, arm and years) and
-// family by family (every cell of a statistic's category and arm summed,
-// which defeats blocks of years regrouped), and wherever the residents
-// differ by exactly one, the sums' difference is that resident's
-// baseline and follow-up score.
-func differenceBundles(t1, t2 federation.Body) []recovered {
-	type fam struct{ outcome, tp, category, arm string }
-	cells := func(b federation.Body) (map[string]federation.Cell, map[fam]federation.Cell) {
-		one, all := map[string]federation.Cell{}, map[fam]federation.Cell{}
-		for _, s := range b.Statistics {
-			if s.Kind != "change" {
-				continue
-			}
-			for _, c := range s.Cells {
-				one[fmt.Sprint(s.Outcome, s.Timepoint, c.Category, c.Arm, c.Periods)] = c
-				k := fam{s.Outcome, s.Timepoint, c.Category, c.Arm}
-				sum := all[k]
-				sum.N += c.N
-				if sum.Sums == nil {
-					sum.Sums = make([]float64, len(c.Sums))
-				}
-				for i, v := range c.Sums {
-					sum.Sums[i] += v
-				}
-				all[k] = sum
-			}
+// a borough's evidence bundles: holding the cells of bundles t1 and t2 of
+// one borough and knowing that one resident was added between them, it
+// subtracts t1 from t2 cell by cell (same category, arm and years) and
+// family by family (every cell of a category and arm summed, which
+// defeats blocks of years regrouped), and wherever the residents differ
+// by exactly one, the sums' difference is that resident's baseline and
+// follow-up score.
+func differenceBundles(t1, t2 map[string]sumCell) []recovered {
+	families := func(cs map[string]sumCell) map[string]sumCell {
+		out := map[string]sumCell{}
+		for k, c := range cs {
+			fam := k[:strings.LastIndex(k, "|")]
+			s := out[fam]
+			s.n, s.b, s.f = s.n+c.n, s.b+c.b, s.f+c.f
+			out[fam] = s
 		}
-		return one, all
+		return out
 	}
-	one1, all1 := cells(t1)
-	one2, all2 := cells(t2)
 	var out []recovered
-	claim := func(where string, a, b federation.Cell) {
-		if b.N-a.N == 1 {
-			out = append(out, recovered{where, b.Sums[0] - a.Sums[0], b.Sums[1] - a.Sums[1]})
+	claim := func(where string, a, b sumCell) {
+		if b.n-a.n == 1 {
+			out = append(out, recovered{where, b.b - a.b, b.f - a.f})
 		}
 	}
-	for k, b := range one2 {
-		if a, ok := one1[k]; ok {
+	for k, b := range t2 {
+		if a, ok := t1[k]; ok {
 			claim("cell "+k, a, b)
 		}
 	}
-	for k, b := range all2 {
-		if a, ok := all1[k]; ok {
-			claim(fmt.Sprint("family ", k), a, b)
+	f1 := families(t1)
+	for k, b := range families(t2) {
+		if a, ok := f1[k]; ok {
+			claim("family "+k, a, b)
 		}
 	}
 	return out
@@ -121,13 +167,7 @@ func TestShareDifferencing(t *testing.T) {
 		}
 		return n, b, f
 	}
-	unsafe := func() federation.Body {
-		stats, _, err := reports.Shared(ctx, summaries.Of(db), "camden", disclosure.Defaults())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return bundleBody("camden", disclosure.Defaults(), stats)
-	}
+	unsafe := func() map[string]sumCell { return exactCells(t, ctx, db, "camden") }
 	read := func(path string) federation.Body {
 		f, err := os.Open(path)
 		if err != nil {
@@ -169,7 +209,7 @@ func TestShareDifferencing(t *testing.T) {
 	if !got {
 		t.Errorf("the attack failed on the unsafe sharing: the test cannot fail (want baseline %g, 6 months %g)", wantB, wantF)
 	}
-	for _, r := range differenceBundles(safe1, safe2) {
+	for _, r := range differenceBundles(bundleCells(safe1), bundleCells(safe2)) {
 		t.Errorf("ateval share: the intruder recovers a resident's scores %g and %g from %s", r.base, r.after, r.where)
 	}
 	if safe2.Sequence != safe1.Sequence+1 || len(safe2.Statistics) == 0 {

@@ -125,7 +125,10 @@ type Issue struct {
 // Imported is one released cell a hub imported from a borough's evidence
 // bundle: the borough's residents of one category and arm over a block of
 // financial years, for one outcome (an id of reports.Outcomes) at one
-// follow-up, with the sums of the outcome's kind (see package federation).
+// follow-up, with the protected values of the outcome's kind (see package
+// federation's Cell) and, for a score, the borough's reference after them
+// (Sums: mean baseline, mean change, baseline variance, slope, residual
+// variance).
 type Imported struct {
 	Borough, Outcome, Timepoint, Kind, Category, Arm string
 	Periods                                          []int

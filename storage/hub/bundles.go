@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -162,7 +163,14 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 		for _, s := range b.Statistics {
 			for _, c := range s.Cells {
 				periods, _ := json.Marshal(c.Periods)
-				sums, err := json.Marshal(c.Sums)
+				// A score's cell keeps its statistic's reference after its
+				// values, so that a cell read alone rebuilds as
+				// the borough's gate protected it (reports.HubSource).
+				values := c.Values
+				if r := s.Reference; r != nil {
+					values = append(slices.Clone(values), r.Baseline, r.Slope, r.Residual)
+				}
+				sums, err := json.Marshal(values)
 				if err != nil {
 					return err
 				}

@@ -21,8 +21,8 @@ func TestShareLedger(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		sys := ateval.SystemContext(context.Background())
 		k := hub.LedgerKey{Outcome: "swemwbs_raw", Timepoint: "m6", Arm: "comparison"}
-		first := []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Sums: []float64{200, 210, 3400, 3700, 3550}}}
-		second := []federation.Cell{{Arm: "comparison", Periods: []int{2025, 2026}, N: 20, Key: 2400, Sums: []float64{330, 350, 5600, 6200, 5900}}}
+		first := []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Values: []float64{16.5, 0.8}}}
+		second := []federation.Cell{{Arm: "comparison", Periods: []int{2025, 2026}, N: 20, Key: 2400, Values: []float64{16.4, 1.2}}}
 		if err := hub.Of(db).RecordShare(sys, "camden", 1, "aaaaaaaaaaaaaaaa", time.Now(), map[hub.LedgerKey][]federation.Cell{k: first}); err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestShareLedger(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := cells[k]; seq != 2 || len(cells) != 1 || len(got) != 1 || got[0].N != 20 || got[0].Sums[4] != 5900 || len(got[0].Periods) != 2 {
+		if got := cells[k]; seq != 2 || len(cells) != 1 || len(got) != 1 || got[0].N != 20 || got[0].Values[1] != 1.2 || len(got[0].Periods) != 2 {
 			t.Errorf("ledger: number %d, %+v; want 2 and the second cells", seq, cells)
 		}
 		if seq, cells, err := hub.Of(db).ShareLedger(sys, "sutton"); err != nil || seq != 0 || len(cells) != 0 {
