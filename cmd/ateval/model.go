@@ -19,8 +19,10 @@ func runModel(ctx context.Context, env *cliEnv, args []string) error {
 		"Fits y(TP) ~ y(baseline) + intervention + (1 + intervention | borough) by REML, as lme4's lmer does.\n"+
 		"The model is fitted from the cells the disclosure gate releases, never from residents' rows or\n"+
 		"unreleased sums: every borough's summaries pass the gate as the report's do, a small borough is\n"+
-		"combined with others of its partnership (one level of the model) or withheld, and a hub's\n"+
-		"database fits from the cells boroughs shared, so the figures are the report's one-stage model.")
+		"combined with others of its partnership (one level of the model) or withheld, and each cell is\n"+
+		"its residents' rounded means with the borough's reference spread within it, as a bundle carries\n"+
+		"it. A hub's database fits from the cells boroughs shared, so the figures are the report's\n"+
+		"one-stage model, centrally and at a hub.")
 	dsn := dbFlag(fs, env)
 	outcome := fs.String("outcome", "", "outcome id, a score measured at baseline and follow-up (e.g. swemwbs_raw)")
 	tp := fs.String("timepoint", "", "follow-up (w6, m3, m6, m12)")
