@@ -87,6 +87,15 @@ func TestPostBundle(t *testing.T) {
 	if len(bs) != 2 || bs[0].Borough != "camden" || bs[0].Sequence != 1 || bs[1].Borough != "sutton" {
 		t.Errorf("the hub holds %+v, want Camden's bundle 1 and Sutton's", bs)
 	}
+	// Migration 22 deletes the cells of bundles of format 1 and keeps the
+	// bundles: the page asks for them again.
+	if err := w.db.Gorm(sys).Exec("DELETE FROM federation_cells WHERE bundle_id IN (SELECT id FROM federation_bundles WHERE borough = 'camden')").Error; err != nil {
+		t.Fatal(err)
+	}
+	rec = w.do(request{path: "/admin/hub", cookie: admin})
+	if page := rec.Body.String(); !regexp.MustCompile(`(?s)camden.*Share again.*sutton.*Stale`).MatchString(page) {
+		t.Errorf("hub page after Camden's cells were deleted: want Camden marked to share again:\n%s", page)
+	}
 }
 
 // TestHubPageKeys: the hub page lists each borough's keys, since when
