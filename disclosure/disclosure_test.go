@@ -61,12 +61,14 @@ func TestStepAndRound(t *testing.T) {
 	d := Defaults()
 	for _, c := range []struct {
 		n, res, want float64
-	}{{12, 1, 0.5}, {40, 1, 0.1}, {100, 1, 0.05}, {1000, 1, 0.005}, {10, 0.001, 0.0005}, {8, 1, 0.5}, {2, 1, 2}} {
+	}{{12, 1, 0.5}, {40, 1, 0.1}, {100, 1, 0.05}, {1000, 1, 0.005}, {10, 0.001, 0.0005}, {8, 1, 0.5}, {2, 1, 2}, {1, 1, 5}, {0, 1, 5}} {
 		if got := d.Step(c.n, c.res); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("Step(%g, %g) = %g, want %g", c.n, c.res, got, c.want)
 		}
-		// The step spans at least Ambiguity units of the sum.
-		if d.Step(c.n, c.res)*c.n < d.Ambiguity*c.res*(1-1e-9) {
+		// The step spans at least Ambiguity units of the sum; a published
+		// count of none (the residents there are rounded away) takes the
+		// coarsest step, never NaN, which would leave a mean exact.
+		if d.Step(c.n, c.res)*max(c.n, 1) < d.Ambiguity*c.res*(1-1e-9) {
 			t.Errorf("Step(%g, %g) spans less than %g units", c.n, c.res, d.Ambiguity)
 		}
 	}

@@ -131,9 +131,13 @@ func (r Rules) MeanShown(n int) bool { return n >= r.MinValues }
 
 // Step is the rounding step of a mean of n values whose sum moves in
 // units of resolution: the least of 1, 2 and 5 times a power of ten that
-// spans Ambiguity units of the sum.
+// spans Ambiguity units of the sum. n is a published count, which may be
+// 0 for residents there are, under rules that round counts coarsely: it is
+// then taken as 1, the coarsest step, since one read from none would be
+// no step at all (a mean "rounded" to a NaN step is left exact).
 func (r Rules) Step(n float64, resolution float64) float64 {
-	if n <= 0 || resolution <= 0 {
+	n = max(n, 1)
+	if resolution <= 0 {
 		return math.NaN()
 	}
 	return Ceil125(r.Ambiguity * resolution / n)
