@@ -115,6 +115,12 @@ func runShare(ctx context.Context, env *cliEnv, args []string) error {
 // and arm) through federation.Successive against the ledger, and returns
 // the statistics to send (those with a cell left), the ledger's new
 // entries, and how many families were not sent as released now.
+//
+// A score's reference is under the ledger too (referenceLedger): it pools
+// every resident of the statistic, so a new one is sent only with
+// minChange residents more than the last; otherwise the last is sent
+// again, and with fewer residents than the last, nothing of the statistic
+// is sent until it has grown past it.
 func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federation.Cell, minChange int) ([]federation.Statistic, map[hub.LedgerKey][]federation.Cell, int) {
 	entries := map[hub.LedgerKey][]federation.Cell{}
 	held := 0
@@ -130,13 +136,31 @@ func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federa
 			}
 			fam[k] = append(fam[k], c)
 		}
-		sent := federation.Statistic{Outcome: st.Outcome, Timepoint: st.Timepoint, Kind: st.Kind, Reference: st.Reference}
+		sent := federation.Statistic{Outcome: st.Outcome, Timepoint: st.Timepoint, Kind: st.Kind}
+		if st.Reference != nil {
+			rk := referenceKey(st)
+			seen[rk] = true
+			ref, keep, ok := referenceLedger(st, ledger[rk], minChange)
+			entries[rk] = keep
+			if !ok {
+				// Held back whole: every family keeps its last entry.
+				for _, k := range keys {
+					seen[k] = true
+					if e, had := ledger[k]; had {
+						entries[k] = e
+					}
+					held++
+				}
+				continue
+			}
+			sent.Reference = ref
+		}
 		for _, k := range keys {
 			seen[k] = true
-			send, keep := federation.Successive(ledger[k], fam[k], minChange)
-			// A ledger entry of a bundle of format 1 holds that bundle's
-			// exact sums, not values this format carries: such a cell is
-			// held back, not sent again, until the block has grown
+			send, keep := federation.Successive(formatOne(ledger[k], fam[k]), fam[k], minChange)
+			// A ledger entry of a bundle of format 1 that no current cell
+			// matches holds exact sums this format does not carry: such a
+			// cell is held back, not sent again, until the block has grown
 			// minChange residents past it.
 			send = slices.DeleteFunc(send, func(c federation.Cell) bool { return len(c.Values) == 0 })
 			entries[k] = keep
@@ -155,6 +179,57 @@ func applyLedger(stats []federation.Statistic, ledger map[hub.LedgerKey][]federa
 		}
 	}
 	return out, entries, held
+}
+
+// referenceKey is the ledger's entry for a score's reference: an arm no
+// cell has.
+func referenceKey(st federation.Statistic) hub.LedgerKey {
+	return hub.LedgerKey{Outcome: st.Outcome, Timepoint: st.Timepoint, Arm: "reference"}
+}
+
+// referenceLedger decides which reference a statistic's bundle carries,
+// given the last one sent (prev: one cell whose n is the residents it
+// pooled and whose values are the reference). ok is false when nothing of
+// the statistic may be sent.
+func referenceLedger(st federation.Statistic, prev []federation.Cell, minChange int) (ref *federation.Reference, keep []federation.Cell, ok bool) {
+	n := 0
+	for _, c := range st.Cells {
+		n += c.N
+	}
+	r := *st.Reference
+	now := []federation.Cell{{Arm: "reference", Periods: []int{0}, N: n, Values: []float64{r.Baseline, r.Change, r.Slope, r.Residual}}}
+	if len(prev) != 1 || len(prev[0].Values) != 4 {
+		return st.Reference, now, true
+	}
+	last := prev[0]
+	switch {
+	case n >= last.N+minChange:
+		return st.Reference, now, true
+	case n < last.N:
+		return nil, prev, false
+	}
+	v := last.Values
+	return &federation.Reference{Baseline: v[0], Change: v[1], Slope: v[2], Residual: v[3]}, prev, true
+}
+
+// formatOne replaces each cell of a ledger entry made by a bundle of
+// format 1 (no values, its exact sums dropped) with the current cell it
+// is (same category, arm, years, residents and record keys): the hub held
+// that cell's exact sums, so its protected values tell it nothing new,
+// and a block nobody joined is sent again rather than held back for ever.
+func formatOne(prev, next []federation.Cell) []federation.Cell {
+	out := slices.Clone(prev)
+	for i, p := range out {
+		if len(p.Values) > 0 {
+			continue
+		}
+		for _, c := range next {
+			if c.Category == p.Category && c.Arm == p.Arm && c.N == p.N && c.Key == p.Key && slices.Equal(c.Periods, p.Periods) {
+				out[i] = c
+			}
+		}
+	}
+	return out
 }
 
 func sameCell(a, b federation.Cell) bool {
@@ -189,8 +264,8 @@ func bundleBody(borough string, rules disclosure.Rules, stats []reports.SharedSt
 			continue
 		}
 		st := federation.Statistic{Outcome: s.Outcome.ID, Timepoint: s.Timepoint, Kind: string(s.Outcome.Kind)}
-		if len(s.Reference) == 3 {
-			st.Reference = &federation.Reference{Baseline: s.Reference[0], Slope: s.Reference[1], Residual: s.Reference[2]}
+		if len(s.Reference) == 4 {
+			st.Reference = &federation.Reference{Baseline: s.Reference[0], Change: s.Reference[1], Slope: s.Reference[2], Residual: s.Reference[3]}
 		}
 		for _, r := range s.Cells {
 			c := federation.Cell{Category: r.Category, Arm: r.Arm, N: r.N, Key: r.Key, Values: slices.Clone(r.Values)}
