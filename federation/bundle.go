@@ -83,20 +83,28 @@ type Statistic struct {
 	Cells     []Cell     `json:"cells"`
 }
 
-// Reference is a borough's reference spread of a score at a follow-up, as
-// in a regression of the follow-up score on the baseline score with the
-// borough's released cells as groups: the variance of the baseline score,
-// the common slope of the follow-up score on it, and the residual variance
-// about the slope, each pooled within every cell the gate releases of the
-// borough (all device categories, arms and financial years) and rounded
-// to two significant figures or, where coarser, to a step of 1, 2 or 5
-// times a power of ten spanning two of its standard errors. A row's
-// sampling variance is made from it, never from its own residents
+// Reference is a borough's reference spread of a score at a follow-up:
+// the variance of the baseline score, the variance of the change from
+// baseline, and, as in a regression of the follow-up score on the
+// baseline with the borough's released cells as groups, the common slope
+// and the residual variance about it; each pooled within every cell the
+// gate releases of the borough (all device categories, arms and financial
+// years) and rounded to two significant figures or, where coarser, to a
+// step of 1, 2 or 5 times a power of ten spanning its standard error. A
+// row's sampling variance is made from it, never from its own residents
 // (package disclosure, "Methods").
 type Reference struct {
 	Baseline float64 `json:"var_baseline"`
+	Change   float64 `json:"var_change"`
 	Slope    float64 `json:"slope"`
 	Residual float64 `json:"var_residual"`
+}
+
+// Valid reports whether the reference is one a borough's gate makes: both
+// variances positive, the residual variance not negative, and a positive
+// follow-up variance (residual + slope² × baseline).
+func (r Reference) Valid() bool {
+	return r.Baseline > 0 && r.Change > 0 && r.Residual >= 0 && r.Residual+r.Slope*r.Slope*r.Baseline > 0
 }
 
 // Cell is one released cell of the borough: its residents of one device
@@ -219,8 +227,8 @@ func Parse(r io.Reader) (Bundle, error) {
 		if !ok || !word.MatchString(s.Outcome) || !word.MatchString(s.Timepoint) || s.Outcome == "" || s.Timepoint == "" {
 			return Bundle{}, errShape("statistic %q at %q of kind %q", s.Outcome, s.Timepoint, s.Kind)
 		}
-		if r := s.Reference; r != nil && (s.Kind != "change" || !(r.Baseline > 0 && r.Residual >= 0)) {
-			return Bundle{}, errShape("the reference of %s at %s is not a positive variance, a slope and a residual variance of a score", s.Outcome, s.Timepoint)
+		if r := s.Reference; (r != nil || s.Kind == "change" && len(s.Cells) > 0) && (s.Kind != "change" || r == nil || !r.Valid()) {
+			return Bundle{}, errShape("the reference of %s at %s is missing, or not the variances, slope and residual variance of a score", s.Outcome, s.Timepoint)
 		}
 		for _, c := range s.Cells {
 			if len(c.Values) != width || c.N < 1 || len(c.Periods) == 0 || !word.MatchString(c.Category) || (c.Arm != "intervention" && c.Arm != "comparison") {

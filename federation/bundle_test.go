@@ -14,7 +14,7 @@ import (
 func testBody() Body {
 	return Body{Borough: "camden", FrameworkVersion: "2026.1", PeriodFrom: 2024, PeriodTo: 2025,
 		Made: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), Sequence: 3, MinBoroughN: 10, MinCell: 8,
-		Statistics: []Statistic{{Outcome: "swemwbs_raw", Timepoint: "m6", Kind: "change", Reference: &Reference{Baseline: 14, Slope: 0.72, Residual: 9.5}, Cells: []Cell{
+		Statistics: []Statistic{{Outcome: "swemwbs_raw", Timepoint: "m6", Kind: "change", Reference: &Reference{Baseline: 14, Change: 11, Slope: 0.72, Residual: 9.5}, Cells: []Cell{
 			{Category: "fall-detector", Arm: "intervention", Periods: []int{2024, 2025}, N: 31, Key: 4017, Values: []float64{22.5, 0.75}},
 			{Category: "", Arm: "comparison", Periods: []int{2024}, N: 12, Key: 1500, Values: []float64{21.6, -0.2}},
 		}}, {Outcome: "falls", Timepoint: "m6", Kind: "events", Cells: []Cell{
@@ -111,13 +111,15 @@ func TestParseRefuses(t *testing.T) {
 		{"bad slug", strings.Replace(good, `"borough": "camden"`, `"borough": "Camden Council"`, 1), "not a slug"},
 		{"short values", strings.Replace(good, `22.5,`, ``, 1), "malformed"},
 		{"exact sums as values", strings.Replace(good, `22.5,`, `682, 711, 15480, 16901,`, 1), "malformed"},
-		{"no reference variance", strings.Replace(good, `"var_baseline": 14`, `"var_baseline": 0`, 1), "not a positive variance"},
-		{"negative residual", strings.Replace(good, `"var_residual": 9.5`, `"var_residual": -1`, 1), "not a positive variance"},
+		{"no reference variance", strings.Replace(good, `"var_baseline": 14`, `"var_baseline": 0`, 1), "not the variances"},
+		{"negative residual", strings.Replace(good, `"var_residual": 9.5`, `"var_residual": -1`, 1), "not the variances"},
+		{"no follow-up variance", strings.Replace(strings.Replace(good, `"var_residual": 9.5`, `"var_residual": 0`, 1), `"slope": 0.72`, `"slope": 0`, 1), "not the variances"},
 		{"broken count", strings.Replace(good, `2790,`, `2790.5,`, 1), "broken count"},
 		{"negative count", strings.Replace(good, `2790,`, `-2790,`, 1), "negative"},
 		{"cell outside period", strings.Replace(good, `"period_from": 2024`, `"period_from": 2025`, 1), "outside"},
 		{"no signature", strings.Replace(good, `"signature": "`, `"signature": "x`, 1), "signature"},
 		{"oversized", `{"format": "` + strings.Repeat("a", MaxSize) + `"}`, "larger than"},
+		{"score without a reference", string(encode(t, Sign(func() Body { b := testBody(); b.Statistics[0].Reference = nil; return b }(), k))), "missing"},
 	} {
 		_, err := Parse(strings.NewReader(tc.text))
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
@@ -132,7 +134,7 @@ func FuzzParse(f *testing.F) {
 	k := key(f)
 	f.Add(encode(f, Sign(testBody(), k)))
 	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":1}`))
-	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":2,"statistics":[{"kind":"change","reference":{"var_baseline":-1,"slope":2}}]}`))
+	f.Add([]byte(`{"format":"ateval-evidence-bundle","format_version":2,"statistics":[{"kind":"change","reference":{"var_baseline":-1,"var_change":1,"slope":2,"var_residual":0}}]}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Parse(bytes.NewReader(data))

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/ateval/ateval/disclosure"
@@ -108,8 +109,8 @@ func (h *HubSource) references(o Outcome, tp string) map[string]spread {
 	}
 	out := map[string]spread{}
 	for _, c := range h.matching(summary.Filter{}, func(x Outcome) bool { return x.ID == o.ID }, tp) {
-		if _, ref := split(c, 2); len(ref) == 3 {
-			out[c.Borough] = spreadOf(ref[0], ref[1], ref[2])
+		if _, ref := split(c, 2); len(ref) == 4 {
+			out[c.Borough] = spreadOf(ref[0], ref[1], ref[2], ref[3])
 		} else {
 			out[c.Borough] = noSpread()
 		}
@@ -123,7 +124,7 @@ func (h *HubSource) ChangeSummaries(_ context.Context, f summary.Filter, instrum
 	var out []summary.Change
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindChange && o.Instrument == instrument && o.Score == score }, tp) {
 		values, ref := split(c, 2)
-		if len(ref) != 3 {
+		if len(ref) != 4 || math.IsNaN(spreadOf(ref[0], ref[1], ref[2], ref[3]).baseline) {
 			continue // no reference: no figure of the score (protect)
 		}
 		p := importedCell(KindChange, c.N, c.Keys, values, ref)
@@ -137,7 +138,7 @@ func (h *HubSource) EventSummaries(_ context.Context, f summary.Filter, score, t
 	var out []summary.Event
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindEvents && o.Score == score }, tp) {
 		p := importedCell(KindEvents, c.N, c.Keys, c.Sums, nil)
-		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: p.CountBefore, DaysBefore: p.DaysBefore, CountAfter: p.CountAfter, DaysAfter: p.DaysAfter})
+		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: p.CountBefore, DaysBefore: p.DaysBefore, CountAfter: p.CountAfter, DaysAfter: p.DaysAfter, Blocks: p.Blocks})
 	}
 	return out, nil
 }

@@ -33,9 +33,12 @@ import (
 //   - Events: the counts of events before and after, perturbed and rounded
 //     as published counts, and the days they cover rounded to DaysStep.
 //
-// Counts of several cells are then sums of published counts, never a
-// count of their own; means of several cells are the cells' rounded
-// means weighted by their residents.
+// Counts of yes and of events over several cells are then sums of
+// published counts, never a count of their own (a rate needs its sum to
+// prove MinEvents true events: enoughEvents); means of several cells are
+// the cells' rounded means weighted by their residents. A count of
+// residents over several cells is still published from their exact count
+// and record keys (Rules.Count), which a bundle carries.
 
 // DaysStep is the rounding of the days a cell's events records cover.
 const DaysStep = 30
@@ -79,7 +82,7 @@ func protectCell(rules disclosure.Rules, o Outcome, c cell, sp spread) cell {
 		before, _ := rules.Events(int(c.CountBefore), c.Key)
 		after, _ := rules.Events(int(c.CountAfter), c.Key)
 		return cell{N: c.N, Key: c.Key, CountBefore: float64(before), DaysBefore: disclosure.Round(c.DaysBefore, DaysStep),
-			CountAfter: float64(after), DaysAfter: disclosure.Round(c.DaysAfter, DaysStep)}
+			CountAfter: float64(after), DaysAfter: disclosure.Round(c.DaysAfter, DaysStep), Blocks: 1}
 	}
 	if c.N <= 0 {
 		return cell{}
@@ -119,7 +122,18 @@ func (r *Report) protect(o Outcome, rel []disclosure.Released) []disclosure.Rele
 	if r.ownVariance && o.Kind == KindChange {
 		return rel
 	}
-	return protect(r.Disclosure.Rules, o, r.refs, rel)
+	out := protect(r.Disclosure.Rules, o, r.refs, rel)
+	if len(out) < len(rel) {
+		// Cells of a unit too small to give a reference: withheld, and
+		// counted so, as the gate's withheld cells are.
+		for _, x := range rel {
+			if sp, ok := r.refs[strings.Join(x.Unit.Boroughs, ",")]; !ok || math.IsNaN(sp.baseline) {
+				r.Disclosure.WithheldCells++
+				r.Disclosure.WithheldResidents += x.N
+			}
+		}
+	}
+	return out
 }
 
 // protected reports whether src's cells are protected already (a hub's:
@@ -128,4 +142,13 @@ func (r *Report) protect(o Outcome, rel []disclosure.Released) []disclosure.Rele
 func protected(src Source) bool {
 	p, ok := src.(interface{ Protected() bool })
 	return ok && p.Protected()
+}
+
+// referenceSource is a source of protected cells that carries each unit's
+// reference as it was made from the residents (a hub's: HubSource): Build
+// takes it as it is, since a reference made again from protected cells
+// need not round to the same numbers.
+type referenceSource interface {
+	Protected() bool
+	references(o Outcome, tp string) map[string]spread
 }

@@ -9,27 +9,28 @@ import (
 
 // spread is a unit's reference spread of a score at a follow-up, from
 // which its rows' sampling variances are made (references) and with which
-// its cells' protected sums are rebuilt (protect). Three numbers are the
-// reference, pooled within the unit's released cells as in a regression
-// of the follow-up score on the baseline score with the cells as groups,
-// each rounded to a precision tied to the residents it rests on
-// (referenceRound): the variance of the baseline score, the common slope
-// of the follow-up score on it, and the residual variance about the
-// slope. The rest is derived from them, and every variance so derived is
-// positive. Everything is NaN where the unit's cells cannot give the
-// three.
+// its cells' protected sums are rebuilt (protect). Four numbers are the
+// reference, pooled within the unit's released cells, each rounded to a
+// precision tied to the residents it rests on (referenceRound): the
+// variance of the baseline score, the variance of the change from
+// baseline, and, as in a regression of the follow-up score on the
+// baseline with the cells as groups, the common slope and the residual
+// variance about it. A row of change takes its variance from the second,
+// an adjusted row from the last two; a protected cell's spread within it
+// is the regression's (baseline variance, slope, residual), so that it is
+// a covariance whatever the rounding. Everything is NaN where the unit's
+// cells cannot give the reference.
 type spread struct {
-	// baseline, slope and residual are the reference: what a borough's
-	// bundle carries of its residents' spread (federation.Reference). The
-	// adjusted difference is made with the slope (rowEffect), so that it
-	// is linear in each resident's scores like a mean and the mean's
-	// rounding hides them.
-	baseline, slope, residual float64
-	// cov is the within-cell covariance of baseline and follow-up scores,
-	// slope × baseline; followup the follow-up score's variance,
-	// residual + slope × cov; change the variance of the change from
-	// baseline, baseline + followup − 2 cov.
-	cov, followup, change float64
+	// baseline, change, slope and residual are the reference: what a
+	// borough's bundle carries of its residents' spread
+	// (federation.Reference). The adjusted difference is made with the
+	// slope (rowEffect), so that it is linear in each resident's scores
+	// like a mean and the mean's rounding hides them.
+	baseline, change, slope, residual float64
+	// cov is the within-cell covariance of baseline and follow-up scores
+	// a protected cell is rebuilt with, slope × baseline, and followup the
+	// follow-up score's variance, residual + slope × cov.
+	cov, followup float64
 }
 
 // noSpread is a unit with no reference: its rows of a score are hidden.
@@ -38,19 +39,18 @@ func noSpread() spread {
 	return spread{nan, nan, nan, nan, nan, nan}
 }
 
-// spreadOf derives a unit's spread from its reference: NaN throughout
-// unless the baseline variance is positive, the residual variance not
-// negative, the slope a number and the variance of change they give
-// positive. A residual variance of nothing (the follow-up score a line in
-// the baseline's, to its precision) gives no adjusted rows.
-func spreadOf(baseline, slope, residual float64) spread {
-	if !(baseline > 0 && residual >= 0) || math.IsNaN(slope) || math.IsInf(slope, 0) {
+// spreadOf makes a unit's spread from its reference: NaN throughout
+// unless both variances are positive, the slope a number, the residual
+// variance not negative and the follow-up variance they give positive. A
+// residual variance of nothing (the follow-up score a line in the
+// baseline's, to its precision) gives no adjusted rows.
+func spreadOf(baseline, change, slope, residual float64) spread {
+	if !(baseline > 0 && change > 0 && residual >= 0) || math.IsNaN(slope) || math.IsInf(slope, 0) {
 		return noSpread()
 	}
-	s := spread{baseline: baseline, slope: slope, residual: residual, cov: slope * baseline}
+	s := spread{baseline: baseline, change: change, slope: slope, residual: residual, cov: slope * baseline}
 	s.followup = residual + slope*s.cov
-	s.change = baseline + s.followup - 2*s.cov
-	if !(s.change > 0) {
+	if !(s.followup > 0) {
 		return noSpread()
 	}
 	return s
@@ -66,7 +66,7 @@ func spreadOf(baseline, slope, residual float64) spread {
 //
 // The variances and the slope are pooled within cells (each cell's sums
 // of squares and products about its own means, over the residents less
-// one degree of freedom a cell, and one more for the slope), so that the
+// one degree of freedom a cell, and one more for the residual), so that the
 // differences between categories, arms and years do not inflate them; a
 // hub takes them from the bundles (HubSource.references).
 func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spread {
@@ -74,8 +74,8 @@ func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spr
 		return nil
 	}
 	type acc struct {
-		n, k       int
-		bb, bf, ff float64
+		n, k           int
+		bb, bf, ff, dd float64
 	}
 	sums := map[string]*acc{}
 	for _, x := range all {
@@ -90,11 +90,13 @@ func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spr
 			sums[id] = a
 		}
 		n := float64(c.N)
+		sd, sdd := c.SumF-c.SumB, c.SumFF-2*c.SumBF+c.SumBB
 		a.n += c.N
 		a.k++
 		a.bb += c.SumBB - c.SumB*c.SumB/n
 		a.bf += c.SumBF - c.SumB*c.SumF/n
 		a.ff += c.SumFF - c.SumF*c.SumF/n
+		a.dd += sdd - sd*sd/n
 	}
 	out := make(map[string]spread, len(sums))
 	for id, a := range sums {
@@ -109,7 +111,7 @@ func (r *Report) references(o Outcome, all []disclosure.Released) map[string]spr
 			if v := referenceRound(res, df-1); v > 0 {
 				rr = v
 			}
-			s = spreadOf(referenceRound(a.bb/df, df), slopeRound(slope, math.Sqrt(res/a.bb)), rr)
+			s = spreadOf(referenceRound(a.bb/df, df), referenceRound(a.dd/df, df), slopeRound(slope, math.Sqrt(res/a.bb)), rr)
 		}
 		out[id] = s
 	}
@@ -127,20 +129,19 @@ func significant2(x float64) float64 {
 
 // ReferenceSEs is how many of its own standard errors a reference's
 // rounding step spans at the least.
-const referenceSEs = 2
+const referenceSEs = 1
 
 // referenceRound rounds a pooled variance x of df degrees of freedom to
 // two significant figures, or, where that is coarser, to a step of 1, 2 or
 // 5 times a power of ten spanning at least referenceSEs of its standard
 // errors, x·√(2/df) (normal theory): a variance is given no more
 // precisely than the residents it rests on can tell, so that one of them,
-// however extreme, rarely moves it across a rounding boundary (package
+// however extreme, seldom moves it across a rounding boundary (package
 // disclosure's doc, "Methods"; TestAttackOnBundle). For a few dozen
-// residents the step is coarse (a variance of 23 on 60 degrees of
-// freedom is 20, step 10, as its own 95% interval, 16 to 33, is wide);
-// for thousands it is the two significant figures. A variance that
-// rounds to nothing at its step is none: the unit's score rows are
-// hidden.
+// residents the step is coarser than two significant figures (a variance
+// of 23 on 60 degrees of freedom, standard error 4.2, is rounded to a
+// step of 5, so 25); for some hundreds it is the two significant
+// figures. A variance that rounds to nothing at its step is none.
 func referenceRound(x, df float64) float64 {
 	return roundSE(x, x*math.Sqrt(2/df))
 }

@@ -225,7 +225,7 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 				return nil, err
 			}
 			all, cells := r.releaseAll(ans.cells[i])
-			if h, ok := src.(*HubSource); ok {
+			if h, ok := src.(referenceSource); ok && h.Protected() {
 				// A hub takes each borough's reference as its bundle
 				// carried it: the same numbers the borough's gate used.
 				r.refs = h.references(o, tp)

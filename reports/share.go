@@ -17,7 +17,8 @@ type SharedStatistic struct {
 	Outcome   Outcome
 	Timepoint string
 	// Reference is a score's reference over every released cell of the
-	// borough (baseline variance, slope, residual variance: references),
+	// borough (the variances of baseline and change, the slope and the
+	// residual variance: references),
 	// nil when the outcome is not a score or the borough has none; its
 	// rows of the score are then hidden, at the hub as centrally.
 	Reference []float64
@@ -47,7 +48,7 @@ func sharedValues(rules disclosure.Rules, o Outcome, c cell) []float64 {
 	case KindProportion:
 		return []float64{float64(protectCell(rules, o, c, noSpread()).Yes)}
 	}
-	return sumsOf(KindEvents, protectCell(rules, o, c, noSpread()))
+	return sumsOf(KindEvents, protectCell(rules, o, c, noSpread()))[:4]
 }
 
 // importedCell rebuilds a protected cell from what a bundle carried of it
@@ -57,14 +58,16 @@ func importedCell(k Kind, n int, key int64, values, reference []float64) cell {
 	switch k {
 	case KindChange:
 		sp := noSpread()
-		if len(reference) == 3 {
-			sp = spreadOf(reference[0], reference[1], reference[2])
+		if len(reference) == 4 {
+			sp = spreadOf(reference[0], reference[1], reference[2], reference[3])
 		}
 		return scoreCell(n, key, at(values, 0), at(values, 1), sp)
 	case KindProportion:
 		return cell{N: n, Key: key, Yes: int(at(values, 0))}
 	}
-	return cellOf(KindEvents, n, key, values)
+	c := cellOf(KindEvents, n, key, values)
+	c.Blocks = 1
+	return c
 }
 
 // Shared returns what a borough may share of every outcome at every
@@ -102,7 +105,7 @@ func Shared(ctx context.Context, src Source, borough string, rules disclosure.Ru
 			held.Residents += h.Residents
 			s := SharedStatistic{Outcome: o, Timepoint: tp}
 			if sp, ok := (&Report{}).references(o, rel)[borough]; ok && !math.IsNaN(sp.change) {
-				s.Reference = []float64{sp.baseline, sp.slope, sp.residual}
+				s.Reference = []float64{sp.baseline, sp.change, sp.slope, sp.residual}
 			}
 			for _, r := range rel {
 				// A gate over one borough combines nobody; an unnamed
@@ -110,6 +113,8 @@ func Shared(ctx context.Context, src Source, borough string, rules disclosure.Ru
 				// score with no reference gives no figure (protect), so
 				// its cells stay too.
 				if o.Kind == KindChange && s.Reference == nil {
+					held.Cells++
+					held.Residents += r.N
 					continue
 				}
 				if r.Unit.Named && len(r.Unit.Boroughs) == 1 && r.Unit.Boroughs[0] == borough {

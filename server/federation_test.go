@@ -35,7 +35,7 @@ func TestPostBundle(t *testing.T) {
 	}
 	bundle := func(k ed25519.PrivateKey, borough string, seq int64) string {
 		b := federation.Sign(federation.Body{Borough: borough, FrameworkVersion: forms.CurrentVersion, PeriodFrom: 2025, PeriodTo: 2025,
-			Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change",
+			Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change", Reference: &federation.Reference{Baseline: 4, Change: 3, Slope: 0.5, Residual: 2},
 				Cells: []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Values: []float64{5, -0.4}}}}}}, k)
 		var buf bytes.Buffer
 		if err := b.Encode(&buf); err != nil {

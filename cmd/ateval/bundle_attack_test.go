@@ -126,8 +126,8 @@ func TestAttackOnBundle(t *testing.T) {
 		}
 		var ref *federation.Reference
 		for _, s := range shared {
-			if s.Outcome.ID == "swemwbs_raw" && s.Timepoint == "m6" && len(s.Reference) == 3 {
-				ref = &federation.Reference{Baseline: s.Reference[0], Slope: s.Reference[1], Residual: s.Reference[2]}
+			if s.Outcome.ID == "swemwbs_raw" && s.Timepoint == "m6" && len(s.Reference) == 4 {
+				ref = &federation.Reference{Baseline: s.Reference[0], Change: s.Reference[1], Slope: s.Reference[2], Residual: s.Reference[3]}
 			}
 		}
 		switch {
@@ -356,14 +356,14 @@ func roundedMeansOf(rules disclosure.Rules, r disclosure.Released) (float64, flo
 // of it, as package disclosure's doc ("Methods") describes it and the
 // intruder rebuilds it: each cell of two or more residents' sums of
 // squares and products about its own means, pooled over the residents
-// less one a cell (one more for the slope); the variance of the baseline,
-// the slope of follow-up on baseline and the residual variance, each
-// rounded to two significant figures or to a
-// step of 1, 2 or 5 times a power of ten spanning two of its standard
-// errors, whichever is coarser.
+// less one a cell (one more for the residual); the variances of the
+// baseline and of the change, the slope of follow-up on baseline and the
+// residual variance, each rounded to two significant figures or to a step
+// of 1, 2 or 5 times a power of ten spanning its standard error,
+// whichever is coarser (a residual within its step of none is none).
 func referenceOf(rel []disclosure.Released) (federation.Reference, bool) {
 	var n, k int
-	var bb, bf, ff float64
+	var bb, bf, ff, dd float64
 	for _, x := range rel {
 		if x.N < 2 {
 			continue
@@ -375,6 +375,7 @@ func referenceOf(rel []disclosure.Released) (federation.Reference, bool) {
 		bb += sbb - sb*sb/m
 		bf += sbf - sb*sf/m
 		ff += sff - sf*sf/m
+		dd += (sff - 2*sbf + sbb) - (sf-sb)*(sf-sb)/m
 	}
 	df := float64(n - k)
 	if !(df > 2 && bb > 0) {
@@ -385,7 +386,7 @@ func referenceOf(rel []disclosure.Released) (federation.Reference, bool) {
 		if math.IsNaN(v) || !(se > 0) {
 			return v
 		}
-		step := disclosure.Ceil125(2 * se)
+		step := disclosure.Ceil125(se)
 		if step <= math.Pow(10, math.Floor(math.Log10(x))-1) {
 			return v
 		}
@@ -402,8 +403,12 @@ func referenceOf(rel []disclosure.Released) (federation.Reference, bool) {
 			rs = 0
 		}
 	}
-	r := federation.Reference{Baseline: round(bb/df, bb/df*math.Sqrt(2/df)), Slope: rs, Residual: round(res, res*math.Sqrt(2/(df-1)))}
-	return r, !math.IsNaN(r.Baseline) && !math.IsNaN(r.Residual)
+	rr := round(res, res*math.Sqrt(2/(df-1)))
+	if !(rr > 0) {
+		rr = 0
+	}
+	r := federation.Reference{Baseline: round(bb/df, bb/df*math.Sqrt(2/df)), Change: round(dd/df, dd/df*math.Sqrt(2/df)), Slope: rs, Residual: rr}
+	return r, r.Valid()
 }
 
 // significant2 is reports' rounding of a variance to two significant

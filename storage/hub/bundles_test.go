@@ -18,7 +18,7 @@ import (
 func signedBundle(t *testing.T, k ed25519.PrivateKey, borough string, seq int64) federation.Bundle {
 	t.Helper()
 	return federation.Sign(federation.Body{Borough: borough, FrameworkVersion: forms.CurrentVersion, PeriodFrom: 2025, PeriodTo: 2025,
-		Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change",
+		Made: time.Now(), Sequence: seq, Statistics: []federation.Statistic{{Outcome: "ucla3", Timepoint: "m3", Kind: "change", Reference: &federation.Reference{Baseline: 4, Change: 3, Slope: 0.5, Residual: 2},
 			Cells: []federation.Cell{{Arm: "comparison", Periods: []int{2025}, N: 12, Key: 1400, Values: []float64{5, -0.4}}}}}}, k)
 }
 
