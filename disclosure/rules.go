@@ -31,8 +31,9 @@ type Rules struct {
 	// event) a published mean's rounding step spans at the least (4).
 	Ambiguity float64 `json:"ambiguity"`
 	// MinEvents is the fewest events a published rate may rest on (10, the
-	// usual small-number rule for rates); rate ratios are made from the
-	// published counts of events.
+	// usual small-number rule for rates), counted as published: rate
+	// ratios are made from the published (perturbed, rounded) counts of
+	// events of whole cells, summed, so the true count may be a few fewer.
 	MinEvents int `json:"min_events"`
 }
 

@@ -205,7 +205,7 @@ func cellsOfChanges(rows []summary.Change) []disclosure.Cell {
 func cellsOfEvents(rows []summary.Event) []disclosure.Cell {
 	out := make([]disclosure.Cell, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, atomicCell(r.Key, r.N, r.Keys, sumsOf(KindEvents, cell{CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter, Blocks: r.Blocks})))
+		out = append(out, atomicCell(r.Key, r.N, r.Keys, sumsOf(KindEvents, cell{CountBefore: r.CountBefore, DaysBefore: r.DaysBefore, CountAfter: r.CountAfter, DaysAfter: r.DaysAfter})))
 	}
 	return out
 }
@@ -599,10 +599,13 @@ func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
 		// counts: a ratio of rounded rates would give small counts back
 		// (the red team solved 57 rows so). A protected cell's counts of
 		// events are published already (protect: perturbed, rounded, and
-		// summed over its Blocks cells); a rate is published only where
-		// they prove at least MinEvents true events in each period.
+		// summed over whole cells); a rate rests on at least MinEvents of
+		// them in each period. (The true count may be a few fewer, each
+		// cell's perturbation and rounding moving it by up to PerturbMax +
+		// RoundTo/2: the counts are protected by the perturbation, and the
+		// rule keeps rates off counts too small to be worth publishing.)
 		before, after := int(c.CountBefore), int(c.CountAfter)
-		if !r.enoughEvents(before, c.Blocks) || !r.enoughEvents(after, c.Blocks) {
+		if before < r.Disclosure.MinEvents || after < r.Disclosure.MinEvents {
 			return evaluation.Effect{}, errTooFewEvents
 		}
 		e, err := evaluation.LogRateRatio(evaluation.Events{Count: float64(after), PersonTime: c.DaysAfter},
@@ -617,17 +620,6 @@ func (r *Report) published(o Outcome, c cell) (evaluation.Effect, error) {
 }
 
 var errTooFewEvents = errors.New("too few events to publish a rate")
-
-// enoughEvents reports whether a sum of blocks published counts of events
-// proves at least MinEvents true events: each published count is the
-// true one perturbed by at most PerturbMax and rounded to RoundTo, so the
-// true sum is at least the published one less blocks × (PerturbMax +
-// RoundTo/2). (A count of exact events, blocks 0, is taken as one.)
-func (r *Report) enoughEvents(published, blocks int) bool {
-	d := r.Disclosure.Rules
-	slack := float64(max(blocks, 1)) * (float64(d.PerturbMax) + float64(d.RoundTo)/2)
-	return float64(published)-slack >= float64(d.MinEvents)
-}
 
 // yiStep is the rounding step of an effect of the cells (the coarsest of
 // theirs): a mean change to a step spanning Ambiguity units of its sum at

@@ -41,11 +41,8 @@ type cell struct {
 	SumB, SumF, SumBB, SumFF, SumBF float64
 	CountBefore, DaysBefore         float64
 	CountAfter, DaysAfter           float64
-	// Blocks is how many protected cells of events the counts sum, each
-	// count a published one (protect).
-	Blocks int
-	Yes    int
-	YesKey int64
+	Yes                             int
+	YesKey                          int64
 }
 
 func (c *cell) add(o cell) {
@@ -60,7 +57,6 @@ func (c *cell) add(o cell) {
 	c.DaysBefore += o.DaysBefore
 	c.CountAfter += o.CountAfter
 	c.DaysAfter += o.DaysAfter
-	c.Blocks += o.Blocks
 	c.Yes += o.Yes
 	c.YesKey += o.YesKey
 }
@@ -70,7 +66,7 @@ func (c *cell) add(o cell) {
 func sumsOf(k Kind, c cell) []float64 {
 	switch k {
 	case KindEvents:
-		return []float64{c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter, float64(c.Blocks)}
+		return []float64{c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter}
 	case KindProportion:
 		return []float64{float64(c.Yes), float64(c.YesKey)}
 	}
@@ -87,7 +83,7 @@ func cellOf(k Kind, n int, key int64, s []float64) cell {
 	}
 	switch k {
 	case KindEvents:
-		c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter, c.Blocks = at(0), at(1), at(2), at(3), int(at(4))
+		c.CountBefore, c.DaysBefore, c.CountAfter, c.DaysAfter = at(0), at(1), at(2), at(3)
 	case KindProportion:
 		c.Yes, c.YesKey = int(at(0)), int64(at(1))
 	default:

@@ -138,7 +138,7 @@ func (h *HubSource) EventSummaries(_ context.Context, f summary.Filter, score, t
 	var out []summary.Event
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindEvents && o.Score == score }, tp) {
 		p := importedCell(KindEvents, c.N, c.Keys, c.Sums, nil)
-		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: p.CountBefore, DaysBefore: p.DaysBefore, CountAfter: p.CountAfter, DaysAfter: p.DaysAfter, Blocks: p.Blocks})
+		out = append(out, summary.Event{Key: keyOf(c), N: c.N, Keys: c.Keys, CountBefore: p.CountBefore, DaysBefore: p.DaysBefore, CountAfter: p.CountAfter, DaysAfter: p.DaysAfter})
 	}
 	return out, nil
 }

@@ -34,8 +34,8 @@ import (
 //     as published counts, and the days they cover rounded to DaysStep.
 //
 // Counts of yes and of events over several cells are then sums of
-// published counts, never a count of their own (a rate needs its sum to
-// prove MinEvents true events: enoughEvents); means of several cells are
+// published counts, never a count of their own (a rate needs MinEvents of
+// them); means of several cells are
 // the cells' rounded means weighted by their residents. A count of
 // residents over several cells is still published from their exact count
 // and record keys (Rules.Count), which a bundle carries.
@@ -82,7 +82,7 @@ func protectCell(rules disclosure.Rules, o Outcome, c cell, sp spread) cell {
 		before, _ := rules.Events(int(c.CountBefore), c.Key)
 		after, _ := rules.Events(int(c.CountAfter), c.Key)
 		return cell{N: c.N, Key: c.Key, CountBefore: float64(before), DaysBefore: disclosure.Round(c.DaysBefore, DaysStep),
-			CountAfter: float64(after), DaysAfter: disclosure.Round(c.DaysAfter, DaysStep), Blocks: 1}
+			CountAfter: float64(after), DaysAfter: disclosure.Round(c.DaysAfter, DaysStep)}
 	}
 	if c.N <= 0 {
 		return cell{}

@@ -48,7 +48,7 @@ func sharedValues(rules disclosure.Rules, o Outcome, c cell) []float64 {
 	case KindProportion:
 		return []float64{float64(protectCell(rules, o, c, noSpread()).Yes)}
 	}
-	return sumsOf(KindEvents, protectCell(rules, o, c, noSpread()))[:4]
+	return sumsOf(KindEvents, protectCell(rules, o, c, noSpread()))
 }
 
 // importedCell rebuilds a protected cell from what a bundle carried of it
@@ -65,9 +65,7 @@ func importedCell(k Kind, n int, key int64, values, reference []float64) cell {
 	case KindProportion:
 		return cell{N: n, Key: key, Yes: int(at(values, 0))}
 	}
-	c := cellOf(KindEvents, n, key, values)
-	c.Blocks = 1
-	return c
+	return cellOf(KindEvents, n, key, values)
 }
 
 // Shared returns what a borough may share of every outcome at every

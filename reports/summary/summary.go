@@ -66,10 +66,6 @@ type Event struct {
 	Keys                    int64
 	CountBefore, DaysBefore float64
 	CountAfter, DaysAfter   float64
-	// Blocks is how many protected cells the counts of events sum, each a
-	// published count (a hub's imported cells: one each); 0 for the exact
-	// counts a database sums.
-	Blocks int
 }
 
 // Proportion counts the residents of a cell answering a yes/no item at a
