@@ -103,14 +103,15 @@
 //     rounded to the step of its published count, and, within it, its
 //     unit's reference spread (Methods); a yes/no answer's cell is its
 //     published count of yes; an events cell its published counts of
-//     events and its days rounded to 30. A count over several cells is the
-//     sum of their published counts, a mean over several cells the cells'
-//     rounded means weighted by their residents, and a rate rests on
-//     MinEvents published events at the least. So a hub that holds a
+//     events and its days rounded to 30. A count of yes or of events over
+//     several cells is the sum of their published counts, a mean over
+//     several cells the cells' rounded means weighted by their residents,
+//     and a rate rests on MinEvents published events at the least (a few
+//     more than the true ones, at worst). So a hub that holds a
 //     borough's bundle holds what a report could publish of its cells,
 //     and nothing finer (reports' TestAttackOnNamedRowsVariance, and
 //     TestAttackOnBundle in cmd/ateval: an intruder who knows every other
-//     resident of a cell pins none of 562 targets from a bundle, and all
+//     resident of a cell pins none of 570 targets from a bundle, and all
 //     of them from the exact sums bundles of format 1 carried).
 //   - One set of cells per installation. The rules that decide cells are
 //     fixed; a report may raise only the minimum with which a borough is
@@ -123,44 +124,45 @@
 // vi = σ²_d/n for a mean change, σ²_d(1/n₁ + 1/n₀) for a difference in
 // change, and σ²_r(1/n₁ + 1/n₀) for the difference adjusted for the
 // baseline score, n being the published (perturbed, rounded) counts. The
-// reference is three numbers, as in a regression of the follow-up score
-// on the baseline score with the unit's released cells as groups: the
-// variance of the baseline score σ²_b, the common slope β, and the
-// residual variance σ²_r, each pooled within every released cell of the
-// unit for the outcome and follow-up (all its device categories, both
+// reference is four numbers, each pooled within every released cell of
+// the unit for the outcome and follow-up (all its device categories, both
 // arms and every financial year, whatever the report selects: the
 // summaries are read for every category, and the reference is taken
-// before the selection picks cells). The variance of change follows,
-// σ²_d = σ²_b(1 − β)² + σ²_r, and the within-cell covariance βσ²_b that a
-// protected cell is rebuilt with; every variance so derived is positive.
-// So a unit has one reference per outcome and follow-up, the same in
-// every release; a row's vi is then a function of published counts and
-// that reference, and tells an intruder who knows the rest of the row
-// nothing the rounded mean did not. The adjusted difference, with the
-// unit's β instead of the row's own, is linear in each resident's
-// follow-up score with weight 1/n, like a mean, so the mean's step hides
-// it too (the row's own β would carry the residents' second moments into
-// yi).
+// before the selection picks cells): the variance of the baseline score
+// σ²_b, the variance of change σ²_d, and, as in a regression of the
+// follow-up score on the baseline with the cells as groups, the common
+// slope β and the residual variance σ²_r. A protected cell is rebuilt with
+// the regression's spread (σ²_b, covariance βσ²_b, follow-up variance
+// σ²_r + β²σ²_b), a covariance whatever the rounding. So a unit has one
+// reference per outcome and follow-up, the same in every release; a row's
+// vi is then a function of published counts and that reference, and
+// tells an intruder who knows the rest of the row nothing the rounded
+// mean did not. The adjusted difference, with the unit's β instead of the
+// row's own, is linear in each resident's follow-up score with weight
+// 1/n, like a mean, so the mean's step hides it too (the row's own β
+// would carry the residents' second moments into yi).
 //
 // The reference's precision is tied to the residents it rests on, as a
-// mean's is: each of the three numbers is rounded to two significant
-// figures or, where coarser, to a step of 1, 2 or 5 times a power of ten
-// spanning two of its own standard errors (σ²√(2/df) for a variance of df
-// degrees of freedom, √(σ²_r/Σ(b − b̄)²) for the slope). A variance is then
-// given no more precisely than its residents can tell it (a variance of
-// 23 on 60 degrees of freedom, whose own 95% interval is 16 to 33, is 20),
-// and one resident, however extreme, seldom moves it across a boundary; a
-// borough of thousands gets its two significant figures. A unit whose
-// baseline variance rounds to nothing at its step (a dozen degrees of
-// freedom or fewer) has no reference, and gives no figure of the score.
-// Measured on the committed sample against the intruder below, the
-// two-significant-figure reference pinned 47 of 570 targets to their
-// baseline and follow-up scores and 75 to their change; this one pins 0
-// or 1 of 562, and about 6 to their change. Its cost, measured on the
-// same sample against the report before protected cells: the pooled
-// estimates of scores moved by a median of 0.08 of their standard error
-// (a tenth of them by more than 0.3), their standard errors by a median
-// of 1 to 2 per cent.
+// mean's is: each number is rounded to two significant figures or, where
+// coarser, to a step of 1, 2 or 5 times a power of ten spanning its own
+// standard error (σ²√(2/df) for a variance of df degrees of freedom,
+// √(σ²_r/Σ(b − b̄)²) for the slope). A variance is then given no more
+// precisely than its residents can tell it (a variance of 23 on 60
+// degrees of freedom, standard error 4.2, to a step of 5), and one
+// resident, however extreme, seldom moves it across a boundary; a borough
+// of some hundreds gets its two significant figures. A unit whose
+// variances round to nothing at their step (a dozen degrees of freedom or
+// fewer) has no reference, and gives no figure of the score. Measured on
+// the committed sample against the intruder of "What remains", references
+// at two significant figures alone pinned 47 of 570 targets to their
+// baseline and follow-up scores and 75 to their change; these pin 1 and
+// 9. What it costs, on the same sample, whose boroughs have a few dozen
+// residents at a follow-up: a unit's σ²_d is within 10% of its residents'
+// own for 55% of units, and between 0.74 and 1.20 times it for nine in
+// ten (its own sampling error at those sizes is about 20%); the slope is
+// within 0.04 of the residents' own for half the units, 0.15 for nine in
+// ten; pooled estimates of scores moved by a median of 0.05 of their
+// standard error against the report before protected cells.
 //
 // Why a statistician would defend it: borrowing the standard deviation of
 // change from a larger body of data of the same outcome measure, scale
@@ -182,7 +184,7 @@
 // means with the reference's spread within it, which is the model of
 // data with exactly those summaries (on the committed sample, SWEMWBS at
 // 6 months, the one-stage effect of a device moved from 0.83 to 0.81
-// points, its standard error 0.25).
+// points, its standard error 0.25 both ways).
 //
 // What remains. The reference still carries some of the unit's second
 // moments. An intruder who knew every resident of the whole unit at a
@@ -191,12 +193,14 @@
 // borough) could recompute the reference with each value the target's
 // scores could take, and near a rounding boundary split the candidates
 // the rounded means leave: TestAttackOnBundle (cmd/ateval) measures it
-// and logs it on every run (above). Such an intruder holds the borough's
-// own records; the published report carries the same reference (vi is
-// it over published counts). It could be closed only by a reference that
-// rests on no borough's own residents (reference spreads set with the
-// framework, from published norms), at the cost of every borough's own
-// spread.
+// and logs it on every run (1 of 570 pinned, 9 to their change). Such an
+// intruder holds the borough's own records; the published report carries
+// the same reference (vi is it over published counts). It could be
+// closed only by a reference that rests on no borough's own residents
+// (reference spreads set with the framework, from published norms), at
+// the cost of every borough's own spread. A borough's successive
+// bundles carry a new reference only with MinCell residents more than
+// the last (its share ledger), as they do cells.
 //
 // It may import the standard library and the root package only.
 package disclosure

@@ -37,22 +37,21 @@ import (
 // staff, a family of neighbours) learns from a bundle no more than from a
 // published mean. Against the unsafe release (format 1, built here from
 // the gate's release of the exact cells: n, ΣB, ΣF, ΣB², ΣF², ΣBF) every
-// target is pinned to its (b, f): 570 of 570 in 14 boroughs on the first
-// runs. Against ours (format 2: the cell's n and two rounded means) no
-// target is pinned, nor its change: 6 to 8 candidates at the fewest,
-// median 25 to 30, as the record keys fall.
+// target is pinned to its (b, f): 570 of 570 in 14 boroughs. Against ours
+// (format 2: the cell's n and two rounded means) no target is pinned, nor
+// its change: 6 to 8 candidates at the fewest, median 25 to 30, as the
+// record keys of a fresh import fall.
 //
 // The residual, measured and logged: an intruder who knows every resident
 // of the whole borough at 6 months but one (every category, both arms,
 // every year: 65 residents in Camden) can also recompute the borough's
-// reference variances with each candidate in place. Rounded to two
-// significant figures over a few dozen residents, they still move with
-// one resident's squared deviation: on the first runs they pinned 48 of
-// the 570 targets to their (b, f), most of them far from their cell's
-// mean. The published report carries the same reference (a score row's
-// vi is it over the published counts), so this is a limit of the gate's
-// reference variances, not of bundles; package disclosure's doc, "What
-// remains", says how it could be closed.
+// reference spread with each candidate in place (referenceOf, the method
+// package disclosure documents). Rounded to two significant figures alone
+// it pinned 47 of the 570 targets to their (b, f) and 75 to their change;
+// rounded no finer than its standard error, 1 and 9. The published report
+// carries the same reference (a score row's vi is it over the published
+// counts), so this is a limit of the gate's reference, not of bundles;
+// package disclosure's doc, "What remains", says how it could be closed.
 func TestAttackOnBundle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports the committed sample and shares every borough")
