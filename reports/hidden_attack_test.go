@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -298,32 +297,12 @@ func publishedPooled(t *testing.T, r *Report, a *Analysis) intruder.Pooled {
 	return intruder.Pooled{}
 }
 
-// enrolmentDates lists each borough's enrolment dates from the committed
-// residents.csv.
+// enrolmentDates lists each borough's enrolment dates of residents given
+// devices, from the committed residents.csv.
 func enrolmentDates(t *testing.T) map[string][]ateval.Date {
-	f, err := sampledata.Committed().Open("residents.csv")
+	out, err := sampledata.EnrolmentDays(summary.Intervention)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	out := map[string][]ateval.Date{}
-	for _, rec := range recs[1:] {
-		d, err := ateval.ParseDate(rec[col["enrolled_on"]])
-		if err != nil || rec[col["group"]] != summary.Intervention {
-			continue
-		}
-		b := rec[col["borough"]]
-		if !slices.Contains(out[b], d) {
-			out[b] = append(out[b], d)
-		}
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/reports/summary"
+	sampledata "github.com/ateval/ateval/sample-data"
 	"github.com/ateval/ateval/storage/storagetest"
 	"github.com/ateval/ateval/storage/summaries"
 )
@@ -272,29 +272,9 @@ func TestAttackOnBundle(t *testing.T) {
 // borough, both arms, and the boroughs, sorted.
 func enrolmentDays(t *testing.T) (map[string][]ateval.Date, []string) {
 	t.Helper()
-	f, err := os.Open("../../sample-data/residents.csv")
+	out, err := sampledata.EnrolmentDays("")
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	out := map[string][]ateval.Date{}
-	for _, rec := range recs[1:] {
-		d, err := ateval.ParseDate(rec[col["enrolled_on"]])
-		if err != nil {
-			continue
-		}
-		b := rec[col["borough"]]
-		if !slices.Contains(out[b], d) {
-			out[b] = append(out[b], d)
-		}
 	}
 	var boroughs []string
 	for b := range out {
