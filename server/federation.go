@@ -8,6 +8,7 @@ import (
 
 	"github.com/ateval/ateval"
 	"github.com/ateval/ateval/federation"
+	"github.com/ateval/ateval/reports"
 	"github.com/ateval/ateval/storage/hub"
 )
 
@@ -24,10 +25,17 @@ func (s *Server) federationRoutes(pages, api *gin.RouterGroup) {
 // page flags it: a quarter, the rhythm of most boroughs' reporting.
 const staleDays = 92
 
-// sharedView is a row of the hub page.
+// sharedView is a row of the hub page: a bundle, with its borough's name.
 type sharedView struct {
 	hub.SharedBundle
+	Name  string
 	Stale bool
+}
+
+// keyView is a trusted key on the hub page, with its borough's name.
+type keyView struct {
+	hub.TrustedKey
+	Name string
 }
 
 // hubPage lists each borough's latest bundle, flagging stale ones, and
@@ -41,13 +49,17 @@ func (s *Server) hubPage(c *gin.Context) error {
 	now := s.db.Now()
 	views := make([]sharedView, 0, len(bs))
 	for _, b := range bs {
-		views = append(views, sharedView{SharedBundle: b, Stale: now.Sub(b.Made) > staleDays*24*time.Hour})
+		views = append(views, sharedView{SharedBundle: b, Name: reports.BoroughName(b.Borough), Stale: now.Sub(b.Made) > staleDays*24*time.Hour})
 	}
 	keys, err := hub.Of(s.db).TrustedKeys(c.Request.Context())
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "hub", pageData{Title: "Shared evidence", Data: gin.H{"Bundles": views, "StaleDays": staleDays, "Keys": keys}})
+	kv := make([]keyView, 0, len(keys))
+	for _, k := range keys {
+		kv = append(kv, keyView{TrustedKey: k, Name: reports.BoroughName(k.Borough)})
+	}
+	s.render(c, http.StatusOK, "hub", pageData{Title: "Shared evidence", Data: gin.H{"Bundles": views, "StaleDays": staleDays, "Keys": kv}})
 	return nil
 }
 

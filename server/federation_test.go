@@ -77,7 +77,7 @@ func TestPostBundle(t *testing.T) {
 	admin, _ := w.session("admin", auth.CookieSession)
 	rec := w.do(request{path: "/admin/hub", cookie: admin})
 	page := rec.Body.String()
-	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)camden.*Current.*sutton.*Stale`).MatchString(page) {
+	if rec.Code != http.StatusOK || !regexp.MustCompile(`(?s)Camden.*Current.*Sutton.*Stale`).MatchString(page) {
 		t.Errorf("hub page: %d, want Camden current and Sutton stale:\n%s", rec.Code, page)
 	}
 	bs, err := hub.Of(w.db).LatestBundles(sys)
@@ -93,7 +93,7 @@ func TestPostBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec = w.do(request{path: "/admin/hub", cookie: admin})
-	if page := rec.Body.String(); !regexp.MustCompile(`(?s)camden.*Share again.*sutton.*Stale`).MatchString(page) {
+	if page := rec.Body.String(); !regexp.MustCompile(`(?s)Camden.*Share again.*Sutton.*Stale`).MatchString(page) {
 		t.Errorf("hub page after Camden's cells were deleted: want Camden marked to share again:\n%s", page)
 	}
 }
