@@ -184,15 +184,15 @@ func TestHubTwoServersPostgres(t *testing.T) {
 	for _, s := range servers {
 		pages = append(pages, hubPage(t, s, email, password))
 	}
-	row := regexp.MustCompile(`<td class="app-table__cell">([a-z-]+)</td>\s*<td class="app-table__cell">(\d+)</td>`)
+	row := regexp.MustCompile(`<td class="app-table__cell">([A-Za-z -]+)</td>\s*<td class="app-table__cell">(\d+)</td>`)
 	for i, p := range pages {
 		rows := row.FindAllStringSubmatch(p, -1)
 		var seen []string
 		for _, r := range rows {
 			seen = append(seen, r[1]+" "+r[2])
 		}
-		if strings.Join(seen, ", ") != "brent 1, camden 2, croydon 1, sutton 1" {
-			t.Errorf("hub page of server %d lists %v, want brent 1, camden 2, croydon 1, sutton 1", i+1, seen)
+		if strings.Join(seen, ", ") != "Brent 1, Camden 2, Croydon 1, Sutton 1" {
+			t.Errorf("hub page of server %d lists %v, want Brent 1, Camden 2, Croydon 1, Sutton 1", i+1, seen)
 		}
 	}
 }
