@@ -100,6 +100,22 @@ type Reference struct {
 	Residual float64 `json:"var_residual"`
 }
 
+// Values are the reference's four numbers in the order the rest of
+// ateval keeps them (reports.SharedStatistic, a hub's stored cells, the
+// share ledger): baseline, change, slope, residual.
+func (r Reference) Values() []float64 {
+	return []float64{r.Baseline, r.Change, r.Slope, r.Residual}
+}
+
+// ReferenceOf is the reference of four numbers in the order of Values, or
+// nil for any other number of them.
+func ReferenceOf(v []float64) *Reference {
+	if len(v) != 4 {
+		return nil
+	}
+	return &Reference{Baseline: v[0], Change: v[1], Slope: v[2], Residual: v[3]}
+}
+
 // Valid reports whether the reference is one a borough's gate makes: both
 // variances positive, the residual variance not negative, and a positive
 // follow-up variance (residual + slope² × baseline).

@@ -86,11 +86,6 @@ func at(s []float64, i int) float64 {
 	return 0
 }
 
-// Protected says that a hub's cells are protected already: each is what
-// left a borough's gate (protect), rebuilt as protect made it, so Build
-// and the one-stage model take them as they are.
-func (h *HubSource) Protected() bool { return true }
-
 // split parts a cell's stored values from the reference variances a
 // score's cell carries after them at the hub (storage keeps them there).
 func split(c summary.Imported, width int) (values, reference []float64) {
@@ -109,14 +104,15 @@ func (h *HubSource) references(o Outcome, tp string) map[string]spread {
 	}
 	out := map[string]spread{}
 	for _, c := range h.matching(summary.Filter{}, func(x Outcome) bool { return x.ID == o.ID }, tp) {
-		if _, ref := split(c, 2); len(ref) == 4 {
-			out[c.Borough] = spreadOf(ref[0], ref[1], ref[2], ref[3])
-		} else {
-			out[c.Borough] = noSpread()
-		}
+		_, ref := split(c, 2)
+		out[c.Borough] = spreadFrom(ref)
 	}
 	return out
 }
+
+// A hub's cells are protected already, and it carries the boroughs'
+// references (protectedSource).
+var _ protectedSource = (*HubSource)(nil)
 
 // ChangeSummaries returns the imported cells of the score outcome, each
 // rebuilt as the borough's gate protected it.
@@ -124,7 +120,7 @@ func (h *HubSource) ChangeSummaries(_ context.Context, f summary.Filter, instrum
 	var out []summary.Change
 	for _, c := range h.matching(f, func(o Outcome) bool { return o.Kind == KindChange && o.Instrument == instrument && o.Score == score }, tp) {
 		values, ref := split(c, 2)
-		if len(ref) != 4 || math.IsNaN(spreadOf(ref[0], ref[1], ref[2], ref[3]).baseline) {
+		if math.IsNaN(spreadFrom(ref).baseline) {
 			continue // no reference: no figure of the score (protect)
 		}
 		p := importedCell(KindChange, c.N, c.Keys, values, ref)

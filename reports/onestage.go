@@ -94,8 +94,8 @@ func FitOneStage(ctx context.Context, src Source, opt Options, outcome, timepoin
 	rel, _ := r.gate.Release(cells)
 	// Protected as Build protects them: every figure, this model's
 	// cross-products included, is made from what leaves the gate.
-	if !protected(src) {
-		rel = protect(opt.Disclosure, o, r.references(o, rel), rel)
+	if _, ok := src.(protectedSource); !ok {
+		rel, _ = protect(opt.Disclosure, o, r.references(o, rel), rel)
 	}
 	return FitReleased(outcome, timepoint, r.sel.Pick(rel), opt.Filter.DeviceCategory)
 }

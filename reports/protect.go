@@ -45,8 +45,9 @@ const DaysStep = 30
 
 // protect returns the released cells of an outcome in their protected
 // form (see above), each unit's scores rebuilt with its reference
-// variances refs (references, from every cell of the unit).
-func protect(rules disclosure.Rules, o Outcome, refs map[string]spread, rel []disclosure.Released) []disclosure.Released {
+// variances refs (references, from every cell of the unit), and the cells
+// it withheld.
+func protect(rules disclosure.Rules, o Outcome, refs map[string]spread, rel []disclosure.Released) (_ []disclosure.Released, held disclosure.Withheld) {
 	out := make([]disclosure.Released, 0, len(rel))
 	for _, x := range rel {
 		sp, ok := refs[strings.Join(x.Unit.Boroughs, ",")]
@@ -57,6 +58,8 @@ func protect(rules disclosure.Rules, o Outcome, refs map[string]spread, rel []di
 			// A unit too small to give a reference gives no figure of the
 			// score: its rows, its part of a trajectory and of the
 			// one-stage model would rest on a spread it cannot publish.
+			held.Cells++
+			held.Residents += x.N
 			continue
 		}
 		x.Sums = sumsOf(o.Kind, protectCell(rules, o, cellOf(o.Kind, x.N, x.Key, x.Sums), sp))
@@ -70,7 +73,7 @@ func protect(rules disclosure.Rules, o Outcome, refs map[string]spread, rel []di
 		}
 		out = append(out, x)
 	}
-	return out
+	return out, held
 }
 
 // protectCell is one cell's protected form.
@@ -122,33 +125,20 @@ func (r *Report) protect(o Outcome, rel []disclosure.Released) []disclosure.Rele
 	if r.ownVariance && o.Kind == KindChange {
 		return rel
 	}
-	out := protect(r.Disclosure.Rules, o, r.refs, rel)
-	if len(out) < len(rel) {
-		// Cells of a unit too small to give a reference: withheld, and
-		// counted so, as the gate's withheld cells are.
-		for _, x := range rel {
-			if sp, ok := r.refs[strings.Join(x.Unit.Boroughs, ",")]; !ok || math.IsNaN(sp.baseline) {
-				r.Disclosure.WithheldCells++
-				r.Disclosure.WithheldResidents += x.N
-			}
-		}
-	}
+	out, held := protect(r.Disclosure.Rules, o, r.refs, rel)
+	// Cells of a unit too small to give a reference are counted as the
+	// gate's withheld cells are.
+	r.Disclosure.WithheldCells += held.Cells
+	r.Disclosure.WithheldResidents += held.Residents
 	return out
 }
 
-// protected reports whether src's cells are protected already (a hub's:
-// HubSource), so that they are taken as they are: protecting a published
-// count again would perturb it twice.
-func protected(src Source) bool {
-	p, ok := src.(interface{ Protected() bool })
-	return ok && p.Protected()
-}
-
-// referenceSource is a source of protected cells that carries each unit's
-// reference as it was made from the residents (a hub's: HubSource): Build
-// takes it as it is, since a reference made again from protected cells
-// need not round to the same numbers.
-type referenceSource interface {
-	Protected() bool
+// protectedSource is a source whose cells are protected already (a hub's:
+// HubSource), rebuilt as protect made them, and which carries each unit's
+// reference as it was made from the residents. Build and the one-stage
+// model take both as they are: protecting a published count again would
+// perturb it twice, and a reference made again from protected cells need
+// not round to the same numbers.
+type protectedSource interface {
 	references(o Outcome, tp string) map[string]spread
 }

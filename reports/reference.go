@@ -56,6 +56,16 @@ func spreadOf(baseline, change, slope, residual float64) spread {
 	return s
 }
 
+// spreadFrom makes a spread from a reference as a bundle carries it
+// (baseline variance, variance of change, slope, residual variance: see
+// Shared), or noSpread when there is none.
+func spreadFrom(ref []float64) spread {
+	if len(ref) != 4 {
+		return noSpread()
+	}
+	return spreadOf(ref[0], ref[1], ref[2], ref[3])
+}
+
 // references returns, for a score, each unit's reference from every
 // released cell of that unit (all its device categories, arms and
 // financial years), keyed as byUnit keys units: its boroughs. all must be
@@ -124,10 +134,15 @@ func significant2(x float64) float64 {
 	if !(x > 0) || math.IsInf(x, 0) {
 		return math.NaN()
 	}
-	return disclosure.Round(x, math.Pow(10, math.Floor(math.Log10(x))-1))
+	return disclosure.Round(x, significantStep(x))
 }
 
-// ReferenceSEs is how many of its own standard errors a reference's
+// significantStep is the step of x's second significant figure.
+func significantStep(x float64) float64 {
+	return math.Pow(10, math.Floor(math.Log10(x))-1)
+}
+
+// referenceSEs is how many of its own standard errors a reference's
 // rounding step spans at the least.
 const referenceSEs = 1
 
@@ -174,7 +189,7 @@ func roundSE(x, se float64) float64 {
 		return v
 	}
 	step := disclosure.Ceil125(referenceSEs * se)
-	if step <= math.Pow(10, math.Floor(math.Log10(x))-1) {
+	if step <= significantStep(x) {
 		return v
 	}
 	if r := disclosure.Round(x, step); r > 0 {

@@ -225,14 +225,12 @@ func Build(ctx context.Context, src Source, opt Options) (_ *Report, err error) 
 				return nil, err
 			}
 			all, cells := r.releaseAll(ans.cells[i])
-			if h, ok := src.(referenceSource); ok && h.Protected() {
+			if h, ok := src.(protectedSource); ok {
 				// A hub takes each borough's reference as its bundle
 				// carried it: the same numbers the borough's gate used.
 				r.refs = h.references(o, tp)
 			} else {
 				r.refs = r.references(o, all)
-			}
-			if !protected(src) {
 				cells = r.protect(o, cells)
 			}
 			i++

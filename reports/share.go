@@ -17,8 +17,9 @@ type SharedStatistic struct {
 	Outcome   Outcome
 	Timepoint string
 	// Reference is a score's reference over every released cell of the
-	// borough (the variances of baseline and change, the slope and the
-	// residual variance: references),
+	// borough, in the order of federation.Reference.Values (the variances
+	// of baseline and change, the slope and the residual variance:
+	// references),
 	// nil when the outcome is not a score or the borough has none; its
 	// rows of the score are then hidden, at the hub as centrally.
 	Reference []float64
@@ -57,11 +58,7 @@ func sharedValues(rules disclosure.Rules, o Outcome, c cell) []float64 {
 func importedCell(k Kind, n int, key int64, values, reference []float64) cell {
 	switch k {
 	case KindChange:
-		sp := noSpread()
-		if len(reference) == 4 {
-			sp = spreadOf(reference[0], reference[1], reference[2], reference[3])
-		}
-		return scoreCell(n, key, at(values, 0), at(values, 1), sp)
+		return scoreCell(n, key, at(values, 0), at(values, 1), spreadFrom(reference))
 	case KindProportion:
 		return cell{N: n, Key: key, Yes: int(at(values, 0))}
 	}

@@ -154,7 +154,7 @@ func TestAttackOnNamedRowsVariance(t *testing.T) {
 							cells := slices.Clone(unit)
 							cells[block].N, cells[block].Key, cells[block].Sums = g.N, g.Key, sumsOf(o.Kind, g)
 							if !own {
-								cells = protect(r.Disclosure.Rules, o, refs, cells)
+								cells, _ = protect(r.Disclosure.Rules, o, refs, cells)
 							}
 							_, T2 := byUnit(o.Kind, cells, category, summary.Intervention)
 							_, C2 := byUnit(o.Kind, cells, "", summary.Comparison)

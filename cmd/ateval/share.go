@@ -196,8 +196,7 @@ func referenceLedger(st federation.Statistic, prev []federation.Cell, minChange 
 	for _, c := range st.Cells {
 		n += c.N
 	}
-	r := *st.Reference
-	now := []federation.Cell{{Arm: "reference", Periods: []int{0}, N: n, Values: []float64{r.Baseline, r.Change, r.Slope, r.Residual}}}
+	now := []federation.Cell{{Arm: "reference", Periods: []int{0}, N: n, Values: st.Reference.Values()}}
 	if len(prev) != 1 || len(prev[0].Values) != 4 {
 		return st.Reference, now, true
 	}
@@ -208,8 +207,7 @@ func referenceLedger(st federation.Statistic, prev []federation.Cell, minChange 
 	case n < last.N:
 		return nil, prev, false
 	}
-	v := last.Values
-	return &federation.Reference{Baseline: v[0], Change: v[1], Slope: v[2], Residual: v[3]}, prev, true
+	return federation.ReferenceOf(last.Values), prev, true
 }
 
 // formatOne replaces each cell of a ledger entry made by a bundle of
@@ -264,9 +262,7 @@ func bundleBody(borough string, rules disclosure.Rules, stats []reports.SharedSt
 			continue
 		}
 		st := federation.Statistic{Outcome: s.Outcome.ID, Timepoint: s.Timepoint, Kind: string(s.Outcome.Kind)}
-		if len(s.Reference) == 4 {
-			st.Reference = &federation.Reference{Baseline: s.Reference[0], Change: s.Reference[1], Slope: s.Reference[2], Residual: s.Reference[3]}
-		}
+		st.Reference = federation.ReferenceOf(s.Reference)
 		for _, r := range s.Cells {
 			c := federation.Cell{Category: r.Category, Arm: r.Arm, N: r.N, Key: r.Key, Values: slices.Clone(r.Values)}
 			for _, p := range r.Periods {

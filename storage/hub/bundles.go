@@ -168,7 +168,7 @@ func (db *DB) ImportBundle(ctx context.Context, b federation.Bundle) (id int64, 
 				// the borough's gate protected it (reports.HubSource).
 				values := c.Values
 				if r := s.Reference; r != nil {
-					values = append(slices.Clone(values), r.Baseline, r.Change, r.Slope, r.Residual)
+					values = append(slices.Clone(values), r.Values()...)
 				}
 				sums, err := json.Marshal(values)
 				if err != nil {
