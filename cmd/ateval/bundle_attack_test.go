@@ -126,7 +126,7 @@ func TestAttackOnBundle(t *testing.T) {
 		var ref *federation.Reference
 		for _, s := range shared {
 			if s.Outcome.ID == "swemwbs_raw" && s.Timepoint == "m6" && len(s.Reference) == 4 {
-				ref = &federation.Reference{Baseline: s.Reference[0], Change: s.Reference[1], Slope: s.Reference[2], Residual: s.Reference[3]}
+				ref = federation.ReferenceOf(s.Reference)
 			}
 		}
 		switch {

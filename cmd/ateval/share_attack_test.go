@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/ateval/ateval"
-	"github.com/ateval/ateval/disclosure"
 	"github.com/ateval/ateval/federation"
 	"github.com/ateval/ateval/reports/summary"
 	"github.com/ateval/ateval/storage"
@@ -57,32 +56,11 @@ func bundleCells(b federation.Body) map[string]sumCell {
 // exact sums (the unsafe release).
 func exactCells(t *testing.T, ctx context.Context, db *storage.DB, borough string) map[string]sumCell {
 	t.Helper()
-	cs, err := summaries.Of(db).ChangeSummaries(ctx, summary.Filter{Boroughs: []string{borough}}, "swemwbs", "raw", "m6")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cells []disclosure.Cell
-	for _, c := range cs {
-		cat := c.Category
-		if c.Group == summary.Comparison {
-			cat = ""
-		} else if c.Group != summary.Intervention {
-			continue
-		}
-		cells = append(cells, disclosure.Cell{Borough: c.Borough, Period: disclosure.Period(c.Period), Category: cat, Arm: c.Group, N: c.N, Key: c.Keys, Sums: []float64{c.SumB, c.SumF}})
-	}
-	g, err := disclosure.NewGate(disclosure.Defaults(), nil, []string{borough})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, _ := g.Release(cells)
 	out := map[string]sumCell{}
-	for _, r := range rel {
-		var ps []int
-		for _, p := range r.Periods {
-			ps = append(ps, int(p))
+	for _, r := range exactRelease(t, ctx, summaries.Of(db), borough) {
+		if r.Arm == summary.Intervention || r.Arm == summary.Comparison {
+			out[fmt.Sprint(r.Category, "|", r.Arm, "|", periodsOf(r))] = sumCell{r.N, r.Sums[0], r.Sums[1]}
 		}
-		out[fmt.Sprint(r.Category, "|", r.Arm, "|", ps)] = sumCell{r.N, r.Sums[0], r.Sums[1]}
 	}
 	return out
 }
